@@ -1,0 +1,74 @@
+# Parley: one non-recursive GNU Makefile.
+#   make            build build/parley (optimised)
+#   make run        install deps, build, init ./var on first run, serve on 127.0.0.1:8080
+#   make test       install deps, build with ASan+UBSan, run every test
+#   make asan       build the sanitizer binaries only
+#   make format     clang-format every C file
+#   make lint       cppcheck, banned functions, layer check
+
+CC      ?= cc
+PKGS    := gmime-3.0 libetpan libcurl sqlite3 libpq libmicrohttpd jansson libsodium libical gumbo libcmark
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+BASEFL  := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -pthread
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?= -O2 -g
+SANFL   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
+
+OBJ      := $(SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(SRC:%.c=build/asan/%.o)
+ASAN_LIB := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/%.o)
+
+all: build/parley
+
+build/parley: $(OBJ)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(PKG_LIBS) -lm
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(BASEFL) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(BASEFL) $(PKG_CFLAGS) $(SANFL) -Itests/unit -MMD -MP -c -o $@ $<
+
+build/asan/parley: $(ASAN_OBJ)
+	$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
+
+build/asan/unit: $(ASAN_LIB) $(UNIT_OBJ)
+	$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
+
+asan: build/asan/parley build/asan/unit
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory asan all
+	@tests/run.sh
+
+format:
+	clang-format -i $(SRC) $(UNIT_SRC) $(shell find src tests/unit -name '*.h')
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+		--suppress=missingIncludeSystem --inline-suppr -Isrc src
+	scripts/check-layers.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all asan deps run test format lint clean
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

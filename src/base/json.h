@@ -1,0 +1,27 @@
+/* jansson helpers: arena ownership, parsing with user-facing errors, dumping. */
+#ifndef BASE_JSON_H
+#define BASE_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct arena;
+struct err;
+
+/* json_decref() with the arena_fn signature: arena_defer(a, json_decref_cb, j). */
+void json_decref_cb(void *obj);
+
+/* Attaches j to a (it is decref'd at arena_free()) and returns it. NULL passes through. */
+json_t *json_in_arena(struct arena *a, json_t *j);
+
+/* Parses len bytes as one JSON value; the result lives as long as a.
+   NULL with ERR_INVALID "invalid JSON at line L, column C: ..." on error. */
+json_t *json_parse(struct arena *a, const char *data, size_t len, struct err *err);
+
+/* Compact serialisation allocated in a (never NULL). */
+char *json_dump_arena(struct arena *a, const json_t *j);
+
+/* The string at key, or NULL if absent or not a string. */
+const char *json_get_str(const json_t *obj, const char *key);
+
+#endif

@@ -1,0 +1,92 @@
+/* The unit test runner: `run` runs every suite, `run NAME...` only those.
+   Prints one ok / not ok line per case and ends with "N passed, N failed". */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "base/id.h"
+
+/*
+ * Every unit test suite. To add one:
+ *  1. write tests/unit/<module>/test_<file>.c with a function void test_<file>(void)
+ *     that calls TEST_RUN() for each case;
+ *  2. declare it below and add a line to suites[].
+ */
+void test_arena(void);
+void test_buf(void);
+void test_time(void);
+void test_str(void);
+/* suite declarations: add above this line */
+
+static const struct {
+	const char *name;
+	test_fn *fn;
+} suites[] = {
+	{ "arena", test_arena },
+	{ "buf", test_buf },
+	{ "time", test_time },
+	{ "str", test_str },
+	/* suites: add above this line */
+};
+
+static int passed, failed;
+static int case_failures;
+static const char *case_name;
+static const char *suite_name;
+
+bool test_check(bool cond, const char *file, int line, const char *fmt, ...)
+{
+	if (cond)
+		return true;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stdout, "#   %s:%d: ", file, line);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	case_failures++;
+	return false;
+}
+
+void test_run_case(const char *name, test_fn *fn)
+{
+	case_name = name;
+	case_failures = 0;
+	fn();
+	if (case_failures) {
+		printf("not ok %s/%s\n", suite_name, case_name);
+		failed++;
+	} else {
+		printf("ok %s/%s\n", suite_name, case_name);
+		passed++;
+	}
+	fflush(stdout);
+}
+
+const char *test_data_dir(void)
+{
+	const char *d = getenv("PARLEY_TEST_DATA");
+	return d ? d : "tests/data";
+}
+
+int main(int argc, char **argv)
+{
+	if (id_init() < 0) {
+		fprintf(stderr, "libsodium failed to initialise\n");
+		return 2;
+	}
+	size_t n = sizeof(suites) / sizeof(suites[0]);
+	for (size_t i = 0; i < n; i++) {
+		int wanted = argc < 2;
+		for (int j = 1; j < argc; j++)
+			wanted |= strcmp(argv[j], suites[i].name) == 0;
+		if (!wanted)
+			continue;
+		suite_name = suites[i].name;
+		suites[i].fn();
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
