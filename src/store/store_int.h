@@ -1,0 +1,75 @@
+/* Private to store/: the backend vtable and the common head of every connection. */
+#ifndef STORE_STORE_INT_H
+#define STORE_STORE_INT_H
+
+#include "store/store.h"
+
+struct err;
+
+struct store_backend {
+	const char *scheme; /* "sqlite", "postgres" */
+	int (*open)(const char *url, struct store **st_r, struct err *err);
+	void (*close)(struct store *st);
+	int (*prepare)(struct store *st, const char *sql, struct stmt **stmt_r, struct err *err);
+	int (*exec)(struct store *st, const char *sql, struct err *err);
+	void (*bind_int)(struct stmt *s, int idx, int64_t v);
+	void (*bind_text)(struct stmt *s, int idx, const char *v);
+	void (*bind_null)(struct stmt *s, int idx);
+	int (*step)(struct stmt *s, struct err *err); /* 1 row, 0 done, -1 error */
+	int (*columns)(struct stmt *s);
+	const char *(*column_name)(struct stmt *s, int col);
+	bool (*is_null)(struct stmt *s, int col);
+	int64_t (*col_int)(struct stmt *s, int col);
+	const char *(*col_text)(struct stmt *s, int col);
+	void (*finalize)(struct stmt *s);
+	int (*tx_begin)(struct store *st, struct err *err);
+	int (*tx_commit)(struct store *st, struct err *err);
+	void (*tx_rollback)(struct store *st);
+	int (*migrate)(struct store *st, struct err *err);
+};
+
+/* Every backend's connection struct starts with this. */
+struct store {
+	const struct store_backend *backend;
+	int tx_depth;
+	bool tx_failed; /* an inner rollback happened: the outer commit must fail */
+};
+
+/* Every backend's statement struct starts with this. */
+struct stmt {
+	struct store *st;
+};
+
+/* One migration: numbered from 1, append-only, never edited once released. */
+struct store_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+/* Applies migrations[] on st with the backend's exec; records each in
+   schema_migrations. Shared by the backends. */
+int store_apply_migrations(struct store *st, const struct store_migration *migrations, int n,
+			   struct err *err);
+
+extern const struct store_backend store_sqlite;
+
+#endif
+
+/* ---- Record hooks (store_hooks.c): what a write of one entity does to others ---- */
+#include <jansson.h>
+
+struct arena;
+struct entity_def;
+
+struct record_change {
+	const struct entity_def *def;
+	int64_t id;
+	const json_t *old; /* the stored record before; NULL on create */
+	const json_t *now; /* the stored record after; NULL on delete */
+	int64_t actor_id;
+	struct arena *a;
+};
+
+/* Runs the entity's hook for ch inside the write's transaction. */
+int store_hooks_after_write(struct store *st, const struct record_change *ch, struct err *err);
