@@ -14,6 +14,7 @@ static const char *const code_names[] = {
 	[ERR_NOTFOUND] = "not_found",
 	[ERR_CONFLICT] = "conflict",
 	[ERR_TOOBIG] = "too_big",
+	[ERR_LIMITED] = "too_many_requests",
 	[ERR_TEMP] = "unavailable",
 	[ERR_INTERNAL] = "internal",
 };

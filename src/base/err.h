@@ -10,6 +10,7 @@ enum err_code {
 	ERR_NOTFOUND,  /* 404 */
 	ERR_CONFLICT,  /* exists already, stale version, still referenced: 409 */
 	ERR_TOOBIG,    /* over a named limit: 413 */
+	ERR_LIMITED,   /* too many attempts, try again later: 429 */
 	ERR_TEMP,      /* remote server or disk trouble, retry later: 503 */
 	ERR_INTERNAL,  /* a bug or an unexpected failure: 500, details only in the log */
 };

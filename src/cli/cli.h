@@ -15,4 +15,7 @@ int cli_dispatch(struct app *app, int argc, char **argv);
 /* Prints "parley: MESSAGE" for err to stderr and returns the exit code for its code. */
 int cli_fail(const struct err *err);
 
+/* Prints the usage of command name to stderr; returns 2 (the usage exit code). */
+int cli_usage(const char *name);
+
 #endif

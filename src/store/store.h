@@ -186,3 +186,7 @@ int store_token_create(struct store *st, int64_t user_id, const char *name,
 /* Returns 1 with *u_r for a token of an active user. */
 int store_token_lookup(struct store *st, const char *token_hash, struct arena *a,
 		       struct user **u_r, struct err *err);
+
+/* A deal's stage history, oldest first, as a JSON array tied to a. */
+int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_t **items_r,
+		       struct err *err);

@@ -314,3 +314,31 @@ int store_hooks_after_write(struct store *st, const struct record_change *ch, st
 			return hooks[i].fn(st, ch, err);
 	return 0;
 }
+
+int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_t **items_r,
+		       struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  "SELECT from_stage, to_stage, changed_at, changed_by FROM "
+			  "deal_stage_history WHERE deal_id = ? ORDER BY id",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, deal_id);
+	json_t *items = json_in_arena(a, json_array());
+	int r;
+	while ((r = stmt_step(s, err)) == 1) {
+		char t[TIME_ISO_MAX];
+		time_format_iso(stmt_int(s, 2), t);
+		json_array_append_new(
+			items, json_pack("{s:s?,s:s,s:s,s:o}", "from", stmt_text(s, 0), "to",
+					 stmt_text(s, 1), "at", t, "by",
+					 stmt_is_null(s, 3) ? json_null()
+							    : json_integer(stmt_int(s, 3))));
+	}
+	stmt_free(&s);
+	if (r < 0)
+		return -1;
+	*items_r = items;
+	return 0;
+}

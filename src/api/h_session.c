@@ -1,0 +1,87 @@
+/* Logging in and out: session cookies (HttpOnly, SameSite=Strict) with a CSRF
+ * token for writes; failed logins are throttled (throttle.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "api/req.h"
+#include "api/server_int.h"
+#include "base/arena.h"
+#include "base/id.h"
+#include "base/json.h"
+#include "base/time.h"
+#include "core/address.h"
+#include "core/user.h"
+#include "store/store.h"
+#include "base/banned.h"
+
+#define SESSION_TTL (14 * 24 * 3600)
+static json_t *session_json(struct req *rq, const char *csrf)
+{
+	return json_pack("{sos?}", "user", user_to_json(rq->user), "csrf_token", csrf);
+}
+
+static int bad_login(struct req *rq, const char *email)
+{
+	throttle_fail(rq->srv, email, rq->client_ip);
+	return err_set(&rq->err, ERR_AUTH, "wrong email or password");
+}
+
+int h_session_create(struct req *rq)
+{
+	const char *email_in = json_get_str(rq->json, "email");
+	const char *pw = json_get_str(rq->json, "password");
+	if (!email_in)
+		return err_set_field(&rq->err, ERR_INVALID, "email", "'email' is required");
+	if (!pw)
+		return err_set_field(&rq->err, ERR_INVALID, "password", "'password' is required");
+	const char *email = address_normalize(rq->arena, email_in);
+	if (!email)
+		email = email_in;
+	int wait = throttle_check(rq->srv, email, rq->client_ip);
+	if (wait > 0) {
+		req_add_header(rq, "Retry-After", arena_printf(rq->arena, "%d", wait));
+		return err_set(&rq->err, ERR_LIMITED,
+			       "too many failed logins: try again in %d seconds", wait);
+	}
+	struct user *u = NULL;
+	int r = store_user_by_email(rq->store, email, rq->arena, &u, &rq->err);
+	if (r < 0)
+		return -1;
+	if (r == 0 || !u->active || !u->password_hash) {
+		user_password_verify(rq->srv->dummy_hash, pw);
+		return bad_login(rq, email);
+	}
+	if (!user_password_verify(u->password_hash, pw))
+		return bad_login(rq, email);
+	throttle_clear(rq->srv, email, rq->client_ip);
+	char token[ID_TOKEN_MAX], hash[65], csrf[ID_TOKEN_MAX];
+	id_random_hex(token, ID_TOKEN_BYTES);
+	id_random_hex(csrf, 16);
+	id_sha256_hex(token, hash);
+	if (store_session_create(rq->store, u->id, hash, csrf, time_now() + SESSION_TTL,
+				 &rq->err) < 0)
+		return -1;
+	rq->user = u;
+	req_add_header(rq, "Set-Cookie",
+		       arena_printf(rq->arena,
+				    "parley_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+				    "Max-Age=%d",
+				    token, SESSION_TTL));
+	return req_json(rq, 201, session_json(rq, arena_strdup(rq->arena, csrf)));
+}
+
+int h_session_get(struct req *rq)
+{
+	return req_json(rq, 200, session_json(rq, rq->csrf));
+}
+
+int h_session_delete(struct req *rq)
+{
+	if (rq->session_hash && store_session_delete(rq->store, rq->session_hash, &rq->err) < 0)
+		return -1;
+	req_add_header(rq, "Set-Cookie",
+		       "parley_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	rq->status = 204;
+	return 0;
+}

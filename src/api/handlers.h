@@ -1,0 +1,21 @@
+/* Private to api/: every route handler. Each reads rq->params, rq->json and
+   rq->user, fills the response with req_json() and returns 0, or returns -1
+   with rq->err set. Handlers never check auth or parse bodies themselves. */
+#ifndef API_HANDLERS_H
+#define API_HANDLERS_H
+
+#include "api/router.h"
+
+/* h_meta.c */
+route_fn h_index, h_health, h_metrics, h_openapi;
+/* h_session.c */
+route_fn h_session_create, h_session_get, h_session_delete;
+/* h_users.c */
+route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create;
+/* h_settings.c */
+route_fn h_settings_get, h_settings_update, h_events_list;
+/* h_records.c: one set for every entity in core/entity.h */
+route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
+	h_records_timeline;
+
+#endif

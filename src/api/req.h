@@ -1,0 +1,70 @@
+/* Private to api/: one HTTP request and its response while a handler runs. */
+#ifndef API_REQ_H
+#define API_REQ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct app;
+struct arena;
+struct entity_def;
+struct route;
+struct server_state;
+struct store;
+struct user;
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 8
+
+struct req {
+	struct arena *arena; /* everything below lives in it */
+	struct app *app;
+	struct server_state *srv;
+	struct store *store; /* this thread's connection, borrowed */
+	void *conn;	     /* the struct MHD_Connection */
+	char id[24];	     /* request id for logs and 500s */
+	const char *method;
+	const char *path;
+	const struct route *route;
+	const char *params[REQ_MAX_PARAMS]; /* path parameters in order ({id}) */
+	int nparams;
+	struct buf body;
+	bool body_too_big;
+	json_t *json;	   /* the parsed body with ROUTE_JSON */
+	struct user *user; /* the authenticated user, or NULL */
+	const char *session_hash; /* the session token's hash when cookie-authenticated */
+	const char *csrf;	  /* the session's CSRF token */
+	const char *client_ip;
+	/* response */
+	int status;
+	const char *content_type;
+	struct buf resp;
+	const char *resp_headers[REQ_MAX_HEADERS][2];
+	int nresp_headers;
+	struct err err;
+	int64_t start_ns;
+};
+
+/* The request's query parameter name, or NULL. */
+const char *req_query(struct req *rq, const char *name);
+/* A request header, or NULL. */
+const char *req_header(struct req *rq, const char *name);
+/* The path parameter {id} as a positive integer; 0 and -1 with rq->err set
+   (404: an id that is not a number names nothing) otherwise. */
+int req_param_id(struct req *rq, int idx, int64_t *id_r);
+
+/* Answers status with j (decref'd) as the JSON body. Returns 0. */
+int req_json(struct req *rq, int status, json_t *j);
+/* Adds a response header; name and value must live as long as rq. */
+void req_add_header(struct req *rq, const char *name, const char *value);
+
+/* Calls fn(ctx, name, value) for every query parameter; stops at the first
+   non-zero return and returns it. */
+typedef int req_query_fn(void *ctx, const char *name, const char *value);
+int req_query_each(struct req *rq, req_query_fn *fn, void *ctx);
+
+#endif

@@ -1,0 +1,39 @@
+/* Private to api/: the route table's shape and the dispatcher. */
+#ifndef API_ROUTER_H
+#define API_ROUTER_H
+
+#include <stddef.h>
+
+struct req;
+struct entity_def;
+
+enum route_flags {
+	ROUTE_AUTH = 1 << 0,  /* a session or an API token is needed */
+	ROUTE_WRITE = 1 << 1, /* changes state: cookie sessions need the CSRF token */
+	ROUTE_JSON = 1 << 2,  /* the body is JSON (Content-Type checked, parsed into rq->json) */
+	ROUTE_ADMIN = 1 << 3, /* admins only */
+	ROUTE_PUBLIC = 1 << 4, /* documented as needing no auth (health, login) */
+};
+
+typedef int route_fn(struct req *rq);
+
+struct route {
+	const char *method;
+	const char *path; /* "{id}" matches one segment */
+	route_fn *fn;
+	unsigned flags;
+	const struct entity_def *entity; /* for the generic record handlers */
+	const char *summary;		 /* one line for the OpenAPI document */
+};
+
+extern const struct route routes[];
+extern const size_t nroutes;
+
+/* Runs rq through matching, auth, CSRF, body checks and its handler, and leaves
+   the response in rq (errors as {"error": {...}} with the mapped status). */
+void router_dispatch(struct req *rq);
+
+/* The HTTP status for an error code. */
+int router_status(int err_code);
+
+#endif

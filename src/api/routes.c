@@ -1,0 +1,58 @@
+/*
+ * Every HTTP endpoint of Parley. To add one:
+ *  1. write the handler in h_<resource>.c: int h_contacts_get(struct req *rq);
+ *  2. declare it in handlers.h;
+ *  3. add a line here; the router does auth, CSRF, JSON and size checks from the flags;
+ *  4. document it in docs/api/<resource>.md (a test checks every route has a section).
+ * The OpenAPI document is generated from this table and the entity tables.
+ */
+#include "api/handlers.h"
+#include "core/entity.h"
+#include "base/banned.h"
+
+#define A ROUTE_AUTH
+#define W (ROUTE_AUTH | ROUTE_WRITE | ROUTE_JSON)
+#define D (ROUTE_AUTH | ROUTE_WRITE)
+
+#define RECORD_ROUTES(path, def, noun)                                                       \
+	{ "GET", "/api/v1/" path, h_records_list, A, &def, "list " noun "s" },               \
+	{ "POST", "/api/v1/" path, h_records_create, W, &def, "create a " noun },            \
+	{ "GET", "/api/v1/" path "/{id}", h_records_get, A, &def, "read a " noun },          \
+	{ "PATCH", "/api/v1/" path "/{id}", h_records_update, W, &def, "change a " noun },   \
+	{ "DELETE", "/api/v1/" path "/{id}", h_records_delete, D, &def, "delete a " noun }
+
+const struct route routes[] = {
+	/* method  path                          handler            flags                 entity */
+	{ "GET", "/", h_index, ROUTE_PUBLIC, NULL, "what Parley is, with a link to the API" },
+	{ "GET", "/healthz", h_health, ROUTE_PUBLIC, NULL, "liveness and store health" },
+	{ "GET", "/metrics", h_metrics, A, NULL, "Prometheus metrics" },
+	{ "GET", "/api/v1/openapi.json", h_openapi, ROUTE_PUBLIC, NULL, "this API as OpenAPI 3.1" },
+	{ "POST", "/api/v1/session", h_session_create, ROUTE_JSON | ROUTE_PUBLIC, NULL, "log in" },
+	{ "GET", "/api/v1/session", h_session_get, A, NULL, "the current session" },
+	{ "DELETE", "/api/v1/session", h_session_delete, D, NULL, "log out" },
+	{ "GET", "/api/v1/me", h_me, A, NULL, "the current user" },
+	{ "GET", "/api/v1/users", h_users_list, A, NULL, "list users" },
+	{ "POST", "/api/v1/users", h_users_create, W | ROUTE_ADMIN, NULL, "add a user" },
+	{ "GET", "/api/v1/users/{id}", h_users_get, A, NULL, "read a user" },
+	{ "PATCH", "/api/v1/users/{id}", h_users_update, W, NULL, "change a user" },
+	{ "POST", "/api/v1/tokens", h_tokens_create, W, NULL, "create an API token" },
+	{ "GET", "/api/v1/settings", h_settings_get, A, NULL, "read settings" },
+	{ "PATCH", "/api/v1/settings", h_settings_update, W | ROUTE_ADMIN, NULL,
+	  "change settings" },
+	{ "GET", "/api/v1/events", h_events_list, A, NULL, "domain events, oldest first" },
+	RECORD_ROUTES("companies", company_def, "company"),
+	RECORD_ROUTES("contacts", contact_def, "contact"),
+	RECORD_ROUTES("deals", deal_def, "deal"),
+	RECORD_ROUTES("orders", order_def, "order"),
+	RECORD_ROUTES("notes", note_def, "note"),
+	RECORD_ROUTES("tasks", task_def, "task"),
+	RECORD_ROUTES("activities", activity_def, "activity"),
+	{ "GET", "/api/v1/contacts/{id}/timeline", h_records_timeline, A, &contact_def,
+	  "a contact's timeline" },
+	{ "GET", "/api/v1/companies/{id}/timeline", h_records_timeline, A, &company_def,
+	  "a company's timeline" },
+	{ "GET", "/api/v1/deals/{id}/timeline", h_records_timeline, A, &deal_def,
+	  "a deal's timeline" },
+};
+
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,69 @@
+/* Private to api/: state shared by the server's threads. */
+#ifndef API_SERVER_INT_H
+#define API_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct app;
+struct store;
+struct err;
+
+/* Latency histogram bucket bounds in seconds (Prometheus "le"). */
+#define METRICS_NBUCKETS 12
+/* Statuses counted separately; anything else counts as "other". */
+#define METRICS_NSTATUS 18
+
+struct route_metrics {
+	_Atomic uint64_t by_status[METRICS_NSTATUS + 1];
+	_Atomic uint64_t buckets[METRICS_NBUCKETS]; /* cumulative at render time */
+	_Atomic uint64_t count;
+	_Atomic uint64_t sum_us;
+};
+
+#define THROTTLE_SLOTS 1024
+#define THROTTLE_MAX_FAILURES 5
+#define THROTTLE_WINDOW 900 /* seconds */
+
+struct throttle_slot {
+	uint64_t key; /* hash of the email or client address; 0 = free */
+	int failures;
+	int64_t first_at;
+};
+
+/* The connection pool: one store connection per server thread. */
+struct store_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct store **conns;
+	int n, nfree;
+};
+
+struct server_state {
+	struct app *app;
+	struct store_pool pool;
+	struct route_metrics *metrics; /* nroutes + 1 (unmatched) */
+	pthread_mutex_t throttle_lock;
+	struct throttle_slot throttle[THROTTLE_SLOTS];
+	int64_t started_at;
+	_Atomic uint64_t next_request;
+	/* The hash of a random password: a login for an unknown email verifies
+	   against it, so that it costs as long as a wrong password. */
+	char dummy_hash[128];
+};
+
+/* metrics.c */
+void metrics_record(struct server_state *s, int route_idx, int status, int64_t elapsed_ns);
+/* Writes the Prometheus text exposition into b. */
+struct buf;
+void metrics_render(struct server_state *s, struct buf *b);
+
+/* throttle.c: failed logins per email and per client address. */
+/* Seconds the caller must still wait, 0 if it may try. */
+int throttle_check(struct server_state *s, const char *email, const char *client);
+void throttle_fail(struct server_state *s, const char *email, const char *client);
+void throttle_clear(struct server_state *s, const char *email, const char *client);
+
+#endif

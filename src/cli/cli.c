@@ -1,0 +1,124 @@
+/* The command table and the dispatcher: `parley COMMAND [ARGS]`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "base/err.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "base/banned.h"
+
+enum cli_flags {
+	CLI_STORE = 1 << 0,   /* opens the store before running */
+	CLI_MIGRATE = 1 << 1, /* applies pending migrations first */
+};
+
+struct cli_cmd {
+	const char *name;
+	cli_fn *fn;
+	unsigned flags;
+	const char *summary; /* one line for `parley help` */
+	const char *usage;   /* the synopsis and options for `parley help NAME` */
+};
+
+/*
+ * Every command of parley. To add one: write cmd_<name>() in cmd_<name>.c,
+ * declare it in commands.h and add a line here with its summary and usage
+ * (a test checks that every command has both).
+ */
+static const struct cli_cmd commands[] = {
+	{ "init", cmd_init, 0, "create the data directory, the store and the first admin",
+	  "parley init [--demo] [--admin EMAIL] [--name NAME]\n"
+	  "  Creates the data directory (store, secret key, blob folder) if missing,\n"
+	  "  applies migrations, and with --admin (default admin@example.com when the\n"
+	  "  store has no users) adds an admin with a generated password, printed once.\n"
+	  "  --demo also loads the demo data." },
+	{ "serve", cmd_serve, CLI_STORE | CLI_MIGRATE, "serve the web UI and the HTTP API",
+	  "parley serve [--listen ADDR:PORT]\n"
+	  "  Serves on ADDR:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM." },
+	{ "migrate", cmd_migrate, CLI_STORE, "apply pending schema migrations",
+	  "parley migrate\n  Applies pending migrations and prints the schema version." },
+	{ "user", cmd_user, CLI_STORE | CLI_MIGRATE, "add or list users",
+	  "parley user add EMAIL --name NAME --role admin|manager [--password-stdin]\n"
+	  "parley user list\n"
+	  "  Without --password-stdin a password is generated and printed once." },
+	{ "token", cmd_token, CLI_STORE | CLI_MIGRATE, "create API tokens",
+	  "parley token create EMAIL [--name NAME]\n"
+	  "  Prints a new API token for the user (send it as Authorization: Bearer TOKEN)." },
+	/* MERGE */ { "demo", cmd_demo, CLI_STORE | CLI_MIGRATE, "load demo data",
+	  "parley demo\n  Loads realistic demo data: companies, contacts, deals in every stage,\n"
+	  "  orders, notes and tasks." },
+	{ "import", cmd_import, CLI_STORE | CLI_MIGRATE, "import contacts from CSV",
+	  "parley import contacts FILE.csv\n"
+	  "  The first row names the columns. Any bad row changes nothing: every bad row\n"
+	  "  is reported with its line and field." },
+	{ "export", cmd_export, CLI_STORE | CLI_MIGRATE, "export contacts as CSV",
+	  "parley export contacts\n  Writes every contact as CSV with a header row to stdout." },
+	{ "version", cmd_version, 0, "print the version", "parley version" },
+	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* err_code -> exit status: 1 for the caller's mistakes and failures alike,
+   except a temporary failure (75, EX_TEMPFAIL) worth retrying. */
+int cli_fail(const struct err *err)
+{
+	fprintf(stderr, "parley: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return err->code == ERR_TEMP ? 75 : 1;
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int cli_usage(const char *name)
+{
+	const struct cli_cmd *c = find(name);
+	if (c)
+		fprintf(stderr, "usage: %s\n", c->usage);
+	return 2;
+}
+
+int cmd_help(struct app *app, int argc, char **argv)
+{
+	if (argc > 1) {
+		const struct cli_cmd *c = find(argv[1]);
+		if (!c) {
+			fprintf(stderr, "parley: no command '%s' (see 'parley help')\n", argv[1]);
+			return 2;
+		}
+		printf("%s\n\n%s\n", c->summary, c->usage);
+		return 0;
+	}
+	printf("usage: parley [--data DIR] [--db URL] COMMAND [ARGS]\n\n"
+	       "  --data DIR   the data directory (default ./var, or $PARLEY_DATA)\n"
+	       "  --db URL     the store (default: sqlite:DIR/parley.db)\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("\n'parley help COMMAND' shows a command's options.\n");
+	return 0;
+}
+
+int cli_dispatch(struct app *app, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_help(app, 0, argv);
+	const struct cli_cmd *c = find(argv[0]);
+	if (!c) {
+		fprintf(stderr, "parley: no command '%s' (see 'parley help')\n", argv[0]);
+		return 2;
+	}
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		char *help_argv[] = { "help", argv[0], NULL };
+		return cmd_help(app, 2, help_argv);
+	}
+	struct err err = { 0 };
+	if ((c->flags & CLI_STORE) && app_open_store(app, c->flags & CLI_MIGRATE, &err) < 0)
+		return cli_fail(&err);
+	return c->fn(app, argc, argv);
+}

@@ -1,0 +1,10 @@
+/* Every command's entry point (see the table in cli.c). */
+#ifndef CLI_COMMANDS_H
+#define CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+cli_fn cmd_init, cmd_serve, cmd_migrate, cmd_user, cmd_token, cmd_demo, cmd_import, cmd_export,
+	cmd_version, cmd_help;
+
+#endif
