@@ -45,7 +45,7 @@ static const struct cli_cmd commands[] = {
 	{ "token", cmd_token, CLI_STORE | CLI_MIGRATE, "create API tokens",
 	  "parley token create EMAIL [--name NAME]\n"
 	  "  Prints a new API token for the user (send it as Authorization: Bearer TOKEN)." },
-	/* MERGE */ { "demo", cmd_demo, CLI_STORE | CLI_MIGRATE, "load demo data",
+	{ "demo", cmd_demo, CLI_STORE | CLI_MIGRATE, "load demo data",
 	  "parley demo\n  Loads realistic demo data: companies, contacts, deals in every stage,\n"
 	  "  orders, notes and tasks." },
 	{ "import", cmd_import, CLI_STORE | CLI_MIGRATE, "import contacts from CSV",
