@@ -1,11 +1,12 @@
 # Parley: one non-recursive GNU Makefile.
-#   make            build build/parley (optimised)
+#   make            build build/parley (optimised); B=DIR builds into DIR instead
 #   make run        install deps, build, init ./var on first run, serve on 127.0.0.1:8080
 #   make test       install deps, build with ASan+UBSan, run every test
 #   make asan       build the sanitizer binaries only
 #   make format     clang-format every C file
 #   make lint       cppcheck, banned functions, layer check
 
+B       ?= build
 CC      ?= cc
 PKGS    := gmime-3.0 libetpan libcurl sqlite3 libpq libmicrohttpd jansson libsodium libical gumbo libcmark
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
@@ -19,33 +20,36 @@ SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 
-OBJ      := $(SRC:%.c=build/rel/%.o)
-ASAN_OBJ := $(SRC:%.c=build/asan/%.o)
-ASAN_LIB := $(LIB_SRC:%.c=build/asan/%.o)
-UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/%.o)
+OBJ      := $(SRC:%.c=$(B)/rel/%.o)
+ASAN_OBJ := $(SRC:%.c=$(B)/asan/%.o)
+ASAN_LIB := $(LIB_SRC:%.c=$(B)/asan/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/asan/%.o)
 
-all: build/parley
+all: $(B)/parley
 
-build/parley: $(OBJ)
-	$(CC) $(CFLAGS) -pthread -o $@ $^ $(PKG_LIBS) -lm
+$(B)/parley: $(OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -pthread -o $@ $^ $(PKG_LIBS) -lm
 
-build/rel/%.o: %.c
+$(B)/rel/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(BASEFL) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-build/asan/%.o: %.c
+$(B)/asan/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC-SAN  $<"
 	@$(CC) $(BASEFL) $(PKG_CFLAGS) $(SANFL) -Itests/unit -MMD -MP -c -o $@ $<
 
-build/asan/parley: $(ASAN_OBJ)
-	$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
+$(B)/asan/parley: $(ASAN_OBJ)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
 
-build/asan/unit: $(ASAN_LIB) $(UNIT_OBJ)
-	$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
+$(B)/asan/unit: $(ASAN_LIB) $(UNIT_OBJ)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SANFL) -pthread -o $@ $^ $(PKG_LIBS) -lm
 
-asan: build/asan/parley build/asan/unit
+asan: $(B)/asan/parley $(B)/asan/unit
 
 deps:
 	@scripts/deps.sh
@@ -67,7 +71,7 @@ lint:
 	scripts/check-layers.sh
 
 clean:
-	rm -rf build
+	rm -rf $(B)
 
 .PHONY: all asan deps run test format lint clean
 

@@ -251,7 +251,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 rq->method, rq->path, rq->status, rq->resp.len, (double)elapsed / 1e6,
 		 rq->user ? (long long)rq->user->id : 0LL,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-	arena_free(&rq->arena);
+	struct arena *a = rq->arena; /* rq itself lives in the arena */
+	arena_free(&a);
 	*con_cls = NULL;
 }
 

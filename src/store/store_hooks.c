@@ -122,7 +122,11 @@ static int contact_hook(struct store *st, const struct record_change *ch, struct
 {
 	if (ch->old || !ch->now)
 		return 0;
-	json_t *act = activity_for(ch, "system", "Contact created", time_now());
+	const char *name = arena_printf(ch->a, "%s %s", str_field(ch->now, "first_name"),
+					str_field(ch->now, "last_name"));
+	json_t *act = activity_for(ch, "system",
+				   arena_printf(ch->a, "Contact %s created", str_trim(ch->a, name)),
+				   time_now());
 	json_object_set_new(act, "payload", json_pack("{ss}", "event", "contact.created"));
 	return mirror_activity(st, ch, act, err);
 }
@@ -169,7 +173,7 @@ static int deal_stage_change(struct store *st, const struct record_change *ch, c
 				    money(ch->a, json_object_get(ch->now, "amount"),
 					  str_field(ch->now, "currency")));
 	json_t *act = activity_for(ch, "system", summary, now);
-	json_object_set_new(act, "payload", json_pack("{sss?ss}", "event",
+	json_object_set_new(act, "payload", json_pack("{sssss?ss}", "event",
 						      from ? "deal.stage_changed" : "deal.created",
 						      "from", from, "to", to));
 	json_t *out;
