@@ -38,9 +38,10 @@ static const struct cli_cmd commands[] = {
 	  "  Serves on ADDR:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM." },
 	{ "migrate", cmd_migrate, CLI_STORE, "apply pending schema migrations",
 	  "parley migrate\n  Applies pending migrations and prints the schema version." },
-	{ "user", cmd_user, CLI_STORE | CLI_MIGRATE, "add or list users",
+	{ "user", cmd_user, CLI_STORE | CLI_MIGRATE, "add, list or reset users",
 	  "parley user add EMAIL --name NAME --role admin|manager [--password-stdin]\n"
 	  "parley user list\n"
+	  "parley user passwd EMAIL [--password-stdin]\n"
 	  "  Without --password-stdin a password is generated and printed once." },
 	{ "token", cmd_token, CLI_STORE | CLI_MIGRATE, "create API tokens",
 	  "parley token create EMAIL [--name NAME]\n"

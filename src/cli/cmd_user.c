@@ -1,4 +1,4 @@
-/* parley user add|list and parley token create. */
+/* parley user add|list|passwd and parley token create. */
 #include <stdio.h>
 #include <string.h>
 
@@ -78,12 +78,43 @@ static int user_list(struct app *app, struct arena *a)
 	return 0;
 }
 
+/* A new password for a user: from stdin, or generated and printed once. */
+static int user_passwd(struct app *app, int argc, char **argv, struct arena *a)
+{
+	bool from_stdin = argc == 4 && strcmp(argv[3], "--password-stdin") == 0;
+	if (argc != 3 && !from_stdin)
+		return cli_usage("user");
+	struct err err = { 0 };
+	struct user *u;
+	const char *email = address_normalize(a, argv[2]);
+	int r = email ? store_user_by_email(app->store, email, a, &u, &err) : 0;
+	if (r <= 0) {
+		if (r == 0)
+			err_set(&err, ERR_NOTFOUND, "no user with email '%s'", argv[2]);
+		return cli_fail(&err);
+	}
+	char *pw = user_password_generate(a);
+	if (from_stdin && cli_read_secret(a, &pw, &err) < 0)
+		return cli_fail(&err);
+	u->password_hash = arena_alloc(a, USER_HASH_MAX);
+	if (user_password_check(pw, &err) < 0 ||
+	    user_password_hash(pw, u->password_hash, &err) < 0 ||
+	    store_user_save(app->store, u, &err) < 0)
+		return cli_fail(&err);
+	printf("password of %s changed\n", u->email);
+	if (!from_stdin)
+		printf("password: %s\n", pw);
+	return 0;
+}
+
 int cmd_user(struct app *app, int argc, char **argv)
 {
 	struct arena *a = arena_new();
 	int rc;
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		rc = user_add(app, argc, argv, a);
+	else if (argc >= 3 && strcmp(argv[1], "passwd") == 0)
+		rc = user_passwd(app, argc, argv, a);
 	else if (argc == 2 && strcmp(argv[1], "list") == 0)
 		rc = user_list(app, a);
 	else
