@@ -97,6 +97,13 @@ void record_bind(struct stmt *s, int idx, const struct field_def *f, const json_
 	}
 }
 
+/* "company" for "companies": the singular of a referenced table. */
+static const char *ref_noun(const char *table)
+{
+	const struct entity_def *d = entity_find(table);
+	return d ? d->name : strcmp(table, "users") == 0 ? "user" : table;
+}
+
 /* Checks that every reference in rec names an existing record. */
 static int check_refs(struct store *st, const struct entity_def *def, const json_t *rec,
 		      struct arena *a, struct err *err)
@@ -117,7 +124,7 @@ static int check_refs(struct store *st, const struct entity_def *def, const json
 			if (r == 0)
 				return err_set_field(err, ERR_INVALID, f->name,
 						     "'%s' refers to %s %lld, which does not exist",
-						     f->name, f->ref, (long long)id);
+						     f->name, ref_noun(f->ref), (long long)id);
 		}
 	}
 	return 0;

@@ -18,6 +18,9 @@ void test_arena(void);
 void test_buf(void);
 void test_time(void);
 void test_str(void);
+void test_entity(void);
+void test_phone(void);
+void test_store_record(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -28,6 +31,9 @@ static const struct {
 	{ "buf", test_buf },
 	{ "time", test_time },
 	{ "str", test_str },
+	{ "entity", test_entity },
+	{ "phone", test_phone },
+	{ "store_record", test_store_record },
 	/* suites: add above this line */
 };
 
