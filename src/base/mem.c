@@ -6,7 +6,7 @@
 #include "base/mem.h"
 #include "base/banned.h"
 
-static void *oom(size_t n)
+static _Noreturn void oom(size_t n)
 {
 	fprintf(stderr, "parley: out of memory allocating %zu bytes\n", n);
 	abort();
@@ -15,19 +15,25 @@ static void *oom(size_t n)
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
-	return p ? p : oom(n);
+	if (!p)
+		oom(n);
+	return p;
 }
 
 void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-	return p ? p : oom(nmemb * size);
+	if (!p)
+		oom(nmemb * size);
+	return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
-	return q ? q : oom(n);
+	if (!q)
+		oom(n);
+	return q;
 }
 
 char *xstrdup(const char *s)
