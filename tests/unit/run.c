@@ -21,6 +21,7 @@ void test_str(void);
 void test_entity(void);
 void test_phone(void);
 void test_store_record(void);
+void test_secret(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -34,6 +35,7 @@ static const struct {
 	{ "entity", test_entity },
 	{ "phone", test_phone },
 	{ "store_record", test_store_record },
+	{ "secret", test_secret },
 	/* suites: add above this line */
 };
 

@@ -90,12 +90,78 @@ static const char m1_core[] =
 	" actor_id INTEGER, payload TEXT NOT NULL DEFAULT '{}', created_at BIGINT NOT NULL);"
 	"CREATE INDEX events_type ON events(type, id);";
 
+static const char m2_mail[] =
+	"CREATE TABLE mail_accounts ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
+	" imap_url TEXT NOT NULL, smtp_url TEXT NOT NULL, username TEXT NOT NULL,"
+	" auth TEXT NOT NULL DEFAULT 'password', preset TEXT, secret TEXT,"
+	" owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	" shared INTEGER NOT NULL DEFAULT 0, enabled INTEGER NOT NULL DEFAULT 1,"
+	" health TEXT NOT NULL DEFAULT 'new', last_error TEXT, last_error_at BIGINT,"
+	" progress TEXT NOT NULL DEFAULT '{}', created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE mail_folders ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES mail_accounts(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, special_use TEXT, sync INTEGER NOT NULL DEFAULT 0,"
+	" uidvalidity BIGINT NOT NULL DEFAULT 0, uidnext BIGINT NOT NULL DEFAULT 0,"
+	" highestmodseq BIGINT NOT NULL DEFAULT 0, synced_uid BIGINT NOT NULL DEFAULT 0,"
+	" oldest_uid BIGINT NOT NULL DEFAULT 0, total BIGINT NOT NULL DEFAULT 0,"
+	" synced_at BIGINT, UNIQUE (account_id, name));"
+	"CREATE TABLE threads ("
+	" id INTEGER PRIMARY KEY, subject TEXT NOT NULL DEFAULT '', last_date BIGINT NOT NULL DEFAULT 0,"
+	" message_count BIGINT NOT NULL DEFAULT 0, shared INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX threads_last ON threads(last_date);"
+	"CREATE TABLE thread_ids ("
+	" message_id TEXT PRIMARY KEY, thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE);"
+	"CREATE INDEX thread_ids_thread ON thread_ids(thread_id);"
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE,"
+	" thread_id INTEGER REFERENCES threads(id) ON DELETE SET NULL,"
+	" subject TEXT NOT NULL DEFAULT '', from_name TEXT, from_addr TEXT,"
+	" to_json TEXT NOT NULL DEFAULT '[]', cc_json TEXT NOT NULL DEFAULT '[]',"
+	" bcc_json TEXT NOT NULL DEFAULT '[]', reply_to_json TEXT NOT NULL DEFAULT '[]',"
+	" date BIGINT NOT NULL, in_reply_to TEXT, refs TEXT NOT NULL DEFAULT '[]',"
+	" thread_index TEXT, text_body TEXT, html_body TEXT, snippet TEXT NOT NULL DEFAULT '',"
+	" has_attachments INTEGER NOT NULL DEFAULT 0, size BIGINT NOT NULL DEFAULT 0,"
+	" raw_sha256 TEXT, malformed INTEGER NOT NULL DEFAULT 0,"
+	" direction TEXT NOT NULL DEFAULT 'inbound', created_at BIGINT NOT NULL);"
+	"CREATE INDEX messages_thread ON messages(thread_id, date);"
+	"CREATE INDEX messages_date ON messages(date);"
+	"CREATE TABLE message_locations ("
+	" message_ref INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	" folder_id INTEGER NOT NULL REFERENCES mail_folders(id) ON DELETE CASCADE,"
+	" uid BIGINT NOT NULL, flags INTEGER NOT NULL DEFAULT 0, modseq BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (folder_id, uid));"
+	"CREATE INDEX message_locations_message ON message_locations(message_ref);"
+	"CREATE TABLE attachments ("
+	" id INTEGER PRIMARY KEY,"
+	" message_ref INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	" filename TEXT, content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL,"
+	" content_id TEXT, inline INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX attachments_message ON attachments(message_ref);"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES mail_accounts(id) ON DELETE CASCADE,"
+	" status TEXT NOT NULL DEFAULT 'queued', message_id TEXT NOT NULL, raw_sha256 TEXT NOT NULL,"
+	" envelope_from TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '',"
+	" send_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt_at BIGINT NOT NULL, last_error TEXT, sent_at BIGINT,"
+	" in_reply_to INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+	" deal_id INTEGER REFERENCES deals(id) ON DELETE SET NULL, idempotency_key TEXT UNIQUE,"
+	" created_by INTEGER REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);"
+	"CREATE VIRTUAL TABLE message_fts USING fts5(subject, body, participants, filenames,"
+	" tokenize = 'unicode61 remove_diacritics 2');";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
  */
 static const struct store_migration migrations[] = {
 	{ 1, "core", m1_core },
+	{ 2, "mail", m2_mail },
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
