@@ -55,6 +55,10 @@ static const struct cli_cmd commands[] = {
 	  "  is reported with its line and field." },
 	{ "export", cmd_export, CLI_STORE | CLI_MIGRATE, "export contacts as CSV",
 	  "parley export contacts\n  Writes every contact as CSV with a header row to stdout." },
+	{ "mustache", cmd_mustache, 0, "render a Mustache template (for template authors)",
+	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
+	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
+	  "  the template or the context from stdin." },
 	{ "version", cmd_version, 0, "print the version", "parley version" },
 	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
 };

@@ -22,6 +22,7 @@ void test_entity(void);
 void test_phone(void);
 void test_store_record(void);
 void test_secret(void);
+void test_mustache(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -36,6 +37,7 @@ static const struct {
 	{ "phone", test_phone },
 	{ "store_record", test_store_record },
 	{ "secret", test_secret },
+	{ "mustache", test_mustache },
 	/* suites: add above this line */
 };
 
