@@ -190,3 +190,30 @@ int store_token_lookup(struct store *st, const char *token_hash, struct arena *a
 /* A deal's stage history, oldest first, as a JSON array tied to a. */
 int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_t **items_r,
 		       struct err *err);
+
+/* ---- Mail accounts (store_mail_account.c) ---- */
+
+struct mail_account;
+
+/* Inserts acct (secret already sealed); ERR_CONFLICT if the name is taken. */
+int store_account_create(struct store *st, const struct mail_account *acct, int64_t *id_r,
+			 struct err *err);
+/* Returns 1 and *acct_r (allocated in a), 0 if none, -1 on error. */
+int store_account_get(struct store *st, int64_t id, struct arena *a,
+		      struct mail_account **acct_r, struct err *err);
+int store_account_by_name(struct store *st, const char *name, struct arena *a,
+			  struct mail_account **acct_r, struct err *err);
+/* Every account, by id, allocated in a. */
+int store_account_list(struct store *st, struct arena *a, struct mail_account ***list_r,
+		       size_t *n_r, struct err *err);
+/* Writes name, URLs, username, auth, secret, owner, shared, enabled back. */
+int store_account_save(struct store *st, const struct mail_account *acct, struct err *err);
+/* Sets the health and last error; when the health changes, writes the event
+   "mail_account.health_changed". Returns 1 if it changed, 0 if not, -1. */
+int store_account_set_health(struct store *st, int64_t id, const char *health,
+			     const char *last_error, struct err *err);
+/* Replaces the sync progress (JSON text). */
+int store_account_set_progress(struct store *st, int64_t id, const char *progress,
+			       struct err *err);
+/* Returns 1 if deleted, 0 if there was none. Its folders and locations go too. */
+int store_account_delete(struct store *st, int64_t id, struct err *err);
