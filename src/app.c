@@ -1,6 +1,7 @@
 /* The data directory and the store of one parley run. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ void app_init(struct app *app)
 
 void app_release(struct app *app)
 {
+	sodium_memzero(&app->key, sizeof(app->key));
 	store_close(&app->store);
 	free(app->db_url_owned);
 	app->db_url_owned = NULL;
@@ -80,6 +82,18 @@ int app_data_init(struct app *app, struct err *err)
 	if (make_dir(path, err) < 0)
 		return -1;
 	return fresh;
+}
+
+int app_load_key(struct app *app, struct err *err)
+{
+	char path[4096];
+	if (app->key_loaded)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", app->data_dir, APP_KEY_FILE);
+	if (secret_key_load(path, &app->key, err) < 0)
+		return -1;
+	app->key_loaded = true;
+	return 0;
 }
 
 int app_open_store(struct app *app, bool migrate, struct err *err)

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "base/secret.h"
+
 struct err;
 struct store;
 
@@ -18,6 +20,8 @@ struct app {
 	const char *db_url;   /* --db, or NULL: sqlite in data_dir */
 	char *db_url_owned;   /* the resolved URL; owned */
 	struct store *store;  /* the CLI's connection, opened by app_open_store(); owned */
+	struct secret_key key; /* seals stored credentials; see app_load_key() */
+	bool key_loaded;
 };
 
 /* Sets defaults; no I/O. */
@@ -32,6 +36,9 @@ const char *app_store_url(struct app *app);
    random bytes in hex) and the blob folder where missing. Returns 1 if the
    data directory was new, 0 if it existed, -1 on error. */
 int app_data_init(struct app *app, struct err *err);
+
+/* Loads DATA/secret.key into app->key (once). */
+int app_load_key(struct app *app, struct err *err);
 
 /* Opens app->store, applying migrations when migrate is true. */
 int app_open_store(struct app *app, bool migrate, struct err *err);

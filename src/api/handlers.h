@@ -14,6 +14,9 @@ route_fn h_session_create, h_session_get, h_session_delete;
 route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create;
 /* h_settings.c */
 route_fn h_settings_get, h_settings_update, h_events_list;
+/* h_mail_accounts.c */
+route_fn h_mail_accounts_list, h_mail_accounts_create, h_mail_accounts_get,
+	h_mail_accounts_update, h_mail_accounts_delete;
 /* h_records.c: one set for every entity in core/entity.h */
 route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
 	h_records_timeline;

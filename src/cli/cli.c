@@ -55,6 +55,14 @@ static const struct cli_cmd commands[] = {
 	  "  is reported with its line and field." },
 	{ "export", cmd_export, CLI_STORE | CLI_MIGRATE, "export contacts as CSV",
 	  "parley export contacts\n  Writes every contact as CSV with a header row to stdout." },
+	{ "account", cmd_account, CLI_STORE | CLI_MIGRATE, "connect mailboxes",
+	  "parley account add NAME --email ADDR --imap URL --smtp URL [--user USER]\n"
+	  "                   [--password-stdin] [--preset gmail|outlook] [--owner EMAIL | --shared]\n"
+	  "parley account list\n"
+	  "parley account remove NAME\n"
+	  "  URLs: imap://HOST[:PORT] (STARTTLS; plain only on loopback), imaps://,\n"
+	  "  smtp:// (STARTTLS), smtps://. The password is stored encrypted with the\n"
+	  "  data directory's key." },
 	{ "mustache", cmd_mustache, 0, "render a Mustache template (for template authors)",
 	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
 	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
