@@ -18,6 +18,8 @@ void test_arena(void);
 void test_buf(void);
 void test_time(void);
 void test_str(void);
+void test_mime_parse(void);
+void test_mime_charset(void);
 void test_thread_jwz(void);
 /* suite declarations: add above this line */
 
@@ -29,6 +31,8 @@ static const struct {
 	{ "buf", test_buf },
 	{ "time", test_time },
 	{ "str", test_str },
+	{ "mime_parse", test_mime_parse },
+	{ "mime_charset", test_mime_charset },
 	{ "thread_jwz", test_thread_jwz },
 	/* suites: add above this line */
 };
