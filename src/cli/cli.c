@@ -67,6 +67,12 @@ static const struct cli_cmd commands[] = {
 	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
 	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
 	  "  the template or the context from stdin." },
+	{ "mime", cmd_mime, 0, "parse and thread messages (JSON)",
+	  "parley mime parse FILE\n"
+	  "parley mime thread FILE|DIR...\n"
+	  "  parse prints the message as JSON (message_id, subject, from, to, cc, date,\n"
+	  "  in_reply_to, references, text, html, attachments); thread prints the threads\n"
+	  "  as nested arrays of Message-IDs. A DIR is read like a Maildir (cur/, new/)." },
 	{ "version", cmd_version, 0, "print the version", "parley version" },
 	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
 };

@@ -11,4 +11,8 @@ cli_fn cmd_init, cmd_serve, cmd_migrate, cmd_user, cmd_token, cmd_demo, cmd_impo
    prints the rendering to stdout. Needs no app (may be NULL). */
 cli_fn cmd_mustache;
 
+/* parley mime parse FILE | parley mime thread FILE|DIR...: MIME debugging tools
+   (JSON out). Needs no app (may be NULL). */
+cli_fn cmd_mime;
+
 #endif

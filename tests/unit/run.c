@@ -23,6 +23,9 @@ void test_phone(void);
 void test_store_record(void);
 void test_secret(void);
 void test_mustache(void);
+void test_mime_parse(void);
+void test_mime_charset(void);
+void test_thread_jwz(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -38,6 +41,9 @@ static const struct {
 	{ "store_record", test_store_record },
 	{ "secret", test_secret },
 	{ "mustache", test_mustache },
+	{ "mime_parse", test_mime_parse },
+	{ "mime_charset", test_mime_charset },
+	{ "thread_jwz", test_thread_jwz },
 	/* suites: add above this line */
 };
 
