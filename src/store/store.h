@@ -217,3 +217,70 @@ int store_account_set_progress(struct store *st, int64_t id, const char *progres
 			       struct err *err);
 /* Returns 1 if deleted, 0 if there was none. Its folders and locations go too. */
 int store_account_delete(struct store *st, int64_t id, struct err *err);
+
+/* ---- Mail: folders, messages, threads (store_mail_folder.c, store_message.c) ---- */
+
+struct message;
+
+enum mail_flag {
+	MAIL_SEEN = 1 << 0,
+	MAIL_ANSWERED = 1 << 1,
+	MAIL_FLAGGED = 1 << 2,
+	MAIL_DELETED = 1 << 3,
+	MAIL_DRAFT = 1 << 4,
+};
+
+struct mail_folder {
+	int64_t id, account_id;
+	char *name;
+	char *special_use; /* "\\Sent" ..., or NULL */
+	bool sync;
+	int64_t uidvalidity, uidnext, highestmodseq;
+	int64_t synced_uid; /* every UID above it is new to Parley */
+	int64_t oldest_uid; /* the initial sync (newest first) has reached down to it */
+	int64_t total;
+};
+
+/* Finds or creates folder name of account; updates special_use and sync. */
+int store_folder_upsert(struct store *st, int64_t account_id, const char *name,
+			const char *special_use, bool sync, int64_t *id_r, struct err *err);
+/* The account's folders, by name, allocated in a. */
+int store_folder_list(struct store *st, int64_t account_id, struct arena *a,
+		      struct mail_folder **folders_r, size_t *n_r, struct err *err);
+/* Saves uidvalidity, uidnext, highestmodseq, synced_uid, oldest_uid, total. */
+int store_folder_save(struct store *st, const struct mail_folder *f, struct err *err);
+/* Forgets every message location of the folder (UIDVALIDITY changed): the
+   messages stay and are found again by Message-ID on the next sync. */
+int store_folder_reset(struct store *st, int64_t folder_id, struct err *err);
+
+struct store_ingest {
+	int64_t folder_id;
+	int64_t uid;
+	unsigned flags; /* enum mail_flag */
+	int64_t modseq;
+	const struct message *msg;
+	const char *raw_sha256; /* the raw message's blob */
+	size_t size;
+	const char *account_email; /* decides inbound or outbound */
+	int64_t owner_id;	   /* the mailbox owner, or 0 */
+	int64_t internal_date;	   /* when the message has no usable Date */
+	const char *text;	   /* plain text for snippets and search (from HTML if needed) */
+};
+
+/* Stores one synced message: the message (once per Message-ID, whatever the
+   account), its location, attachments, search row, thread, links to contacts,
+   companies and deals with a timeline activity, and an email.received or
+   email.sent event; all in one transaction. *new_r is false if the message was
+   known (only its location is added). */
+int store_message_ingest(struct store *st, const struct store_ingest *in, struct arena *a,
+			 int64_t *id_r, bool *new_r, struct err *err);
+
+/* Updates the flags of the message at (folder_id, uid). */
+int store_message_set_flags(struct store *st, int64_t folder_id, int64_t uid, unsigned flags,
+			    int64_t modseq, struct err *err);
+/* Removes the location (folder_id, uid) (expunged on the server). */
+int store_message_remove_location(struct store *st, int64_t folder_id, int64_t uid,
+				  struct err *err);
+/* The UIDs Parley knows in a folder, ascending, allocated in a. */
+int store_folder_uids(struct store *st, int64_t folder_id, struct arena *a, int64_t **uids_r,
+		      size_t *n_r, struct err *err);

@@ -26,6 +26,7 @@ void test_mustache(void);
 void test_mime_parse(void);
 void test_mime_charset(void);
 void test_thread_jwz(void);
+void test_store_message(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -44,6 +45,7 @@ static const struct {
 	{ "mime_parse", test_mime_parse },
 	{ "mime_charset", test_mime_charset },
 	{ "thread_jwz", test_thread_jwz },
+	{ "store_message", test_store_message },
 	/* suites: add above this line */
 };
 

@@ -1,0 +1,179 @@
+/* Unit tests for message ingestion: dedupe, threads, linking, search rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/str.h"
+#include "core/entity.h"
+#include "core/mail_account.h"
+#include "core/message.h"
+#include "core/user.h"
+#include "mail/mime/mime_parse.h"
+#include "store/store.h"
+
+struct mfx {
+	char dir[64], url[128];
+	struct store *st;
+	struct arena *a;
+	struct err err;
+	int64_t folder[2];
+	int64_t next_uid;
+};
+
+static int64_t q_int(struct mfx *fx, const char *sql)
+{
+	int64_t n = -1;
+	store_query_int(fx->st, sql, &n, &fx->err, 0);
+	return n;
+}
+
+static bool mfx_open(struct mfx *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/parley-msg-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return false;
+	snprintf(fx->url, sizeof(fx->url), "sqlite:%s/t.db", fx->dir);
+	fx->a = arena_new();
+	if (store_open(fx->url, &fx->st, &fx->err) < 0 || store_migrate(fx->st, &fx->err) < 0)
+		return false;
+	int64_t uid, acct;
+	store_user_create(fx->st, "owner@parley.test", "Owner", USER_MANAGER, NULL, &uid, &fx->err);
+	for (int i = 0; i < 2; i++) {
+		struct mail_account m = { .name = i ? "b" : "a", .email = "owner@parley.test",
+					  .imap_url = "imap://127.0.0.1", .smtp_url = "smtp://127.0.0.1",
+					  .username = "owner", .auth = "password", .owner_id = uid,
+					  .enabled = true, .health = "new", .progress = "{}" };
+		if (store_account_create(fx->st, &m, &acct, &fx->err) < 0 ||
+		    store_folder_upsert(fx->st, acct, "INBOX", NULL, true, &fx->folder[i], &fx->err) <
+			    0)
+			return false;
+	}
+	return true;
+}
+
+static void mfx_close(struct mfx *fx)
+{
+	char cmd[200];
+	store_close(&fx->st);
+	arena_free(&fx->a);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		printf("#   could not remove %s\n", fx->dir);
+}
+
+/* Parses raw and ingests it into folder f; returns the message id or 0. */
+static int64_t ingest(struct mfx *fx, int f, const char *raw, bool *new_r)
+{
+	struct message *m;
+	if (mime_parse((struct slice){ raw, strlen(raw) }, fx->a, &m, &fx->err) < 0)
+		return 0;
+	struct store_ingest in = { .folder_id = fx->folder[f], .uid = ++fx->next_uid, .msg = m,
+				   .raw_sha256 = "00", .size = strlen(raw),
+				   .account_email = "owner@parley.test", .owner_id = 1,
+				   .text = m->text };
+	int64_t id = 0;
+	bool isnew;
+	if (store_message_ingest(fx->st, &in, fx->a, &id, new_r ? new_r : &isnew, &fx->err) < 0) {
+		printf("#   ingest: %s\n", fx->err.msg);
+		return 0;
+	}
+	return id;
+}
+
+static const char *mail(struct arena *a, const char *id, const char *from, const char *to,
+			const char *subject, const char *refs)
+{
+	return arena_printf(a,
+			    "Message-ID: <%s>\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+			    "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n%s%s%s%s%s\r\nbody of %s\r\n",
+			    id, from, to, subject, refs ? "In-Reply-To: <" : "", refs ? refs : "",
+			    refs ? ">\r\nReferences: <" : "", refs ? refs : "", refs ? ">\r\n" : "", id);
+}
+
+static void test_store_message__dedupe_and_threads(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	bool isnew;
+	/* the reply arrives before its parent */
+	int64_t r1 = ingest(&fx, 0, mail(a, "r1@x", "bob@client.com", "owner@parley.test", "Re: offer", "p1@x"), &isnew);
+	CHECK(r1 > 0 && isnew);
+	int64_t p1 = ingest(&fx, 0, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
+	CHECK(p1 > 0 && isnew);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(DISTINCT thread_id) FROM messages"), 1);
+	/* the same message in a second account is one message with two locations */
+	int64_t again = ingest(&fx, 1, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
+	CHECK(again == p1 && !isnew);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM messages"), 2);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_locations"), 3);
+	/* a separate conversation, then a message referencing both merges them */
+	ingest(&fx, 0, mail(a, "q1@x", "carol@client.com", "owner@parley.test", "other", NULL), NULL);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 2);
+	const char *bridge = arena_printf(a,
+		"Message-ID: <b@x>\r\nFrom: bob@client.com\r\nTo: owner@parley.test\r\n"
+		"Subject: Re: both\r\nReferences: <p1@x> <q1@x>\r\n\r\nhi\r\n");
+	CHECK(ingest(&fx, 0, bridge, NULL) > 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 1);
+	CHECK_INT(q_int(&fx, "SELECT message_count FROM threads"), 4);
+	/* subject fallback: a reply without references joins only with a shared participant */
+	ingest(&fx, 0, mail(a, "s1@x", "dan@d.com", "owner@parley.test", "Quarterly numbers", NULL), NULL);
+	ingest(&fx, 0, mail(a, "s2@x", "dan@d.com", "owner@parley.test", "RE: Quarterly numbers", NULL), NULL);
+	ingest(&fx, 0, mail(a, "s3@x", "eve@e.com", "owner@parley.test", "Re: Quarterly numbers", NULL), NULL);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(DISTINCT thread_id) FROM messages WHERE message_id LIKE 's%'"), 2);
+	/* a message without Message-ID is kept */
+	CHECK(ingest(&fx, 0, "From: x@y.com\r\nSubject: no id\r\n\r\nbody\r\n", NULL) > 0);
+	mfx_close(&fx);
+}
+
+static void test_store_message__linking(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	struct entity_env env = { entity_default_stages, NULL, 0 };
+	json_t *rec, *out;
+	const char *inputs[][2] = {
+		{ "companies", "{\"name\":\"Client Co\",\"domains\":[\"client.com\"]}" },
+		{ "contacts", "{\"first_name\":\"Bob\",\"emails\":[\"bob@client.com\"],\"company_id\":1}" },
+		{ "deals", "{\"title\":\"Deal\",\"contact_id\":1}" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const struct entity_def *def = entity_find(inputs[i][0]);
+		json_t *in = json_in_arena(a, json_loads(inputs[i][1], 0, NULL));
+		CHECK(entity_validate(def, in, NULL, &env, a, &rec, &fx.err) == 0 &&
+		      store_record_create(fx.st, def, rec, 1, a, &out, &fx.err) == 0);
+	}
+	/* plus-addressing folded; the deal is the contact's single open deal */
+	int64_t id = ingest(&fx, 0, mail(a, "m1@x", "Bob <Bob+crm@Client.com>", "owner@parley.test", "Hello", NULL), NULL);
+	CHECK(id > 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM activities WHERE kind = 'email'"), 1);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
+			     "WHERE t.kind = 'email' AND l.field = 'contact_ids' AND l.target_id = 1"), 1);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
+			     "WHERE t.kind = 'email' AND l.field = 'deal_ids' AND l.target_id = 1"), 1);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
+			     "WHERE t.kind = 'email' AND l.field = 'company_ids' AND l.target_id = 1"), 1);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.received'"), 1);
+	/* a stranger on a free-mail domain links nothing, but the event is written */
+	ingest(&fx, 0, mail(a, "m2@x", "someone@gmail.com", "owner@parley.test", "Hi", NULL), NULL);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM activities WHERE kind = 'email'"), 1);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.received'"), 2);
+	/* outbound mail from the mailbox is email.sent */
+	ingest(&fx, 0, mail(a, "m3@x", "owner@parley.test", "bob@client.com", "Offer", NULL), NULL);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.sent'"), 1);
+	/* the search row exists */
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_fts WHERE message_fts MATCH 'offer'"), 1);
+	mfx_close(&fx);
+}
+
+void test_store_message(void)
+{
+	TEST_RUN(test_store_message__dedupe_and_threads);
+	TEST_RUN(test_store_message__linking);
+}
