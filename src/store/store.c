@@ -242,3 +242,32 @@ int store_apply_migrations(struct store *st, const struct store_migration *migra
 	}
 	return 0;
 }
+
+void binds_int(struct sql_binds *b, int64_t i)
+{
+	if (b->n < SQL_MAX_BINDS)
+		b->v[b->n++] = (struct sql_bind){ true, i, NULL };
+	else
+		b->overflow = true;
+}
+
+void binds_text(struct sql_binds *b, const char *s)
+{
+	if (b->n < SQL_MAX_BINDS)
+		b->v[b->n++] = (struct sql_bind){ false, 0, s };
+	else
+		b->overflow = true;
+}
+
+int binds_apply(const struct sql_binds *b, struct stmt *s, struct err *err)
+{
+	if (b->overflow)
+		return err_set(err, ERR_INVALID, "the query has too many terms");
+	for (int i = 0; i < b->n; i++) {
+		if (b->v[i].is_int)
+			stmt_bind_int(s, i + 1, b->v[i].i);
+		else
+			stmt_bind_text(s, i + 1, b->v[i].s);
+	}
+	return 0;
+}

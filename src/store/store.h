@@ -284,3 +284,23 @@ int store_message_remove_location(struct store *st, int64_t folder_id, int64_t u
 /* The UIDs Parley knows in a folder, ascending, allocated in a. */
 int store_folder_uids(struct store *st, int64_t folder_id, struct arena *a, int64_t **uids_r,
 		      size_t *n_r, struct err *err);
+
+/* ---- Mail search and threads (store_mail_search.c, store_mail_read.c) ---- */
+
+struct mq_node;
+
+/* Who is looking: personal mailboxes are visible to their owner and admins;
+   shared mailboxes and shared threads to everyone. */
+struct mail_viewer {
+	int64_t user_id;
+	bool admin;
+};
+
+#define MAIL_LIST_MAX_LIMIT 200
+
+/* Threads with a message matching root (NULL: all), newest first, that viewer
+   may see. Each item: id, subject, last_date, message_count, unread,
+   has_attachments, shared, participants, snippet. Same paging as lists. */
+int store_thread_search(struct store *st, const struct mq_node *root,
+			const struct mail_viewer *viewer, size_t limit, const char *cursor,
+			struct arena *a, json_t **items_r, char **next_r, struct err *err);

@@ -54,6 +54,26 @@ int store_apply_migrations(struct store *st, const struct store_migration *migra
 
 extern const struct store_backend store_sqlite;
 
+/* Parameters collected while a query is built, then bound in order. */
+#define SQL_MAX_BINDS 128
+
+struct sql_bind {
+	bool is_int;
+	int64_t i;
+	const char *s;
+};
+
+struct sql_binds {
+	int n;
+	bool overflow;
+	struct sql_bind v[SQL_MAX_BINDS];
+};
+
+void binds_int(struct sql_binds *b, int64_t i);
+void binds_text(struct sql_binds *b, const char *s); /* borrowed until binds_apply() */
+/* Binds every collected parameter to s; -1 (ERR_INVALID) if there were too many. */
+int binds_apply(const struct sql_binds *b, struct stmt *s, struct err *err);
+
 #endif
 
 /* ---- Record hooks (store_hooks.c): what a write of one entity does to others ---- */

@@ -17,43 +17,7 @@
 #include "base/banned.h"
 
 #define SQL_MAX (64 * 1024)
-#define MAX_BINDS 64
-
-/* Parameters collected while the WHERE clause is built. */
-struct bind_value {
-	bool is_int;
-	int64_t i;
-	const char *s;
-};
-
-struct binds {
-	int n;
-	struct bind_value v[MAX_BINDS];
-};
-
-static void bind_i(struct binds *b, int64_t i)
-{
-	if (b->n < MAX_BINDS)
-		b->v[b->n++] = (struct bind_value){ true, i, NULL };
-}
-
-static void bind_s(struct binds *b, const char *s)
-{
-	if (b->n < MAX_BINDS)
-		b->v[b->n++] = (struct bind_value){ false, 0, s };
-}
-
-static void bind_all(struct stmt *s, const struct binds *b)
-{
-	for (int i = 0; i < b->n; i++) {
-		if (b->v[i].is_int)
-			stmt_bind_int(s, i + 1, b->v[i].i);
-		else
-			stmt_bind_text(s, i + 1, b->v[i].s);
-	}
-}
-
-static int add_filter(struct buf *w, struct binds *b, const struct entity_def *def,
+static int add_filter(struct buf *w, struct sql_binds *b, const struct entity_def *def,
 		      const struct store_filter *flt, struct arena *a, struct err *err)
 {
 	const struct field_def *f = flt->field;
@@ -70,7 +34,7 @@ static int add_filter(struct buf *w, struct binds *b, const struct entity_def *d
 			return err_set_field(err, ERR_INVALID, pname,
 					     "filter '%s' must be an integer", pname);
 		buf_printf(w, " AND t.%s = ?", f->name);
-		bind_i(b, n);
+		binds_int(b, n);
 		return 0;
 	case FT_REFLIST:
 		if (str_to_int64(flt->value, &n) < 0)
@@ -80,22 +44,22 @@ static int add_filter(struct buf *w, struct binds *b, const struct entity_def *d
 			   " AND EXISTS (SELECT 1 FROM links l WHERE l.entity = '%s' AND "
 			   "l.record_id = t.id AND l.field = '%s' AND l.target_id = ?)",
 			   def->table, f->name);
-		bind_i(b, n);
+		binds_int(b, n);
 		return 0;
 	case FT_LIST:
 		buf_printf(w,
 			   " AND EXISTS (SELECT 1 FROM list_values lv WHERE lv.entity = '%s' AND "
 			   "lv.record_id = t.id AND lv.field = '%s' AND lv.value = ?)",
 			   def->table, f->name);
-		bind_s(b, str_lower(a, flt->value));
+		binds_text(b, str_lower(a, flt->value));
 		return 0;
 	case FT_BOOL:
 		buf_printf(w, " AND t.%s = ?", f->name);
-		bind_i(b, strcmp(flt->value, "true") == 0 || strcmp(flt->value, "1") == 0);
+		binds_int(b, strcmp(flt->value, "true") == 0 || strcmp(flt->value, "1") == 0);
 		return 0;
 	default:
 		buf_printf(w, " AND t.%s = ?", f->name);
-		bind_s(b, flt->value);
+		binds_text(b, flt->value);
 		return 0;
 	}
 }
@@ -115,7 +79,7 @@ static const char *like_pattern(struct arena *a, const char *q)
 	return p.data;
 }
 
-static void add_search(struct buf *w, struct binds *b, const struct entity_def *def,
+static void add_search(struct buf *w, struct sql_binds *b, const struct entity_def *def,
 		       const char *q, struct arena *a)
 {
 	const char *pat = like_pattern(a, q);
@@ -133,7 +97,7 @@ static void add_search(struct buf *w, struct binds *b, const struct entity_def *
 				   sep, def->table, f->name);
 		else
 			buf_printf(w, "%slower(t.%s) LIKE ? ESCAPE '\\'", sep, f->name);
-		bind_s(b, pat);
+		binds_text(b, pat);
 		sep = " OR ";
 	}
 	/* Full names: "Ada Lovelace" matches first and last name together. */
@@ -141,12 +105,12 @@ static void add_search(struct buf *w, struct binds *b, const struct entity_def *
 		buf_printf(w, "%slower(COALESCE(t.first_name, '') || ' ' || "
 			      "COALESCE(t.last_name, '')) LIKE ? ESCAPE '\\'",
 			   sep);
-		bind_s(b, pat);
+		binds_text(b, pat);
 	}
 	buf_puts(w, ")");
 }
 
-static int build_where(struct buf *w, struct binds *b, const struct entity_def *def,
+static int build_where(struct buf *w, struct sql_binds *b, const struct entity_def *def,
 		       const struct store_list_query *q, struct arena *a, struct err *err)
 {
 	for (size_t i = 0; i < q->nfilters; i++)
@@ -159,13 +123,16 @@ static int build_where(struct buf *w, struct binds *b, const struct entity_def *
 
 /* Runs sql and collects up to limit rows; *next_r is set when there are more. */
 static int collect(struct store *st, const struct entity_def *def, const char *sql,
-		   const struct binds *b, size_t limit, bool timeline, struct arena *a,
+		   const struct sql_binds *b, size_t limit, bool timeline, struct arena *a,
 		   json_t **items_r, char **next_r, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
-	bind_all(s, b);
+	if (binds_apply(b, s, err) < 0) {
+		stmt_free(&s);
+		return -1;
+	}
 	json_t *items = json_in_arena(a, json_array());
 	int r;
 	size_t n = 0;
@@ -206,7 +173,7 @@ int store_record_list(struct store *st, const struct entity_def *def,
 		      char **next_cursor_r, struct err *err)
 {
 	struct buf w;
-	struct binds b = { 0 };
+	struct sql_binds b = { 0 };
 	int64_t cursor;
 	buf_init(&w, a, SQL_MAX);
 	if (check_limit(q, err) < 0)
@@ -215,7 +182,7 @@ int store_record_list(struct store *st, const struct entity_def *def,
 		if (str_to_int64(q->cursor, &cursor) < 0)
 			return err_set_field(err, ERR_INVALID, "cursor", "'cursor' is not valid");
 		buf_puts(&w, " AND t.id < ?");
-		bind_i(&b, cursor);
+		binds_int(&b, cursor);
 	}
 	if (build_where(&w, &b, def, q, a, err) < 0)
 		return -1;
@@ -232,12 +199,12 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 {
 	const struct entity_def *act = &activity_def;
 	struct buf w;
-	struct binds b = { 0 };
+	struct sql_binds b = { 0 };
 	buf_init(&w, a, SQL_MAX);
 	if (check_limit(q, err) < 0)
 		return -1;
-	bind_s(&b, def->timeline_field);
-	bind_i(&b, id);
+	binds_text(&b, def->timeline_field);
+	binds_int(&b, id);
 	if (q->cursor) {
 		/* "2026-11-24T10:00:00Z.42" */
 		const char *dot = strrchr(q->cursor, '.');
@@ -246,13 +213,13 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 		    time_parse_iso(arena_strndup(a, q->cursor, (size_t)(dot - q->cursor)), &t) < 0)
 			return err_set_field(err, ERR_INVALID, "cursor", "'cursor' is not valid");
 		buf_puts(&w, " AND (t.occurred_at < ? OR (t.occurred_at = ? AND t.id < ?))");
-		bind_i(&b, t);
-		bind_i(&b, t);
-		bind_i(&b, cid);
+		binds_int(&b, t);
+		binds_int(&b, t);
+		binds_int(&b, cid);
 	}
 	if (q->kind) {
 		buf_puts(&w, " AND t.kind = ?");
-		bind_s(&b, q->kind);
+		binds_text(&b, q->kind);
 	}
 	if (build_where(&w, &b, act, q, a, err) < 0)
 		return -1;

@@ -10,6 +10,7 @@
 #include "base/str.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
+#include "core/mail_query.h"
 #include "core/message.h"
 #include "core/user.h"
 #include "mail/mime/mime_parse.h"
@@ -172,8 +173,52 @@ static void test_store_message__linking(void)
 	mfx_close(&fx);
 }
 
+static size_t search(struct mfx *fx, const char *q, int64_t viewer, bool admin)
+{
+	struct mq_node *root;
+	json_t *items;
+	char *next;
+	struct mail_viewer v = { viewer, admin };
+	if (mail_query_parse(q, fx->a, &root, &fx->err) < 0 ||
+	    store_thread_search(fx->st, root, &v, 50, NULL, fx->a, &items, &next, &fx->err) < 0) {
+		printf("#   search '%s': %s\n", q, fx->err.msg);
+		return (size_t)-1;
+	}
+	return json_array_size(items);
+}
+
+static void test_store_message__search(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	ingest(&fx, 0, mail(a, "a1@x", "Bob <bob@client.com>", "owner@parley.test", "Proposal for Q3", NULL), NULL);
+	ingest(&fx, 0, mail(a, "a2@x", "carol@other.org", "owner@parley.test", "Lunch", NULL), NULL);
+	ingest(&fx, 0, mail(a, "a3@x", "owner@parley.test", "carol@other.org", "Re: Lunch", "a2@x"), NULL);
+	CHECK_INT(search(&fx, "", 1, false), 2);
+	CHECK_INT(search(&fx, "proposal", 1, false), 1);
+	CHECK_INT(search(&fx, "propos", 1, false), 1);
+	CHECK_INT(search(&fx, "\"proposal for\"", 1, false), 1);
+	CHECK_INT(search(&fx, "subject:lunch", 1, false), 1);
+	CHECK_INT(search(&fx, "from:bob", 1, false), 1);
+	CHECK_INT(search(&fx, "from:bob OR from:carol", 1, false), 2);
+	CHECK_INT(search(&fx, "-from:bob", 1, false), 1);
+	CHECK_INT(search(&fx, "is:unread", 1, false), 2);
+	CHECK_INT(search(&fx, "in:inbox account:a", 1, false), 2);
+	CHECK_INT(search(&fx, "has:attachment", 1, false), 0);
+	CHECK_INT(search(&fx, "before:2020-01-01", 1, false), 0);
+	CHECK_INT(search(&fx, "after:2020-01-01 lunch", 1, false), 1);
+	/* privacy: another manager sees none of this personal mailbox; an admin sees all */
+	CHECK_INT(search(&fx, "", 99, false), 0);
+	CHECK_INT(search(&fx, "", 99, true), 2);
+	CHECK(store_exec_ints(fx.st, "UPDATE threads SET shared = 1 WHERE id = (SELECT thread_id FROM messages WHERE message_id = 'a2@x')", &fx.err, 0) == 0);
+	CHECK_INT(search(&fx, "", 99, false), 1);
+	mfx_close(&fx);
+}
+
 void test_store_message(void)
 {
+	TEST_RUN(test_store_message__search);
 	TEST_RUN(test_store_message__dedupe_and_threads);
 	TEST_RUN(test_store_message__linking);
 }
