@@ -304,3 +304,70 @@ struct mail_viewer {
 int store_thread_search(struct store *st, const struct mq_node *root,
 			const struct mail_viewer *viewer, size_t limit, const char *cursor,
 			struct arena *a, json_t **items_r, char **next_r, struct err *err);
+
+/* Returns 1 if message id exists and viewer may see it, 0 if not (or no such
+   message), -1 on error. */
+int store_message_visible(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			  struct err *err);
+/* Returns 1 if thread id has a message viewer may see, 0 if not, -1 on error. */
+int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			 struct err *err);
+
+/* A thread with the messages viewer may see, oldest first, and the records its
+   mail is linked to: {id, subject, shared, messages: [...], links: {contact_ids,
+   company_ids, deal_ids}}. 1, 0 if not visible or none, -1. */
+int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		     struct arena *a, json_t **thread_r, struct err *err);
+
+/* One stored message as JSON (headers, addresses, flags, attachments, text,
+   html as stored: the caller sanitises it) and its raw blob hash. 1, 0, -1. */
+int store_message_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		      struct arena *a, json_t **msg_r, struct err *err);
+
+/* Attachment att of message msg: file name, content type and blob hash,
+   allocated in a. 1, 0 if none or not visible, -1. */
+int store_attachment_get(struct store *st, int64_t msg, int64_t att,
+			 const struct mail_viewer *viewer, struct arena *a, char **filename_r,
+			 char **content_type_r, char **sha_r, struct err *err);
+
+/* ---- Changes made in Parley that go back to the server (store_mail_ops.c) ---- */
+
+/* Sets or clears flags on every location of message id that viewer may see,
+   locally at once, and queues the same change for each mailbox's server. */
+int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		       unsigned set, unsigned clear, struct err *err);
+/* Queues a move of message id (its location in the first visible mailbox) to
+   folder name of the same mailbox. ERR_NOTFOUND if the mailbox has no such folder. */
+int store_message_move(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		       const char *folder, struct err *err);
+
+struct mail_op {
+	int64_t id, folder_id, uid;
+	char *folder_name;
+	char *op;  /* "+flags", "-flags", "move" */
+	char *arg; /* flags as a number, or the destination folder */
+};
+
+/* The pending operations of an account, oldest first, allocated in a. */
+int store_mail_ops_pending(struct store *st, int64_t account_id, struct arena *a,
+			   struct mail_op **ops_r, size_t *n_r, struct err *err);
+/* Done: deletes it. Failed: records error and counts the attempt. */
+int store_mail_op_done(struct store *st, int64_t op_id, const char *error, struct err *err);
+
+/* Asks the sync worker to sync the account now. */
+int store_account_request_sync(struct store *st, int64_t id, struct err *err);
+
+/* Marks a thread shared (visible to everyone) or private again. */
+int store_thread_set_shared(struct store *st, int64_t id, bool shared, struct err *err);
+/* Moves the given messages of thread id into a new thread; *new_r is its id. */
+int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n,
+		       int64_t *new_r, struct err *err);
+/* Moves every message of thread other into thread id. */
+int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *err);
+/* Replaces the records message id is linked to (its timeline activity's links). */
+int store_message_relink(struct store *st, int64_t id, const json_t *links, int64_t actor_id,
+			 struct arena *a, struct err *err);
+/* 1 if thread id has a message in a personal mailbox of user_id (or any
+   mailbox, for admins), 0 if not, -1 on error. */
+int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		       struct err *err);

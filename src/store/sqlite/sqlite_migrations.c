@@ -154,6 +154,14 @@ static const char m2_mail[] =
 	" created_by INTEGER REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
 	" updated_at BIGINT NOT NULL);"
 	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);"
+	"CREATE TABLE mail_ops ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES mail_accounts(id) ON DELETE CASCADE,"
+	" folder_id INTEGER NOT NULL REFERENCES mail_folders(id) ON DELETE CASCADE,"
+	" uid BIGINT NOT NULL, op TEXT NOT NULL, arg TEXT NOT NULL DEFAULT '',"
+	" created_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+	"CREATE INDEX mail_ops_account ON mail_ops(account_id, id);"
+	"ALTER TABLE mail_accounts ADD COLUMN sync_requested_at BIGINT;"
 	"CREATE VIRTUAL TABLE message_fts USING fts5(subject, body, participants, filenames,"
 	" tokenize = 'unicode61 remove_diacritics 2');";
 
