@@ -73,6 +73,12 @@ static const struct cli_cmd commands[] = {
 	  "  parse prints the message as JSON (message_id, subject, from, to, cc, date,\n"
 	  "  in_reply_to, references, text, html, attachments); thread prints the threads\n"
 	  "  as nested arrays of Message-IDs. A DIR is read like a Maildir (cur/, new/)." },
+	{ "html", cmd_html, 0, "sanitise mail HTML or turn it into text",
+	  "parley html sanitize FILE [--allow-remote]\n"
+	  "parley html text FILE\n"
+	  "  sanitize prints the HTML Parley would show (allowlisted elements and\n"
+	  "  attributes only; remote images blocked unless --allow-remote); text prints\n"
+	  "  the plain text used for previews and search. FILE may be '-'." },
 	{ "version", cmd_version, 0, "print the version", "parley version" },
 	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
 };

@@ -15,4 +15,7 @@ cli_fn cmd_mustache;
    (JSON out). Needs no app (may be NULL). */
 cli_fn cmd_mime;
 
+/* parley html sanitize FILE [--allow-remote] | parley html text FILE. */
+cli_fn cmd_html;
+
 #endif

@@ -28,6 +28,7 @@ void test_mime_charset(void);
 void test_thread_jwz(void);
 void test_store_message(void);
 void test_mail_query(void);
+void test_mime_html(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -48,6 +49,7 @@ static const struct {
 	{ "thread_jwz", test_thread_jwz },
 	{ "store_message", test_store_message },
 	{ "mail_query", test_mail_query },
+	{ "mime_html", test_mime_html },
 	/* suites: add above this line */
 };
 
