@@ -97,6 +97,10 @@ struct store_list_query {
 	const char *kind;	/* timelines only: one activity kind, or NULL */
 	struct store_filter filters[STORE_LIST_MAX_FILTERS];
 	size_t nfilters;
+	/* Activities only: mail from personal mailboxes shows only to their owner
+	   and admins. viewer_id 0 (Parley itself) sees everything. */
+	int64_t viewer_id;
+	bool viewer_admin;
 };
 
 /* Inserts rec (validated by entity_validate()). Returns 0 and *out_r (the

@@ -168,6 +168,20 @@ static void test_store_message__linking(void)
 	/* outbound mail from the mailbox is email.sent */
 	ingest(&fx, 0, mail(a, "m3@x", "owner@parley.test", "bob@client.com", "Offer", NULL), NULL);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.sent'"), 1);
+	/* another manager does not see the mail on Bob's timeline; the owner does */
+	struct store_list_query q = { .limit = 50, .viewer_id = 99 };
+	json_t *items;
+	char *next;
+	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
+	size_t i, emails = 0;
+	json_t *it;
+	json_array_foreach(items, i, it) emails += strcmp(json_get_str(it, "kind"), "email") == 0;
+	CHECK_INT(emails, 0);
+	q.viewer_id = 1;
+	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
+	emails = 0;
+	json_array_foreach(items, i, it) emails += strcmp(json_get_str(it, "kind"), "email") == 0;
+	CHECK_INT(emails, 2);
 	/* the search row exists */
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_fts WHERE message_fts MATCH 'offer'"), 1);
 	mfx_close(&fx);
