@@ -375,3 +375,41 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
    mailbox, for admins), 0 if not, -1 on error. */
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		       struct err *err);
+
+/* ---- The outbox (store_outbox.c): queued -> sending -> sent | deferred | failed ---- */
+
+struct outbox_item {
+	int64_t id, account_id;
+	char *status;
+	char *message_id; /* without brackets */
+	char *raw_sha256; /* the built message's blob */
+	char *envelope_from;
+	json_t *recipients; /* array of addresses */
+	char *subject;
+	int64_t send_at, next_attempt_at, sent_at;
+	int attempts;
+	char *last_error;
+	int64_t in_reply_to, deal_id, created_by;
+	int64_t created_at;
+};
+
+/* Queues a message. idempotency_key (may be NULL) makes a repeated request
+   return the first item's id instead of queueing twice. */
+int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
+			 const char *idempotency_key, int64_t *id_r, struct err *err);
+/* Claims the oldest due item (queued or deferred, next attempt due), marking
+   it "sending". 1 and *it_r (allocated in a), 0 if none is due, -1. */
+int store_outbox_claim(struct store *st, int64_t now, struct arena *a,
+		       struct outbox_item **it_r, struct err *err);
+/* Records the outcome: status "sent", "deferred" (next_attempt_at set) or
+   "failed"; error is the server's reply or NULL. */
+int store_outbox_finish(struct store *st, int64_t id, const char *status, const char *error,
+			int64_t next_attempt_at, struct err *err);
+/* Items left "sending" since before cutoff (a crash) go back to "deferred". */
+int store_outbox_recover(struct store *st, int64_t cutoff, struct err *err);
+/* Items of the mailboxes viewer may see, newest first, as JSON tied to a. */
+int store_outbox_list(struct store *st, const struct mail_viewer *viewer, size_t limit,
+		      struct arena *a, json_t **items_r, struct err *err);
+/* One item as JSON if viewer may see it: 1, 0, -1. */
+int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		     struct arena *a, json_t **item_r, struct err *err);
