@@ -28,6 +28,7 @@ void test_mime_charset(void);
 void test_thread_jwz(void);
 void test_store_message(void);
 void test_markdown(void);
+void test_mime_build(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -48,6 +49,7 @@ static const struct {
 	{ "thread_jwz", test_thread_jwz },
 	{ "store_message", test_store_message },
 	{ "markdown", test_markdown },
+	{ "mime_build", test_mime_build },
 	/* suites: add above this line */
 };
 
