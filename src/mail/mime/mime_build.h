@@ -1,5 +1,5 @@
 /* Building outgoing mail with GMime 3: a struct mime_draft in, the RFC 5322
-   bytes out. */
+   bytes out; and the helpers a reply or a forward needs. */
 #ifndef MAIL_MIME_MIME_BUILD_H
 #define MAIL_MIME_MIME_BUILD_H
 
@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/message.h"
 
 struct arena;
 struct err;
@@ -18,6 +19,9 @@ struct err;
 #define MIME_BUILD_MAX_SIZE	   (25 * 1024 * 1024)
 #define MIME_BUILD_MAX_RECIPIENTS  500 /* to + cc + bcc */
 #define MIME_BUILD_MAX_EXTRA	   50  /* extra_headers */
+/* mime_reply_references() keeps the first (the thread's root) and the newest
+   of a longer chain. */
+#define MIME_REPLY_MAX_REFERENCES 50
 
 struct mime_attachment_in {
 	const char *filename;	  /* UTF-8, may be NULL; written with RFC 2231 */
@@ -83,5 +87,35 @@ int mime_build(const struct mime_draft *d, struct arena *a, char **raw_r, size_t
    MIME_BUILD_MAX_RECIPIENTS). */
 int mime_draft_recipients(const struct mime_draft *d, struct arena *a, const char ***rcpts_r,
 			  size_t *n_r, struct err *err);
+
+/* The subject of a reply ("Re: " once: "Re: Re[2]: RE: x" gives "Re: x") or of
+   a forward ("Fwd: " once, also replacing "Fw:"); other prefixes ("AW:",
+   "[list]") are kept. NULL or blank subject: "Re:" / "Fwd:". Allocated in a. */
+char *mime_reply_subject(struct arena *a, const char *subject, bool forward);
+
+/* A plain text quote of parent for a reply: "On Tue, 24 Nov 2026 at 10:44
+   UTC, Name <addr> wrote:" (without the date if parent has none), then each
+   line of parent->text prefixed by "> " (">" for an empty line), then a
+   newline. Allocated in a; never NULL. */
+char *mime_quote_text(struct arena *a, const struct message *parent);
+
+/* The HTML counterpart: the same attribution line (HTML-escaped) in a <div>,
+   then <blockquote type="cite"> holding parent_html_sanitised, which the
+   caller must already have sanitised (it is inserted as it is). If that is
+   NULL, parent->text escaped with <br> line breaks is quoted instead.
+   Allocated in a; never NULL. */
+char *mime_quote_html(struct arena *a, const struct message *parent,
+		      const char *parent_html_sanitised);
+
+/* The References of a reply to parent (RFC 5322 3.6.4): parent's References,
+   or its In-Reply-To if it has no References, then parent's Message-ID; ids
+   a draft would refuse and repeats are dropped, and a chain longer than
+   MIME_REPLY_MAX_REFERENCES keeps its first id and the newest ones. Sets
+   *refs_r (allocated in a; strings borrowed from parent) and *n_r. Returns
+   0, or -1 if parent has no usable Message-ID (then the reply cannot name
+   its parent; *refs_r still holds what there is). The reply's in_reply_to is
+   parent->message_id. */
+int mime_reply_references(struct arena *a, const struct message *parent, const char ***refs_r,
+			  size_t *n_r);
 
 #endif

@@ -1,4 +1,4 @@
-/* Unit tests for mail/mime/mime_build.c: every message shape
+/* Unit tests for mail/mime/mime_build.c and mime_reply.c: every message shape
    is built and parsed back with mime_parse(); header injection, address
    checks and limits are tables of drafts that must fail on a named field. */
 #include <stdio.h>
@@ -550,6 +550,8 @@ static void test_mime_build__limits(void)
 	arena_free(&a);
 }
 
+void test_mime_reply(void);
+
 void test_mime_build(void)
 {
 	static bool registered;
@@ -565,4 +567,5 @@ void test_mime_build(void)
 	TEST_RUN(test_mime_build__injection);
 	TEST_RUN(test_mime_build__invalid);
 	TEST_RUN(test_mime_build__limits);
+	test_mime_reply();
 }
