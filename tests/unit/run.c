@@ -29,6 +29,8 @@ void test_thread_jwz(void);
 void test_store_message(void);
 void test_mail_query(void);
 void test_mime_html(void);
+void test_markdown(void);
+void test_mime_build(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -50,6 +52,8 @@ static const struct {
 	{ "store_message", test_store_message },
 	{ "mail_query", test_mail_query },
 	{ "mime_html", test_mime_html },
+	{ "markdown", test_markdown },
+	{ "mime_build", test_mime_build },
 	/* suites: add above this line */
 };
 
