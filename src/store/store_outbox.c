@@ -15,7 +15,7 @@
 #define OUTBOX_COLS                                                                          \
 	"o.id, o.account_id, o.status, o.message_id, o.raw_sha256, o.envelope_from, "        \
 	"o.recipients, o.subject, o.send_at, o.next_attempt_at, o.sent_at, o.attempts, "     \
-	"o.last_error, o.in_reply_to, o.deal_id, o.created_by, o.created_at"
+	"o.last_error, o.in_reply_to, o.deal_id, o.created_by, o.created_at, o.draft"
 
 static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
 {
@@ -39,6 +39,8 @@ static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
 	it->deal_id = stmt_is_null(s, 14) ? 0 : stmt_int(s, 14);
 	it->created_by = stmt_is_null(s, 15) ? 0 : stmt_int(s, 15);
 	it->created_at = stmt_int(s, 16);
+	it->draft = stmt_is_null(s, 17) ? NULL
+					: json_in_arena(a, json_loads(stmt_text(s, 17), 0, NULL));
 	return it;
 }
 
@@ -82,8 +84,8 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 	if (store_prepare(st,
 			  "INSERT INTO outbox (account_id, status, message_id, raw_sha256, "
 			  "envelope_from, recipients, subject, send_at, next_attempt_at, in_reply_to, "
-			  "deal_id, idempotency_key, created_by, created_at, updated_at) VALUES (?, "
-			  "'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "deal_id, idempotency_key, created_by, created_at, updated_at, draft) VALUES "
+			  "(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			  &s, err) < 0)
 		return -1;
 	char *rcpts = json_dumps(it->recipients, JSON_COMPACT);
@@ -102,6 +104,9 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 	bind_opt(s, 12, it->created_by);
 	stmt_bind_int(s, 13, now);
 	stmt_bind_int(s, 14, now);
+	char *draft = it->draft ? json_dumps(it->draft, JSON_COMPACT) : NULL;
+	stmt_bind_text(s, 15, draft);
+	free(draft);
 	free(rcpts);
 	int r = stmt_step(s, err);
 	if (r == 1)
@@ -181,6 +186,18 @@ int store_outbox_finish(struct store *st, int64_t id, const char *status, const 
 	r = store_event_add(st, type, "outbox", id, 0, p, err);
 	json_decref(p);
 	return r;
+}
+
+int store_outbox_set_raw(struct store *st, int64_t id, const char *raw_sha256, struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st, "UPDATE outbox SET raw_sha256 = ? WHERE id = ?", &s, err) < 0)
+		return -1;
+	stmt_bind_text(s, 1, raw_sha256);
+	stmt_bind_int(s, 2, id);
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
 }
 
 int store_outbox_recover(struct store *st, int64_t cutoff, struct err *err)
