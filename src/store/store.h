@@ -481,3 +481,11 @@ int store_notifications(struct store *st, int64_t user_id, bool unread_only, int
 /* Marks ids (or all when ids is NULL) of user read. */
 int store_notifications_read(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
 			     struct err *err);
+
+/* One event by id as JSON (like store_event_list's items): 1, 0, -1. */
+int store_event_get(struct store *st, int64_t id, struct arena *a, json_t **event_r,
+		    struct err *err);
+/* The largest event id (0 if none). */
+int store_event_last(struct store *st, int64_t *id_r, struct err *err);
+/* 1 if thread has outbound mail dated after the message msg, 0 if not, -1. */
+int store_thread_answered(struct store *st, int64_t thread, int64_t msg, struct err *err);
