@@ -141,7 +141,7 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	}
 	struct rendered_email out;
 	struct mail_account *from;
-	int64_t owner = automation_user(c, json_string("owner")), id;
+	int64_t owner = automation_user(c, NULL), id;
 	if (find_template(c->st, json_object_get(ac, "template"), c->a, &tmpl, err) < 0 ||
 	    email_template_render(json_get_str(tmpl, "subject"), json_get_str(tmpl, "body"),
 				  json_get_str(tmpl, "format"), c->ctx, c->a, &out, NULL, err) < 0 ||
@@ -157,7 +157,7 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 		.subject = out.subject,
 		.deal_id = deal,
 		.created_by = owner,
-		.draft = json_in_arena(c->a, json_pack("{s:s?sss[s]sssssss*}", "from_name",
+		.draft = json_in_arena(c->a, json_pack("{s:s?sss[s]ssssssss}", "from_name",
 						       json_get_str(user, "name"), "from_addr",
 						       from->email, "to", to, "subject", out.subject,
 						       "text", out.text, "html", out.html,

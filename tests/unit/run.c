@@ -31,6 +31,7 @@ void test_mail_query(void);
 void test_mime_html(void);
 void test_markdown(void);
 void test_mime_build(void);
+void test_scheduler(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -54,6 +55,7 @@ static const struct {
 	{ "mime_html", test_mime_html },
 	{ "markdown", test_markdown },
 	{ "mime_build", test_mime_build },
+	{ "scheduler", test_scheduler },
 	/* suites: add above this line */
 };
 
