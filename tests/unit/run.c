@@ -27,6 +27,7 @@ void test_mime_parse(void);
 void test_mime_charset(void);
 void test_thread_jwz(void);
 void test_store_message(void);
+void test_smtp_send(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -46,6 +47,7 @@ static const struct {
 	{ "mime_charset", test_mime_charset },
 	{ "thread_jwz", test_thread_jwz },
 	{ "store_message", test_store_message },
+	{ "smtp_send", test_smtp_send },
 	/* suites: add above this line */
 };
 
