@@ -374,6 +374,10 @@ static int send_data(struct smtp_conn *c, const char *raw, size_t len, struct sm
 		len -= 2;
 	else if (len >= 1 && raw[len - 1] == '\n')
 		len -= 1;
+	/* The reply to "." may take long (content checks); giving up early would
+	   make the outbox send the message twice (RFC 5321 4.5.3.2.6: 10 minutes). */
+	if (c->timeout < SMTP_DATA_END_TIMEOUT)
+		mailstream_low_set_timeout(mailstream_get_low(c->s->stream), SMTP_DATA_END_TIMEOUT);
 	smtp_conn_clear_reply(c);
 	if (mailsmtp_data_message(c->s, raw, len) != MAILSMTP_NO_ERROR ||
 	    c->s->response_code / 100 != 2)

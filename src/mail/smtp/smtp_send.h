@@ -8,12 +8,13 @@
 
 struct err;
 
-#define SMTP_MAX_RECIPIENTS  500
-#define SMTP_MAX_MESSAGE     (50 * 1024 * 1024)
-#define SMTP_MAX_ADDRESS     254 /* octets in one envelope address (RFC 5321 path, RFC 3696) */
-#define SMTP_MAX_HELO	     255
-#define SMTP_MAX_SECRET	     8192 /* a password or an OAuth access token */
-#define SMTP_DEFAULT_TIMEOUT 60
+#define SMTP_MAX_RECIPIENTS   500
+#define SMTP_MAX_MESSAGE      (50 * 1024 * 1024)
+#define SMTP_MAX_ADDRESS      254 /* octets in one envelope address (RFC 5321 path, RFC 3696) */
+#define SMTP_MAX_HELO	      255
+#define SMTP_MAX_SECRET	      8192 /* a password or an OAuth access token */
+#define SMTP_DEFAULT_TIMEOUT  60
+#define SMTP_DATA_END_TIMEOUT 600 /* at least this long for the reply to "." */
 
 struct smtp_send_opts {
 	/* smtp://host[:port] (STARTTLS, required unless the server is on loopback) or
@@ -24,7 +25,8 @@ struct smtp_send_opts {
 	const char *oauth_token; /* if set, AUTH XOAUTH2 instead of the password */
 	const char *ca_file;	 /* PEM file of trusted CAs; NULL: the system's trust store */
 	const char *helo_name;	 /* NULL: the host name if it is a FQDN, else [address] */
-	int timeout_s;		 /* per connect, read and write; <= 0: SMTP_DEFAULT_TIMEOUT */
+	int timeout_s;		 /* per connect, read and write (the reply to "." gets at least
+				    SMTP_DATA_END_TIMEOUT); <= 0: SMTP_DEFAULT_TIMEOUT */
 };
 
 enum smtp_result {
@@ -60,8 +62,9 @@ struct smtp_outcome {
    message, or an unreadable ca_file; ERR_TOOBIG over SMTP_MAX_RECIPIENTS or
    SMTP_MAX_MESSAGE. out is then zeroed.
 
-   Synchronous and thread-safe; SIGPIPE is blocked in the calling thread while it
-   runs (the process-wide disposition is not touched). */
+   Synchronous; each call has its own session, so calls may run in several
+   threads. SIGPIPE is blocked in the calling thread while it runs (the
+   process-wide disposition is not touched). */
 int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *const *rcpts,
 	      size_t nrcpts, const char *raw, size_t len, struct smtp_outcome *out,
 	      struct err *err);
