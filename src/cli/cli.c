@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/commands_smtp.h"
 #include "base/banned.h"
 
 enum cli_flags {
@@ -79,6 +80,13 @@ static const struct cli_cmd commands[] = {
 	  "  sanitize prints the HTML Parley would show (allowlisted elements and\n"
 	  "  attributes only; remote images blocked unless --allow-remote); text prints\n"
 	  "  the plain text used for previews and search. FILE may be '-'." },
+	{ "smtp-send", cmd_smtp_send, 0, "send one message over SMTP (for debugging)",
+	  "parley smtp-send URL --from ADDR --to ADDR [--to ADDR...] [--user USER\n"
+	  "                 --password-stdin [--xoauth2]] [--ca FILE] [--helo NAME]\n"
+	  "                 [--timeout SECONDS] FILE.eml\n"
+	  "  Sends FILE (CRLF lines) to smtp://HOST[:PORT] (STARTTLS) or smtps://, prints\n"
+	  "  {\"result\",\"code\",\"reply\",\"stage\",\"nrejected\"} and exits 0 when sent,\n"
+	  "  75 on a temporary failure, 1 on a permanent one." },
 	{ "version", cmd_version, 0, "print the version", "parley version" },
 	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
 };

@@ -32,6 +32,7 @@ void test_mime_html(void);
 void test_markdown(void);
 void test_mime_build(void);
 void test_scheduler(void);
+void test_smtp_send(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -56,6 +57,7 @@ static const struct {
 	{ "markdown", test_markdown },
 	{ "mime_build", test_mime_build },
 	{ "scheduler", test_scheduler },
+	{ "smtp_send", test_smtp_send },
 	/* suites: add above this line */
 };
 
