@@ -132,8 +132,8 @@ int cmd_smtp_send(struct app *app, int argc, char **argv)
 	struct smtp_args g = {0};
 	struct smtp_outcome out;
 	struct err err = {0};
-	char *secret = NULL, *raw;
-	size_t len;
+	char *secret = NULL, *raw = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (parse_args(argc, argv, a, &g) != 0) {
