@@ -18,6 +18,7 @@ void test_arena(void);
 void test_buf(void);
 void test_time(void);
 void test_str(void);
+void test_csv(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -28,6 +29,7 @@ static const struct {
 	{ "buf", test_buf },
 	{ "time", test_time },
 	{ "str", test_str },
+	{ "csv", test_csv },
 	/* suites: add above this line */
 };
 
