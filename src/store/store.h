@@ -190,3 +190,21 @@ int store_token_lookup(struct store *st, const char *token_hash, struct arena *a
 /* A deal's stage history, oldest first, as a JSON array tied to a. */
 int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_t **items_r,
 		       struct err *err);
+
+/* ---- Contacts and companies: lookups for import and export (store_contact.c,
+ * store_company.c) ---- */
+
+/* The contact that has email (compared lower-cased, as emails are stored)
+   among its addresses. Returns 1 and *id_r (the lowest id if several), 0 if
+   none, -1 on error. */
+int store_contact_by_email(struct store *st, const char *email, int64_t *id_r, struct err *err);
+
+/* The distinct keys of the custom objects of the contacts with id <= max_id,
+   sorted (byte order), as a JSON array of strings tied to a. Reads one
+   contact at a time. Returns 0 or -1. */
+int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
+			      json_t **keys_r, struct err *err);
+
+/* The company called name, compared ASCII case-insensitively. Returns 1 and
+   *id_r (the lowest id if several), 0 if none, -1 on error. */
+int store_company_by_name(struct store *st, const char *name, int64_t *id_r, struct err *err);
