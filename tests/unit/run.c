@@ -19,6 +19,7 @@ void test_buf(void);
 void test_time(void);
 void test_str(void);
 void test_csv(void);
+void test_contact_import(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -30,6 +31,7 @@ static const struct {
 	{ "time", test_time },
 	{ "str", test_str },
 	{ "csv", test_csv },
+	{ "contact_import", test_contact_import },
 	/* suites: add above this line */
 };
 
