@@ -65,7 +65,6 @@ int store_exec_ints(struct store *st, const char *sql, struct err *err, int npar
 /* The backend's scheme: "sqlite" or "postgres". */
 const char *store_scheme(const struct store *st);
 
-#endif
 
 /* ---- Domain records (store_record.c), driven by core/entity.h tables ----
  * Records go in and out as jansson objects in the public API shape: "id",
@@ -489,3 +488,22 @@ int store_event_get(struct store *st, int64_t id, struct arena *a, json_t **even
 int store_event_last(struct store *st, int64_t *id_r, struct err *err);
 /* 1 if thread has outbound mail dated after the message msg, 0 if not, -1. */
 int store_thread_answered(struct store *st, int64_t thread, int64_t msg, struct err *err);
+/* ---- Contacts and companies: lookups for import and export (store_contact.c,
+ * store_company.c) ---- */
+
+/* The contact that has email (compared lower-cased, as emails are stored)
+   among its addresses. Returns 1 and *id_r (the lowest id if several), 0 if
+   none, -1 on error. */
+int store_contact_by_email(struct store *st, const char *email, int64_t *id_r, struct err *err);
+
+/* The distinct keys of the custom objects of the contacts with id <= max_id,
+   sorted (byte order), as a JSON array of strings tied to a. Reads one
+   contact at a time. Returns 0 or -1. */
+int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
+			      json_t **keys_r, struct err *err);
+
+/* The company called name, compared ASCII case-insensitively. Returns 1 and
+   *id_r (the lowest id if several), 0 if none, -1 on error. */
+int store_company_by_name(struct store *st, const char *name, int64_t *id_r, struct err *err);
+
+#endif

@@ -33,6 +33,8 @@ void test_markdown(void);
 void test_mime_build(void);
 void test_scheduler(void);
 void test_smtp_send(void);
+void test_csv(void);
+void test_contact_import(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -58,6 +60,8 @@ static const struct {
 	{ "mime_build", test_mime_build },
 	{ "scheduler", test_scheduler },
 	{ "smtp_send", test_smtp_send },
+	{ "csv", test_csv },
+	{ "contact_import", test_contact_import },
 	/* suites: add above this line */
 };
 
