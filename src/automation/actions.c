@@ -160,7 +160,7 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 		.draft = json_in_arena(c->a, json_pack("{s:s?sss[s]ssssssss}", "from_name",
 						       json_get_str(user, "name"), "from_addr",
 						       from->email, "to", to, "subject", out.subject,
-						       "text", out.text, "html", out.html,
+						       "text", out.text ? out.text : "", "html", out.html,
 						       "auto_submitted", "auto-generated")),
 	};
 	if (store_outbox_enqueue(c->st, &it, c->key, &id, err) < 0)

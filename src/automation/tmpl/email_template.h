@@ -14,7 +14,7 @@ struct err;
 struct rendered_email {
 	char *subject; /* one line */
 	char *html;
-	char *text;
+	char *text; /* NULL for HTML templates: the mail layer derives it from html */
 };
 
 /* Checks a template's fields: name, subject, body, format ("markdown" or
