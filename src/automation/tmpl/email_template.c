@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "automation/tmpl/email_template.h"
-#include "automation/tmpl/markdown.h"
+#include "core/markdown.h"
 #include "automation/tmpl/mustache.h"
 #include "base/arena.h"
 #include "base/buf.h"

@@ -26,7 +26,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
-#include "automation/tmpl/markdown.h"
+#include "core/markdown.h"
 #include "base/banned.h"
 
 /* Safe mode is cmark's default since 0.29 (CMARK_OPT_SAFE is kept for the

@@ -1,7 +1,7 @@
 /* Markdown (CommonMark, via libcmark) to an HTML body and a plain-text
    alternative, for mail written by people and by templates. */
-#ifndef AUTOMATION_TMPL_MARKDOWN_H
-#define AUTOMATION_TMPL_MARKDOWN_H
+#ifndef CORE_MARKDOWN_H
+#define CORE_MARKDOWN_H
 
 #include "base/str.h"
 

@@ -7,7 +7,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/str.h"
-#include "automation/tmpl/markdown.h"
+#include "core/markdown.h"
 #include "base/banned.h"
 
 static void test_markdown__text(void)
