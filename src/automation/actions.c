@@ -151,7 +151,7 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	const json_t *user = json_object_get(c->ctx, "user");
 	struct outbox_item it = {
 		.account_id = from->id,
-		.message_id = mail_message_id_new(c->a, deal, c->mail_host),
+		.message_id = mail_message_id_new(c->a, deal, strrchr(from->email, '@') + 1),
 		.envelope_from = from->email,
 		.recipients = json_in_arena(c->a, json_pack("[s]", to)),
 		.subject = out.subject,

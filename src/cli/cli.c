@@ -64,6 +64,16 @@ static const struct cli_cmd commands[] = {
 	  "  URLs: imap://HOST[:PORT] (STARTTLS; plain only on loopback), imaps://,\n"
 	  "  smtp:// (STARTTLS), smtps://. The password is stored encrypted with the\n"
 	  "  data directory's key." },
+	{ "outbox", cmd_outbox, CLI_STORE | CLI_MIGRATE, "send queued mail",
+	  "parley outbox run [--once]\n"
+	  "parley outbox list\n"
+	  "  run sends every due message (queued, deferred and scheduled) and, without\n"
+	  "  --once, keeps going until SIGINT or SIGTERM (parley serve does this too)." },
+	{ "search", cmd_search, CLI_STORE | CLI_MIGRATE, "search mail threads",
+	  "parley search QUERY\n"
+	  "  The query language: words, \"phrases\", from: to: cc: subject: has:attachment\n"
+	  "  filename: is:unread is:flagged in:FOLDER account: before: after: contact:ID\n"
+	  "  company:ID deal:ID, AND OR NOT, -, parentheses. Prints the threads as JSON." },
 	{ "mustache", cmd_mustache, 0, "render a Mustache template (for template authors)",
 	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
 	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
