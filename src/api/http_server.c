@@ -70,6 +70,16 @@ static void pool_put(struct store_pool *p, struct store *st)
 	pthread_mutex_unlock(&p->lock);
 }
 
+struct store *server_store_get(struct server_state *s)
+{
+	return pool_get(&s->pool);
+}
+
+void server_store_put(struct server_state *s, struct store *st)
+{
+	pool_put(&s->pool, st);
+}
+
 /* ---- request helpers (req.h) ---- */
 
 const char *req_query(struct req *rq, const char *name)
@@ -183,8 +193,11 @@ static struct req *req_new(struct server_state *s, struct MHD_Connection *conn, 
 
 static enum MHD_Result send_response(struct req *rq)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		rq->resp.len, rq->resp.data, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp =
+		rq->stream ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, rq->stream,
+							       rq->stream_ctx, rq->stream_free)
+			   : MHD_create_response_from_buffer(rq->resp.len, rq->resp.data,
+							     MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type",
@@ -299,7 +312,10 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 		      struct err *err)
 {
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	/* A thread per connection: a Server-Sent Events stream may block its own
+	   thread while it waits, never anyone else's. */
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	if (parse_listen(listen, &ss, &flags, err) < 0)
 		return -1;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
@@ -311,12 +327,12 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 	struct arena *tmp = arena_new();
 	int hr = user_password_hash(user_password_generate(tmp), s->dummy_hash, err);
 	arena_free(&tmp);
-	if (hr < 0 || pool_open(&s->pool, app, HTTP_THREADS, err) < 0)
+	if (hr < 0 || pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0)
 		goto fail;
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!srv->daemon) {
 		err_set(err, ERR_TEMP, "cannot listen on %s (address in use or not allowed?)",
@@ -338,6 +354,7 @@ void http_server_stop(struct http_server **srvp)
 	struct http_server *srv = *srvp;
 	if (!srv)
 		return;
+	atomic_store(&srv->state.stopping, true);
 	MHD_stop_daemon(srv->daemon);
 	pool_close(&srv->state.pool);
 	free(srv->state.metrics);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -47,6 +48,11 @@ struct req {
 	int nresp_headers;
 	struct err err;
 	int64_t start_ns;
+	/* A streamed response (Server-Sent Events): when stream is set the body
+	   comes from it instead of resp; stream_free(stream_ctx) runs at the end. */
+	ssize_t (*stream)(void *ctx, uint64_t pos, char *buf, size_t max);
+	void (*stream_free)(void *ctx);
+	void *stream_ctx;
 };
 
 /* The request's query parameter name, or NULL. */

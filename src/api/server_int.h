@@ -52,7 +52,12 @@ struct server_state {
 	/* The hash of a random password: a login for an unknown email verifies
 	   against it, so that it costs as long as a wrong password. */
 	char dummy_hash[128];
+	_Atomic bool stopping; /* long-lived streams end when set */
 };
+
+/* A store connection from the pool, for work outside a request (streams). */
+struct store *server_store_get(struct server_state *s);
+void server_store_put(struct server_state *s, struct store *st);
 
 /* metrics.c */
 void metrics_record(struct server_state *s, int route_idx, int status, int64_t elapsed_ns);
