@@ -103,7 +103,7 @@ expect() {
 	local name=$1 want=$2 filter=${3:-}
 	if [ "$STATUS" != "$want" ]; then
 		not_ok "$name" "status $STATUS, wanted $want: $(echo "$BODY" | head -c 400)"
-	elif [ -n "$filter" ] && ! echo "$BODY" | jq -e "$filter" >/dev/null 2>&1; then
+	elif [ -n "$filter" ] && { [ -z "$BODY" ] || ! echo "$BODY" | jq -e "$filter" >/dev/null 2>&1; }; then
 		not_ok "$name" "jq '$filter' is false on: $(echo "$BODY" | head -c 400)"
 	else
 		ok "$name"
