@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=${B:-build}
 export B
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export PARLEY_STRICT_JSON=1 # a bad json_pack() aborts instead of answering nothing
 total_pass=0
 total_fail=0
 out=$(mktemp)

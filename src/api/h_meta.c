@@ -1,5 +1,6 @@
 /* The routes about the server itself: the front page, health, metrics and the
  * OpenAPI document. */
+#include "base/json.h"
 #include "api/handlers.h"
 #include "api/openapi.h"
 #include "api/req.h"

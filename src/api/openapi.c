@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "api/openapi.h"
 #include "api/router.h"
 #include "base/arena.h"

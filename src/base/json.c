@@ -1,4 +1,6 @@
 /* jansson glue: ref-counted values tied to arenas, and errors a user can act on. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,4 +46,22 @@ char *json_dump_arena(struct arena *a, const json_t *j)
 const char *json_get_str(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
+}
+
+#undef json_pack
+json_t *json_pack_checked(const char *file, int line, const char *fmt, ...)
+{
+	json_error_t e;
+	va_list ap;
+	va_start(ap, fmt);
+	json_t *j = json_vpack_ex(&e, 0, fmt, ap);
+	va_end(ap);
+	if (!j) {
+		fprintf(stderr, "parley: BUG: json_pack(\"%s\") at %s:%d: %s\n", fmt, file, line,
+			e.text);
+		const char *strict = getenv("PARLEY_STRICT_JSON");
+		if (strict && *strict == '1')
+			abort();
+	}
+	return j;
 }

@@ -21,6 +21,13 @@ json_t *json_parse(struct arena *a, const char *data, size_t len, struct err *er
 /* Compact serialisation allocated in a (never NULL). */
 char *json_dump_arena(struct arena *a, const json_t *j);
 
+/* json_pack() that reports a bad format or a NULL where a value is needed
+   (which plain json_pack() answers with a silent NULL): the error is logged
+   with file and line, and with PARLEY_STRICT_JSON=1 (the tests set it) the
+   process aborts. Every json_pack() below this header goes through it. */
+json_t *json_pack_checked(const char *file, int line, const char *fmt, ...);
+#define json_pack(...) json_pack_checked(__FILE__, __LINE__, __VA_ARGS__)
+
 /* The string at key, or NULL if absent or not a string. */
 const char *json_get_str(const json_t *obj, const char *key);
 

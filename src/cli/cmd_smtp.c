@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "base/json.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/mem.h"

@@ -2,6 +2,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/str.h"

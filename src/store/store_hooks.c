@@ -173,7 +173,7 @@ static int deal_stage_change(struct store *st, const struct record_change *ch, c
 				    money(ch->a, json_object_get(ch->now, "amount"),
 					  str_field(ch->now, "currency")));
 	json_t *act = activity_for(ch, "system", summary, now);
-	json_object_set_new(act, "payload", json_pack("{sssss?ss}", "event",
+	json_object_set_new(act, "payload", json_pack("{ssss?ss}", "event",
 						      from ? "deal.stage_changed" : "deal.created",
 						      "from", from, "to", to));
 	json_t *out;

@@ -179,7 +179,7 @@ int store_outbox_finish(struct store *st, int64_t id, const char *status, const 
 	stmt_free(&s);
 	if (r < 0)
 		return -1;
-	json_t *p = json_pack("{sIsss?}", "id", (json_int_t)id, "status", status, "error", error);
+	json_t *p = json_pack("{sIsss:s?}", "id", (json_int_t)id, "status", status, "error", error);
 	const char *type = sent ? "outbox.sent"
 			   : strcmp(status, "failed") == 0 ? "outbox.failed"
 							   : "outbox.deferred";

@@ -8,6 +8,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/../.." && pwd)
 B=${B:-build}
 PARLEY=${PARLEY:-$TOP/$B/asan/parley}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export PARLEY_STRICT_JSON=${PARLEY_STRICT_JSON:-1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 T_PASS=0
 T_FAIL=0
