@@ -199,6 +199,22 @@ const char *store_scheme(const struct store *st)
 	return st->backend->scheme;
 }
 
+int store_try_lock(struct store *st, int64_t key, struct err *err)
+{
+	return st->backend->try_lock(st, key, err);
+}
+
+int store_unlock(struct store *st, int64_t key, struct err *err)
+{
+	return st->backend->unlock(st, key, err);
+}
+
+const char *store_fts_predicate(struct store *st, struct arena *a, const char *column,
+				const char *value, bool phrase, bool prefix, const char **param_r)
+{
+	return st->backend->fts_predicate(a, column, value, phrase, prefix, param_r);
+}
+
 int store_apply_migrations(struct store *st, const struct store_migration *migrations, int n,
 			   struct err *err)
 {
