@@ -64,6 +64,7 @@ int store_apply_migrations(struct store *st, const struct store_migration *migra
 			   struct err *err);
 
 extern const struct store_backend store_sqlite;
+extern const struct store_backend store_pg;
 
 /* The backend's full-text condition (the fts_predicate slot above). */
 const char *store_fts_predicate(struct store *st, struct arena *a, const char *column,
