@@ -8,7 +8,7 @@
 
 B       ?= build
 CC      ?= cc
-PKGS    := gmime-3.0 libetpan libcurl sqlite3 libpq libmicrohttpd jansson libsodium libical gumbo libcmark
+PKGS    := gmime-3.0 libetpan gnutls libcurl sqlite3 libpq libmicrohttpd jansson libsodium libical gumbo libcmark
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASEFL  := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) -pthread
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

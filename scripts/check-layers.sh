@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 rank() {
 	case $1 in
 	base) echo 0 ;; core) echo 1 ;; store) echo 2 ;;
-	mail | channels | automation | calendar) echo 3 ;;
+	mail | channels | automation | calendar | io) echo 3 ;;
 	api | cli) echo 4 ;; *) echo 5 ;;
 	esac
 }

@@ -64,6 +64,8 @@ static int parse_list(struct req *rq, struct list_params *p, bool timeline)
 	p->def = def_of(rq);
 	p->timeline = timeline;
 	p->q.limit = STORE_LIST_DEFAULT_LIMIT;
+	p->q.viewer_id = rq->user->id;
+	p->q.viewer_admin = rq->user->role == USER_ADMIN;
 	return req_query_each(rq, list_param, p) ? -1 : 0;
 }
 
@@ -129,6 +131,13 @@ static int load(struct req *rq, int64_t *id_r, json_t **rec_r)
 	if (req_param_id(rq, 0, id_r) < 0)
 		return -1;
 	int r = store_record_get(rq->store, def, *id_r, rq->arena, rec_r, &rq->err);
+	/* The timeline entry of mail in someone's personal mailbox is theirs too. */
+	const char *src = r == 1 ? json_get_str(*rec_r, "source_entity") : NULL;
+	if (src && strcmp(src, "message") == 0) {
+		struct mail_viewer v = { rq->user->id, rq->user->role == USER_ADMIN };
+		r = store_message_visible(rq->store, json_integer_value(json_object_get(*rec_r, "source_id")),
+					  &v, &rq->err);
+	}
 	if (r == 0)
 		return err_set(&rq->err, ERR_NOTFOUND, "%s %lld not found", def->name,
 			       (long long)*id_r);

@@ -171,11 +171,12 @@ static struct req *req_new(struct server_state *s, struct MHD_Connection *conn, 
 	rq->client_ip = client_address(conn, a);
 	snprintf(rq->id, sizeof(rq->id), "%08" PRIx64 "-%06" PRIx64, (uint64_t)s->started_at,
 		 atomic_fetch_add(&s->next_request, 1));
-	buf_init(&rq->body, a, HTTP_MAX_BODY);
+	size_t limit = router_body_limit(method, url);
+	buf_init(&rq->body, a, limit);
 	buf_init(&rq->resp, a, SIZE_MAX / 2);
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	int64_t n;
-	if (cl && str_to_int64(cl, &n) == 0 && n > HTTP_MAX_BODY)
+	if (cl && str_to_int64(cl, &n) == 0 && (size_t)n > limit)
 		rq->body_too_big = true;
 	return rq;
 }

@@ -6,7 +6,8 @@ struct app;
 struct err;
 struct http_server;
 
-#define HTTP_MAX_BODY (1024 * 1024) /* JSON request bodies; larger is 413 */
+#define HTTP_MAX_BODY (1024 * 1024)	   /* JSON request bodies; larger is 413 */
+#define HTTP_MAX_UPLOAD (36 * 1024 * 1024) /* bodies with attachments (base64) */
 #define HTTP_THREADS 4
 
 /* Starts serving on listen ("127.0.0.1:8080", "[::1]:8080", ":8080"). Returns 0

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/http_server.h"
 #include "api/req.h"
 #include "api/router.h"
 #include "base/arena.h"
@@ -155,6 +156,19 @@ static int read_json_body(struct req *rq)
 		return err_set(&rq->err, ERR_INVALID, "the request body is empty: send a JSON object");
 	rq->json = json_parse(rq->arena, rq->body.data, rq->body.len, &rq->err);
 	return rq->json ? 0 : -1;
+}
+
+size_t router_body_limit(const char *method, const char *path)
+{
+	struct req probe = { 0 };
+	probe.arena = arena_new();
+	size_t limit = HTTP_MAX_BODY;
+	for (size_t i = 0; i < nroutes; i++)
+		if ((routes[i].flags & ROUTE_UPLOAD) && strcmp(routes[i].method, method) == 0 &&
+		    path_match(routes[i].path, path, &probe))
+			limit = HTTP_MAX_UPLOAD;
+	arena_free(&probe.arena);
+	return limit;
 }
 
 static const struct route *find_route(struct req *rq, bool *path_known)

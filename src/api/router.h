@@ -13,6 +13,7 @@ enum route_flags {
 	ROUTE_JSON = 1 << 2,  /* the body is JSON (Content-Type checked, parsed into rq->json) */
 	ROUTE_ADMIN = 1 << 3, /* admins only */
 	ROUTE_PUBLIC = 1 << 4, /* documented as needing no auth (health, login) */
+	ROUTE_UPLOAD = 1 << 5, /* the body may be up to HTTP_MAX_UPLOAD (attachments) */
 };
 
 typedef int route_fn(struct req *rq);
@@ -32,6 +33,10 @@ extern const size_t nroutes;
 /* Runs rq through matching, auth, CSRF, body checks and its handler, and leaves
    the response in rq (errors as {"error": {...}} with the mapped status). */
 void router_dispatch(struct req *rq);
+
+/* The body limit of the route method path would match: HTTP_MAX_UPLOAD for
+   ROUTE_UPLOAD routes, else HTTP_MAX_BODY. */
+size_t router_body_limit(const char *method, const char *path);
 
 /* The HTTP status for an error code. */
 int router_status(int err_code);

@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/commands_smtp.h"
 #include "base/banned.h"
 
 enum cli_flags {
@@ -63,6 +64,16 @@ static const struct cli_cmd commands[] = {
 	  "  URLs: imap://HOST[:PORT] (STARTTLS; plain only on loopback), imaps://,\n"
 	  "  smtp:// (STARTTLS), smtps://. The password is stored encrypted with the\n"
 	  "  data directory's key." },
+	{ "outbox", cmd_outbox, CLI_STORE | CLI_MIGRATE, "send queued mail",
+	  "parley outbox run [--once]\n"
+	  "parley outbox list\n"
+	  "  run sends every due message (queued, deferred and scheduled) and, without\n"
+	  "  --once, keeps going until SIGINT or SIGTERM (parley serve does this too)." },
+	{ "search", cmd_search, CLI_STORE | CLI_MIGRATE, "search mail threads",
+	  "parley search QUERY\n"
+	  "  The query language: words, \"phrases\", from: to: cc: subject: has:attachment\n"
+	  "  filename: is:unread is:flagged in:FOLDER account: before: after: contact:ID\n"
+	  "  company:ID deal:ID, AND OR NOT, -, parentheses. Prints the threads as JSON." },
 	{ "mustache", cmd_mustache, 0, "render a Mustache template (for template authors)",
 	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
 	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
@@ -79,6 +90,13 @@ static const struct cli_cmd commands[] = {
 	  "  sanitize prints the HTML Parley would show (allowlisted elements and\n"
 	  "  attributes only; remote images blocked unless --allow-remote); text prints\n"
 	  "  the plain text used for previews and search. FILE may be '-'." },
+	{ "smtp-send", cmd_smtp_send, 0, "send one message over SMTP (for debugging)",
+	  "parley smtp-send URL --from ADDR --to ADDR [--to ADDR...] [--user USER\n"
+	  "                 --password-stdin [--xoauth2]] [--ca FILE] [--helo NAME]\n"
+	  "                 [--timeout SECONDS] FILE.eml\n"
+	  "  Sends FILE (CRLF lines) to smtp://HOST[:PORT] (STARTTLS) or smtps://, prints\n"
+	  "  {\"result\",\"code\",\"reply\",\"stage\",\"nrejected\"} and exits 0 when sent,\n"
+	  "  75 on a temporary failure, 1 on a permanent one." },
 	{ "version", cmd_version, 0, "print the version", "parley version" },
 	{ "help", cmd_help, 0, "show help for a command", "parley help [COMMAND]" },
 };

@@ -33,6 +33,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "base/vec.h"
 #include "cli/commands.h"
@@ -62,14 +63,12 @@ static int read_file(const char *path, struct arena *a, struct slice *out, struc
 			       (long long)st.st_size, MIME_MAX_SIZE / (1024 * 1024));
 	}
 	size_t cap = 64 * 1024, len = 0, limit = (size_t)MIME_MAX_SIZE + 1;
-	char *data = malloc(cap);
+	char *data = xmalloc(cap);
 	for (;;) {
 		if (len == cap && cap < limit) {
 			cap = cap * 2 < limit ? cap * 2 : limit;
-			data = realloc(data, cap);
+			data = xrealloc(data, cap);
 		}
-		if (!data)
-			abort();
 		size_t want = cap - len;
 		size_t got = want ? fread(data + len, 1, want, f) : 0;
 		len += got;

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "cli/commands.h"
+#include "cli/workers.h"
 #include "base/banned.h"
 
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
@@ -36,12 +37,20 @@ int cmd_serve(struct app *app, int argc, char **argv)
 
 	struct err err = { 0 };
 	struct http_server *srv;
+	struct workers *w = NULL;
+	char base_url[300];
+	snprintf(base_url, sizeof(base_url), "http://%s", listen);
 	if (http_server_start(app, listen, &srv, &err) < 0)
 		return cli_fail(&err);
+	if (workers_start(app, base_url, &w, &err) < 0) {
+		http_server_stop(&srv);
+		return cli_fail(&err);
+	}
 	log_info("parley serving on http://%s", listen);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("parley stopping (signal %d)", sig);
+	workers_stop(&w);
 	http_server_stop(&srv);
 	return 0;
 }

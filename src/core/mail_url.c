@@ -1,4 +1,5 @@
 /* Parsing mail server URLs. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -67,6 +68,9 @@ int mail_url_parse(const char *url, enum mail_proto proto, const char *field, st
 
 bool mail_url_is_loopback(const struct mail_url *u)
 {
-	return strcmp(u->host, "localhost") == 0 || strcmp(u->host, "::1") == 0 ||
-	       strncmp(u->host, "127.", 4) == 0;
+	struct in_addr in4;
+	/* A literal address only: "127.attacker.example" is a name, not loopback. */
+	if (inet_pton(AF_INET, u->host, &in4) == 1)
+		return (ntohl(in4.s_addr) >> 24) == 127;
+	return strcmp(u->host, "localhost") == 0 || strcmp(u->host, "::1") == 0;
 }

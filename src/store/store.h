@@ -74,8 +74,6 @@ int store_try_lock(struct store *st, int64_t key, struct err *err);
 /* Releases key taken with store_try_lock(). 0 or -1. */
 int store_unlock(struct store *st, int64_t key, struct err *err);
 
-#endif
-
 /* ---- Domain records (store_record.c), driven by core/entity.h tables ----
  * Records go in and out as jansson objects in the public API shape: "id",
  * the entity's fields (times as ISO 8601 UTC), "created_at", "updated_at",
@@ -106,6 +104,10 @@ struct store_list_query {
 	const char *kind;	/* timelines only: one activity kind, or NULL */
 	struct store_filter filters[STORE_LIST_MAX_FILTERS];
 	size_t nfilters;
+	/* Activities only: mail from personal mailboxes shows only to their owner
+	   and admins. viewer_id 0 (Parley itself) sees everything. */
+	int64_t viewer_id;
+	bool viewer_admin;
 };
 
 /* Inserts rec (validated by entity_validate()). Returns 0 and *out_r (the
@@ -380,3 +382,136 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
    mailbox, for admins), 0 if not, -1 on error. */
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		       struct err *err);
+
+/* ---- The outbox (store_outbox.c): queued -> sending -> sent | deferred | failed ---- */
+
+struct outbox_item {
+	int64_t id, account_id;
+	char *status;
+	char *message_id; /* without brackets */
+	char *raw_sha256; /* the built message's blob, or NULL until built from draft */
+	json_t *draft;	  /* what to build at send time (rules' mail), or NULL */
+	char *envelope_from;
+	json_t *recipients; /* array of addresses */
+	char *subject;
+	int64_t send_at, next_attempt_at, sent_at;
+	int attempts;
+	char *last_error;
+	int64_t in_reply_to, deal_id, created_by;
+	int64_t created_at;
+};
+
+/* Queues a message. idempotency_key (may be NULL) makes a repeated request
+   return the first item's id instead of queueing twice. */
+int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
+			 const char *idempotency_key, int64_t *id_r, struct err *err);
+/* Claims the oldest due item (queued or deferred, next attempt due), marking
+   it "sending". 1 and *it_r (allocated in a), 0 if none is due, -1. */
+int store_outbox_claim(struct store *st, int64_t now, struct arena *a,
+		       struct outbox_item **it_r, struct err *err);
+/* Records the message built from an item's draft. */
+int store_outbox_set_raw(struct store *st, int64_t id, const char *raw_sha256, struct err *err);
+/* Records the outcome: status "sent", "deferred" (next_attempt_at set) or
+   "failed"; error is the server's reply or NULL. */
+int store_outbox_finish(struct store *st, int64_t id, const char *status, const char *error,
+			int64_t next_attempt_at, struct err *err);
+/* Items left "sending" since before cutoff (a crash) go back to "deferred". */
+int store_outbox_recover(struct store *st, int64_t cutoff, struct err *err);
+/* Items of the mailboxes viewer may see, newest first, as JSON tied to a. */
+int store_outbox_list(struct store *st, const struct mail_viewer *viewer, size_t limit,
+		      struct arena *a, json_t **items_r, struct err *err);
+/* One item as JSON if viewer may see it: 1, 0, -1. */
+int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		     struct arena *a, json_t **item_r, struct err *err);
+
+/* ---- Automation (store_automation.c): templates, rules, jobs, runs, notifications ---- */
+
+/* Templates are JSON {id, name, subject, body, format, version, ...}. A
+   change writes a new version and keeps the old in template_versions. */
+int store_template_create(struct store *st, const char *name, const char *subject,
+			  const char *body, const char *format, int64_t actor, int64_t *id_r,
+			  struct err *err);
+int store_template_update(struct store *st, int64_t id, const char *name, const char *subject,
+			  const char *body, const char *format, int64_t actor, struct err *err);
+int store_template_get(struct store *st, int64_t id, struct arena *a, json_t **tmpl_r,
+		       struct err *err);
+int store_template_by_name(struct store *st, const char *name, struct arena *a,
+			   json_t **tmpl_r, struct err *err);
+int store_template_list(struct store *st, struct arena *a, json_t **items_r, struct err *err);
+int store_template_versions(struct store *st, int64_t id, struct arena *a, json_t **items_r,
+			    struct err *err);
+int store_template_delete(struct store *st, int64_t id, struct err *err);
+
+/* Rules are JSON {id, name, trigger, params, conditions, actions, enabled,
+   scenario}; rec holds validated fields. */
+int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor,
+		    int64_t *id_r, struct err *err);
+int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_r,
+		   struct err *err);
+int store_rule_list(struct store *st, bool enabled_only, struct arena *a, json_t **items_r,
+		    struct err *err);
+int store_rule_delete(struct store *st, int64_t id, struct err *err);
+
+/* Jobs: delayed work, each created once per idempotency key. */
+struct job {
+	int64_t id, rule_id, event_id;
+	char *kind;
+	json_t *payload;
+	int64_t run_at;
+	int attempts;
+	char *key;
+};
+/* Creates the job unless one with the same key exists (then *created_r = false). */
+int store_job_add(struct store *st, int64_t rule_id, int64_t event_id, const char *kind,
+		  const json_t *payload, int64_t run_at, const char *key, bool *created_r,
+		  struct err *err);
+/* Claims the oldest due pending job (status guarded): 1, 0 none, -1. */
+int store_job_claim(struct store *st, int64_t now, struct arena *a, struct job **job_r,
+		    struct err *err);
+/* "done", or "pending" again with a later run_at (retry), or "failed". */
+int store_job_finish(struct store *st, int64_t id, const char *status, const char *error,
+		     int64_t run_at, struct err *err);
+/* Jobs left "running" since before cutoff (a crash) go back to pending. */
+int store_job_recover(struct store *st, int64_t cutoff, struct err *err);
+
+/* The run log of rules. */
+int store_rule_run_add(struct store *st, int64_t rule_id, int64_t event_id, int64_t job_id,
+		       const char *status, const json_t *detail, struct err *err);
+int store_rule_runs(struct store *st, int64_t rule_id, size_t limit, struct arena *a,
+		    json_t **items_r, struct err *err);
+
+/* Notifications for a user; writes the event "notification.created". */
+int store_notify(struct store *st, int64_t user_id, const char *kind, const char *title,
+		 const char *body, const char *link, struct err *err);
+int store_notifications(struct store *st, int64_t user_id, bool unread_only, int64_t after_id,
+			size_t limit, struct arena *a, json_t **items_r, struct err *err);
+/* Marks ids (or all when ids is NULL) of user read. */
+int store_notifications_read(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
+			     struct err *err);
+
+/* One event by id as JSON (like store_event_list's items): 1, 0, -1. */
+int store_event_get(struct store *st, int64_t id, struct arena *a, json_t **event_r,
+		    struct err *err);
+/* The largest event id (0 if none). */
+int store_event_last(struct store *st, int64_t *id_r, struct err *err);
+/* 1 if thread has outbound mail dated after the message msg, 0 if not, -1. */
+int store_thread_answered(struct store *st, int64_t thread, int64_t msg, struct err *err);
+/* ---- Contacts and companies: lookups for import and export (store_contact.c,
+ * store_company.c) ---- */
+
+/* The contact that has email (compared lower-cased, as emails are stored)
+   among its addresses. Returns 1 and *id_r (the lowest id if several), 0 if
+   none, -1 on error. */
+int store_contact_by_email(struct store *st, const char *email, int64_t *id_r, struct err *err);
+
+/* The distinct keys of the custom objects of the contacts with id <= max_id,
+   sorted (byte order), as a JSON array of strings tied to a. Reads one
+   contact at a time. Returns 0 or -1. */
+int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
+			      json_t **keys_r, struct err *err);
+
+/* The company called name, compared ASCII case-insensitively. Returns 1 and
+   *id_r (the lowest id if several), 0 if none, -1 on error. */
+int store_company_by_name(struct store *st, const char *name, int64_t *id_r, struct err *err);
+
+#endif

@@ -65,3 +65,34 @@ int store_event_list(struct store *st, int64_t after_id, size_t limit, struct ar
 	*items_r = items;
 	return 0;
 }
+
+int store_event_get(struct store *st, int64_t id, struct arena *a, json_t **event_r,
+		    struct err *err)
+{
+	json_t *items;
+	if (store_event_list(st, id - 1, 1, a, &items, err) < 0)
+		return -1;
+	json_t *e = json_array_get(items, 0);
+	if (!e || json_integer_value(json_object_get(e, "id")) != id)
+		return 0;
+	*event_r = e;
+	return 1;
+}
+
+int store_event_last(struct store *st, int64_t *id_r, struct err *err)
+{
+	*id_r = 0;
+	return store_query_int(st, "SELECT COALESCE(MAX(id), 0) FROM events", id_r, err, 0) < 0 ? -1
+												 : 0;
+}
+
+int store_thread_answered(struct store *st, int64_t thread, int64_t msg, struct err *err)
+{
+	int64_t n = 0;
+	if (store_query_int(st,
+			    "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND direction = "
+			    "'outbound' AND date >= (SELECT date FROM messages WHERE id = ?) AND id <> ?",
+			    &n, err, 3, thread, msg, msg) < 0)
+		return -1;
+	return n > 0;
+}

@@ -76,11 +76,14 @@ static int link_participant(struct store *st, const char *raw, const char *own, 
 }
 
 /* The deal named by a Parley Message-ID in the references, if it exists. */
-static int deal_from_refs(struct store *st, const struct message *m, int64_t *deal_r,
-			  struct err *err)
+static int deal_from_refs(struct store *st, const struct message *m, const char *mid,
+			  int64_t *deal_r, struct err *err)
 {
-	for (size_t i = 0; i <= m->nreferences; i++) {
-		const char *ref = i < m->nreferences ? m->references[i] : m->in_reply_to;
+	/* Parley's own outgoing Message-ID first, then what the message answers. */
+	for (size_t i = 0; i <= m->nreferences + 1; i++) {
+		const char *ref = i == 0		   ? mid
+				  : i - 1 < m->nreferences ? m->references[i - 1]
+							   : m->in_reply_to;
 		int64_t d = mail_message_id_deal(ref), found;
 		if (!d)
 			continue;
@@ -139,7 +142,7 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 	       *deals = json_in_arena(a, json_array());
 	int64_t deal = 0;
 	if (collect(st, in, contacts, companies, a, err) < 0 ||
-	    deal_from_refs(st, m, &deal, err) < 0 ||
+	    deal_from_refs(st, m, mid, &deal, err) < 0 ||
 	    (!deal && single_open_deal(st, contacts, &deal, err) < 0))
 		return -1;
 	if (deal)

@@ -259,7 +259,7 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 			    : NULL;
 	json_t *items = json_in_arena(a, json_array());
 	for (size_t i = 0; i < n && i < limit; i++) {
-		json_t *t;
+		json_t *t = NULL;
 		if (thread_summary(st, ids[i], vis, viewer->user_id, a, &t, err) < 0)
 			return -1;
 		json_array_append_new(items, t);

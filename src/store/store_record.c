@@ -277,7 +277,7 @@ static int event_for(struct store *st, const struct entity_def *def, const char 
 int store_record_create(struct store *st, const struct entity_def *def, const json_t *rec,
 			int64_t actor_id, struct arena *a, json_t **out_r, struct err *err)
 {
-	int64_t id;
+	int64_t id = 0;
 	if (store_tx_begin(st, err) < 0)
 		return -1;
 	if (check_refs(st, def, rec, a, err) < 0 || insert_row(st, def, rec, actor_id, a, &id, err) < 0 ||

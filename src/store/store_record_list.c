@@ -113,9 +113,25 @@ static void add_search(struct buf *w, struct sql_binds *b, const struct entity_d
 	buf_puts(w, ")");
 }
 
+/* Email activities of messages the viewer may not read are left out. */
+static void add_mail_privacy(struct buf *w, struct sql_binds *b, const struct entity_def *def,
+			     const struct store_list_query *q)
+{
+	if (def != &activity_def || q->viewer_id == 0 || q->viewer_admin)
+		return;
+	buf_puts(w, " AND (t.source_entity IS NULL OR t.source_entity <> 'message' OR EXISTS "
+		    "(SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
+		    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE "
+		    "vl.message_ref = t.source_id AND (va.shared = 1 OR va.owner_id = ?)) OR "
+		    "EXISTS (SELECT 1 FROM messages vm JOIN threads vt ON vt.id = vm.thread_id "
+		    "WHERE vm.id = t.source_id AND vt.shared = 1))");
+	binds_int(b, q->viewer_id);
+}
+
 static int build_where(struct buf *w, struct sql_binds *b, const struct entity_def *def,
 		       const struct store_list_query *q, struct arena *a, struct err *err)
 {
+	add_mail_privacy(w, b, def, q);
 	for (size_t i = 0; i < q->nfilters; i++)
 		if (add_filter(w, b, def, &q->filters[i], a, err) < 0)
 			return -1;

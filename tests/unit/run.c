@@ -29,6 +29,12 @@ void test_thread_jwz(void);
 void test_store_message(void);
 void test_mail_query(void);
 void test_mime_html(void);
+void test_markdown(void);
+void test_mime_build(void);
+void test_scheduler(void);
+void test_smtp_send(void);
+void test_csv(void);
+void test_contact_import(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -50,6 +56,12 @@ static const struct {
 	{ "store_message", test_store_message },
 	{ "mail_query", test_mail_query },
 	{ "mime_html", test_mime_html },
+	{ "markdown", test_markdown },
+	{ "mime_build", test_mime_build },
+	{ "scheduler", test_scheduler },
+	{ "smtp_send", test_smtp_send },
+	{ "csv", test_csv },
+	{ "contact_import", test_contact_import },
 	/* suites: add above this line */
 };
 

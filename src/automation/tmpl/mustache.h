@@ -7,6 +7,7 @@
 #define AUTOMATION_TMPL_MUSTACHE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -55,6 +56,7 @@ struct mustache_opts {
 	void *partial_ctx;
 	mustache_missing_fn *missing; /* NULL: not told */
 	void *missing_ctx;
+	bool no_escape; /* plain-text output (subjects, text bodies): {{x}} is not HTML-escaped */
 };
 
 /* Parses the len bytes at src (copied; NUL bytes are fine) into a template

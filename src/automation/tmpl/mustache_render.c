@@ -131,7 +131,7 @@ static void out_value(struct render *r, const char *p, size_t n, bool escape)
 		put_indent(r, r->ind);
 		r->pending = false;
 	}
-	if (escape)
+	if (escape && !(r->opts && r->opts->no_escape))
 		out_escaped(r->out, p, n);
 	else
 		buf_append(r->out, p, n);

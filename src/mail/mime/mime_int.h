@@ -36,4 +36,12 @@ char *mime_charset_from_html(struct arena *a, const char *p, size_t n);
    allocated in a, or NULL if there was nothing to rewrite. */
 char *mime_rfc2047_merge(struct arena *a, const char *s);
 
+/* Longest Message-ID mime_build() writes (without brackets). */
+#define MIME_MSGID_MAX 250
+
+/* True if id (without brackets) can be written in Message-ID, In-Reply-To or
+   References: 1 to MIME_MSGID_MAX printable ASCII characters, none of them
+   white space, '<', '>' or '"'. */
+bool mime_msgid_ok(const char *id);
+
 #endif

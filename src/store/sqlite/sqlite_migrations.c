@@ -145,7 +145,8 @@ static const char m2_mail[] =
 	"CREATE TABLE outbox ("
 	" id INTEGER PRIMARY KEY,"
 	" account_id INTEGER NOT NULL REFERENCES mail_accounts(id) ON DELETE CASCADE,"
-	" status TEXT NOT NULL DEFAULT 'queued', message_id TEXT NOT NULL, raw_sha256 TEXT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'queued', message_id TEXT NOT NULL, raw_sha256 TEXT,"
+	" draft TEXT,"
 	" envelope_from TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '',"
 	" send_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
 	" next_attempt_at BIGINT NOT NULL, last_error TEXT, sent_at BIGINT,"
@@ -165,6 +166,41 @@ static const char m2_mail[] =
 	"CREATE VIRTUAL TABLE message_fts USING fts5(subject, body, participants, filenames,"
 	" tokenize = 'unicode61 remove_diacritics 2');";
 
+static const char m3_automation[] =
+	"CREATE TABLE templates ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, subject TEXT NOT NULL,"
+	" body TEXT NOT NULL, format TEXT NOT NULL DEFAULT 'markdown', version INTEGER NOT NULL DEFAULT 1,"
+	" created_by INTEGER REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE template_versions ("
+	" template_id INTEGER NOT NULL REFERENCES templates(id) ON DELETE CASCADE,"
+	" version INTEGER NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, format TEXT NOT NULL,"
+	" created_by INTEGER REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (template_id, version));"
+	"CREATE TABLE rules ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, trigger TEXT NOT NULL,"
+	" params TEXT NOT NULL DEFAULT '{}', conditions TEXT NOT NULL DEFAULT '[]',"
+	" actions TEXT NOT NULL DEFAULT '[]', enabled INTEGER NOT NULL DEFAULT 1, scenario TEXT UNIQUE,"
+	" created_by INTEGER REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL);"
+	"CREATE TABLE jobs ("
+	" id INTEGER PRIMARY KEY, rule_id INTEGER REFERENCES rules(id) ON DELETE CASCADE,"
+	" event_id BIGINT, kind TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}',"
+	" run_at BIGINT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+	" attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, idempotency_key TEXT NOT NULL UNIQUE,"
+	" created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+	"CREATE INDEX jobs_due ON jobs(status, run_at);"
+	"CREATE TABLE rule_runs ("
+	" id INTEGER PRIMARY KEY, rule_id INTEGER REFERENCES rules(id) ON DELETE CASCADE,"
+	" event_id BIGINT, job_id BIGINT, status TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}',"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX rule_runs_rule ON rule_runs(rule_id, id);"
+	"CREATE TABLE notifications ("
+	" id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', link TEXT,"
+	" read_at BIGINT, created_at BIGINT NOT NULL);"
+	"CREATE INDEX notifications_user ON notifications(user_id, id);";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -172,6 +208,7 @@ static const char m2_mail[] =
 static const struct store_migration migrations[] = {
 	{ 1, "core", m1_core },
 	{ 2, "mail", m2_mail },
+	{ 3, "automation", m3_automation },
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

@@ -163,6 +163,20 @@ static void test_store_message__linking(void)
 	/* outbound mail from the mailbox is email.sent */
 	ingest(&fx, 0, mail(a, "m3@x", "owner@parley.test", "bob@client.com", "Offer", NULL), NULL);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.sent'"), 1);
+	/* another manager does not see the mail on Bob's timeline; the owner does */
+	struct store_list_query q = { .limit = 50, .viewer_id = 99 };
+	json_t *items;
+	char *next;
+	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
+	size_t i, emails = 0;
+	json_t *it;
+	json_array_foreach(items, i, it) emails += strcmp(json_get_str(it, "kind"), "email") == 0;
+	CHECK_INT(emails, 0);
+	q.viewer_id = 1;
+	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
+	emails = 0;
+	json_array_foreach(items, i, it) emails += strcmp(json_get_str(it, "kind"), "email") == 0;
+	CHECK_INT(emails, 2);
 	/* the search row exists */
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_fts WHERE subject = 'Offer'"), 1);
 	mfx_close(&fx);
@@ -333,8 +347,48 @@ static void test_store_message__mail_ops(void)
 	mfx_close(&fx);
 }
 
+static void test_store_message__outbox(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	struct outbox_item it = { .account_id = 1, .message_id = "parley.x@h", .raw_sha256 = "ab",
+				  .envelope_from = "owner@parley.test",
+				  .recipients = json_in_arena(a, json_pack("[s]", "bob@client.com")),
+				  .subject = "Hi", .created_by = 1 };
+	int64_t id, id2;
+	CHECK(store_outbox_enqueue(fx.st, &it, "key-1", &id, &fx.err) == 0);
+	CHECK(store_outbox_enqueue(fx.st, &it, "key-1", &id2, &fx.err) == 0);
+	CHECK_INT(id, id2);
+	it.send_at = 4102444800; /* scheduled far ahead */
+	CHECK(store_outbox_enqueue(fx.st, &it, NULL, &id2, &fx.err) == 0);
+	struct outbox_item *got;
+	int64_t now = 1795517094 + 1000000;
+	CHECK_INT(store_outbox_claim(fx.st, now, a, &got, &fx.err), 1);
+	CHECK_INT(got->id, id);
+	CHECK_STR(got->status, "sending");
+	CHECK_INT(store_outbox_claim(fx.st, now, a, &got, &fx.err), 0); /* nothing else due */
+	CHECK(store_outbox_finish(fx.st, id, "deferred", "451 try later", now + 60, &fx.err) == 0);
+	CHECK_INT(store_outbox_claim(fx.st, now, a, &got, &fx.err), 0);
+	CHECK_INT(store_outbox_claim(fx.st, now + 60, a, &got, &fx.err), 1);
+	CHECK_INT(got->attempts, 2);
+	/* a crash while sending: recovered as deferred */
+	CHECK(store_outbox_recover(fx.st, 4102444800, &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM outbox WHERE status = 'deferred'"), 1);
+	CHECK(store_outbox_finish(fx.st, id, "sent", NULL, 0, &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'outbox.sent'"), 1);
+	json_t *items;
+	struct mail_viewer owner = { 1, false }, other = { 99, false };
+	CHECK(store_outbox_list(fx.st, &owner, 50, a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 2);
+	CHECK(store_outbox_list(fx.st, &other, 50, a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 0);
+	mfx_close(&fx);
+}
+
 void test_store_message(void)
 {
+	TEST_STORE_RUN(test_store_message__outbox);
 	TEST_STORE_RUN(test_store_message__search);
 	TEST_STORE_RUN(test_store_message__dedupe_and_threads);
 	TEST_STORE_RUN(test_store_message__linking);

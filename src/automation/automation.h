@@ -1,0 +1,58 @@
+/* Automation: rules that react to domain events (triggers), check conditions
+ * against what Parley knows about the client, and act (actions): send a
+ * template, create a task, notify, move a deal, tag, call a webhook. The
+ * scheduler turns events into durable jobs and runs them exactly once each. */
+#ifndef AUTOMATION_AUTOMATION_H
+#define AUTOMATION_AUTOMATION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct err;
+struct store;
+
+#define RULE_MAX_CONDITIONS 20
+#define RULE_MAX_ACTIONS 10
+#define RULE_MAX_DELAY_MINUTES (60 * 24 * 365)
+
+/* One trigger: the domain event that fires it, and the parameter it takes. */
+struct trigger {
+	const char *name;  /* as rules name it: "order.created", "email.unanswered" */
+	const char *event; /* the event type that starts it */
+	const char *param; /* "hours" or "minutes" (a wait before it fires), or NULL */
+	const char *summary;
+};
+
+/* Every trigger; NULL-terminated by name. */
+extern const struct trigger triggers[];
+const struct trigger *trigger_find(const char *name);
+
+struct automation_ctx; /* what an action runs with: see actions.c */
+
+/* One action kind. */
+struct action {
+	const char *name; /* "send_template", "create_task", ... */
+	const char *summary;
+	/* Checks the action's JSON (name already checked); may normalise it. */
+	int (*validate)(struct store *st, json_t *action, struct err *err);
+	/* Runs it for one fired rule; ctx holds the rule, event and client context. */
+	int (*run)(struct automation_ctx *c, const json_t *action, json_t *detail,
+		   struct err *err);
+};
+
+extern const struct action actions[];
+const struct action *action_find(const char *name);
+
+/* Validates a rule from a client (name, trigger, params, conditions, actions,
+   enabled) into *rec_r (tied to a). For an update, old is the stored rule. */
+int rule_validate(struct store *st, const json_t *in, const json_t *old, struct arena *a,
+		  json_t **rec_r, struct err *err);
+
+/* True if every condition holds in ctx (a JSON object: contact, deal, order,
+   orders, company, event...). Conditions: [{field, op, value}], ops eq ne gt
+   gte lt lte contains in exists. */
+bool rule_conditions_hold(const json_t *conditions, const json_t *ctx);
+
+#endif

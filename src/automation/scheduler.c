@@ -1,0 +1,335 @@
+/* The scheduler's two halves: intake (events -> jobs, each once by its
+ * idempotency key, the cursor moved in the same transaction) and execution
+ * (claim a due job, run it, record the run; failures retry with exponential
+ * backoff and finally notify). A job that crashed mid-run is retried; actions
+ * are written to be safe to repeat under the same key.
+ *
+ *   event --(rule's trigger)--> fire:R:E --(conditions hold)--> act:R:E:i --> action
+ *   event --(built-in table)--> notifications
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "automation/automation.h"
+#include "automation/automation_int.h"
+#include "automation/scheduler.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "core/entity.h"
+#include "core/mail_account.h"
+#include "store/store.h"
+#include "base/banned.h"
+
+#define CURSOR_KEY "automation.cursor"
+
+static int64_t wait_of(const struct trigger *t, const json_t *rule)
+{
+	if (!t->param)
+		return 0;
+	int64_t n = json_integer_value(json_object_get(json_object_get(rule, "params"), t->param));
+	return strcmp(t->param, "hours") == 0 ? n * 3600 : n * 60;
+}
+
+static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, int64_t now,
+		      struct arena *a, struct err *err)
+{
+	size_t i;
+	json_t *rule;
+	const char *type = json_get_str(ev, "type");
+	int64_t eid = json_integer_value(json_object_get(ev, "id"));
+	json_array_foreach(rules, i, rule)
+	{
+		const struct trigger *t = trigger_find(json_get_str(rule, "trigger"));
+		if (!t || strcmp(t->event, type) != 0)
+			continue;
+		int64_t rid = json_integer_value(json_object_get(rule, "id"));
+		int64_t run_at = now + wait_of(t, rule);
+		if (strcmp(t->name, "meeting.upcoming") == 0) /* before the start, not after the event */
+			run_at = json_integer_value(json_object_get(json_object_get(ev, "payload"),
+								    "starts_at")) -
+				 wait_of(t, rule);
+		bool created;
+		if (store_job_add(st, rid, eid, "fire", NULL, run_at,
+				  arena_printf(a, "fire:%" PRId64 ":%" PRId64, rid, eid), &created,
+				  err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- built-in notifications: one table of event type -> whom to tell ---- */
+
+static int notify_health(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	struct mail_account *m;
+	if (store_account_get(st, json_integer_value(json_object_get(p, "id")), a, &m, err) != 1 ||
+	    !m->owner_id)
+		return 0;
+	return store_notify(st, m->owner_id, "mailbox",
+			    arena_printf(a, "Mailbox '%s' is %s", m->name, json_get_str(p, "to")),
+			    json_get_str(p, "error") ? json_get_str(p, "error") : "",
+			    arena_printf(a, "/settings/mail/%" PRId64, m->id), err);
+}
+
+static int notify_task(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	int64_t actor = json_integer_value(json_object_get(ev, "actor_id"));
+	int64_t id = json_integer_value(json_object_get(ev, "entity_id"));
+	int64_t assignee = json_integer_value(json_object_get(p, "assignee_id"));
+	const json_t *ch = json_object_get(json_object_get(p, "changes"), "assignee_id");
+	if (ch)
+		assignee = json_integer_value(json_array_get(ch, 1));
+	else if (strcmp(json_get_str(ev, "type"), "task.updated") == 0)
+		return 0;
+	json_t *task;
+	if (!assignee || assignee == actor ||
+	    store_record_get(st, &task_def, id, a, &task, err) != 1)
+		return 0;
+	return store_notify(st, assignee, "task",
+			    arena_printf(a, "Task for you: %s", json_get_str(task, "title")), "",
+			    arena_printf(a, "/tasks/%" PRId64, id), err);
+}
+
+static int notify_reply(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	int64_t owner = json_integer_value(json_object_get(p, "owner_id"));
+	int64_t contact = json_integer_value(json_array_get(json_object_get(p, "contact_ids"), 0));
+	json_t *c;
+	if (!owner || !contact || store_record_get(st, &contact_def, contact, a, &c, err) != 1)
+		return 0;
+	const char *f = json_get_str(c, "first_name"), *l = json_get_str(c, "last_name");
+	return store_notify(st, owner, "mail",
+			    arena_printf(a, "Mail from %s %s", f ? f : "", l ? l : ""), "",
+			    arena_printf(a, "/mail/threads/%" PRId64,
+					 (int64_t)json_integer_value(json_object_get(p, "thread_id"))),
+			    err);
+}
+
+static const struct {
+	const char *event;
+	int (*fn)(struct store *st, const json_t *ev, struct arena *a, struct err *err);
+} builtin[] = {
+	{ "mail_account.health_changed", notify_health },
+	{ "task.created", notify_task },
+	{ "task.updated", notify_task },
+	{ "email.received", notify_reply },
+};
+
+static int notify_builtin(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (strcmp(builtin[i].event, json_get_str(ev, "type")) == 0)
+			return builtin[i].fn(st, ev, a, err);
+	return 0;
+}
+
+/* Reads a batch of new events; the cursor moves in the same transaction. */
+static int intake(struct store *st, int64_t now, struct arena *a, int *done, struct err *err)
+{
+	json_t *cur, *events, *rules;
+	int64_t cursor = 0, last;
+	int r = store_setting_get(st, CURSOR_KEY, a, &cur, err);
+	if (r < 0)
+		return -1;
+	if (r == 0) { /* first start: history is not replayed */
+		if (store_event_last(st, &last, err) < 0)
+			return -1;
+		json_t *v = json_in_arena(a, json_integer(last));
+		return store_setting_set(st, CURSOR_KEY, v, err);
+	}
+	cursor = json_integer_value(cur);
+	if (store_event_list(st, cursor, SCHEDULER_EVENT_BATCH, a, &events, err) < 0)
+		return -1;
+	if (!json_array_size(events))
+		return 0;
+	if (store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
+		return -1;
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev)
+	{
+		if (fire_rules(st, rules, ev, now, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
+			goto fail;
+		cursor = json_integer_value(json_object_get(ev, "id"));
+		(*done)++;
+	}
+	json_t *v = json_in_arena(a, json_integer(cursor));
+	if (store_setting_set(st, CURSOR_KEY, v, err) < 0)
+		goto fail;
+	return store_tx_commit(st, err);
+fail:
+	store_tx_rollback(st);
+	return -1;
+}
+
+/* ---- execution ---- */
+
+struct job_run {
+	struct store *st;
+	const struct automation_env *env;
+	struct job *job;
+	json_t *rule, *event;
+	int64_t now;
+	struct arena *a;
+};
+
+static int load_context(struct job_run *jr, struct automation_ctx *c, struct err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->st = jr->st;
+	c->a = jr->a;
+	c->rule = jr->rule;
+	c->event = jr->event;
+	c->key = jr->job->key;
+	c->now = jr->now;
+	c->base_url = jr->env->base_url;
+	c->mail_host = jr->env->mail_host;
+	if (tmpl_subject_from_event(jr->st, jr->event, jr->a, &c->subj, err) < 0 ||
+	    tmpl_context_build(jr->st, &c->subj, jr->env->base_url, jr->a, &c->ctx, err) < 0)
+		return -1;
+	json_object_set(c->ctx, "event", jr->event);
+	return 0;
+}
+
+/* Trigger-specific checks made when a waiting trigger fires: 1 it still
+   applies, 0 not (detail says why), -1 error. */
+static int still_applies(struct job_run *jr, json_t *detail, struct err *err)
+{
+	const json_t *p = json_object_get(jr->event, "payload");
+	if (strcmp(json_get_str(jr->rule, "trigger"), "email.unanswered") != 0)
+		return 1;
+	if (!json_array_size(json_object_get(p, "contact_ids"))) {
+		json_object_set_new(detail, "skipped", json_string("not mail from a client"));
+		return 0;
+	}
+	int r = store_thread_answered(jr->st, json_integer_value(json_object_get(p, "thread_id")),
+				      json_integer_value(json_object_get(p, "message_id")), err);
+	if (r == 1)
+		json_object_set_new(detail, "skipped", json_string("answered"));
+	return r < 0 ? -1 : !r;
+}
+
+static int run_fire(struct job_run *jr, json_t *detail, struct err *err)
+{
+	struct automation_ctx c;
+	if (!json_is_true(json_object_get(jr->rule, "enabled"))) {
+		json_object_set_new(detail, "skipped", json_string("the rule is disabled"));
+		return 0;
+	}
+	int applies = still_applies(jr, detail, err);
+	if (applies <= 0)
+		return applies;
+	if (load_context(jr, &c, err) < 0)
+		return -1;
+	if (!rule_conditions_hold(json_object_get(jr->rule, "conditions"), c.ctx)) {
+		json_object_set_new(detail, "skipped", json_string("conditions not met"));
+		return 0;
+	}
+	size_t i;
+	json_t *ac;
+	json_array_foreach(json_object_get(jr->rule, "actions"), i, ac)
+	{
+		bool created;
+		int64_t delay = json_integer_value(json_object_get(ac, "delay_minutes")) * 60;
+		if (store_job_add(jr->st, jr->job->rule_id, jr->job->event_id, "action",
+				  json_in_arena(jr->a, json_pack("{sI}", "index", (json_int_t)i)),
+				  jr->now + delay,
+				  arena_printf(jr->a, "act:%" PRId64 ":%" PRId64 ":%zu", jr->job->rule_id,
+					       jr->job->event_id, i),
+				  &created, err) < 0)
+			return -1;
+	}
+	json_object_set_new(detail, "actions", json_integer((json_int_t)json_array_size(
+						     json_object_get(jr->rule, "actions"))));
+	return 0;
+}
+
+static int run_action(struct job_run *jr, json_t *detail, struct err *err)
+{
+	struct automation_ctx c;
+	size_t idx = (size_t)json_integer_value(json_object_get(jr->job->payload, "index"));
+	const json_t *ac = json_array_get(json_object_get(jr->rule, "actions"), idx);
+	const struct action *def = ac ? action_find(json_get_str(ac, "type")) : NULL;
+	if (!def) {
+		json_object_set_new(detail, "skipped", json_string("the action was removed"));
+		return 0;
+	}
+	json_object_set_new(detail, "action", json_string(def->name));
+	if (load_context(jr, &c, err) < 0)
+		return -1;
+	return def->run(&c, ac, detail, err);
+}
+
+static void record_failure(struct job_run *jr, const char *msg, bool final)
+{
+	struct err e2;
+	int64_t creator = 0;
+	json_t *detail = json_in_arena(jr->a, json_pack("{sssb}", "error", msg, "final", final));
+	if (store_rule_run_add(jr->st, jr->job->rule_id, jr->job->event_id, jr->job->id, "failed",
+			       detail, &e2) < 0)
+		log_error("automation: cannot log run of job %" PRId64 ": %s", jr->job->id, e2.msg);
+	if (!final || store_query_int(jr->st, "SELECT created_by FROM rules WHERE id = ?", &creator,
+				      &e2, 1, jr->job->rule_id) != 1 || !creator)
+		return;
+	store_notify(jr->st, creator, "rule",
+		     arena_printf(jr->a, "Rule '%s' failed", json_get_str(jr->rule, "name")), msg,
+		     arena_printf(jr->a, "/rules/%" PRId64, jr->job->rule_id), &e2);
+}
+
+static int run_job(struct store *st, const struct automation_env *env, struct job *job,
+		   int64_t now, struct arena *a, struct err *err)
+{
+	struct job_run jr = { st, env, job, NULL, NULL, now, a };
+	json_t *detail = json_in_arena(a, json_object());
+	int r1 = store_rule_get(st, job->rule_id, a, &jr.rule, err);
+	int r2 = r1 == 1 ? store_event_get(st, job->event_id, a, &jr.event, err) : r1;
+	if (r1 < 0 || r2 < 0)
+		return -1;
+	if (r1 == 0 || r2 == 0) /* the rule or event is gone: nothing to do */
+		return store_job_finish(st, job->id, "done", "gone", now, err);
+	struct err jerr = { 0 };
+	int r = strcmp(job->kind, "fire") == 0 ? run_fire(&jr, detail, &jerr)
+						: run_action(&jr, detail, &jerr);
+	if (r == 0) {
+		const char *status = json_object_get(detail, "skipped") ? "skipped"
+					: strcmp(job->kind, "fire") == 0 ? "fired"
+									 : "ok";
+		if (store_rule_run_add(st, job->rule_id, job->event_id, job->id, status, detail, err) < 0)
+			return -1;
+		return store_job_finish(st, job->id, "done", NULL, now, err);
+	}
+	bool final = jerr.code == ERR_INVALID || job->attempts >= SCHEDULER_MAX_ATTEMPTS;
+	int64_t next = now + ((int64_t)SCHEDULER_RETRY_BASE << (job->attempts < 20 ? job->attempts : 20));
+	record_failure(&jr, jerr.msg, final);
+	return store_job_finish(st, job->id, final ? "failed" : "pending", jerr.msg, next, err);
+}
+
+int scheduler_step(struct store *st, const struct automation_env *env, int64_t now,
+		   int max_jobs, int *done_r, struct err *err)
+{
+	struct arena *a = arena_new();
+	int rc = 0;
+	*done_r = 0;
+	if (intake(st, now, a, done_r, err) < 0)
+		rc = -1;
+	for (int i = 0; rc == 0 && i < max_jobs; i++) {
+		size_t mark = arena_mark(a);
+		struct job *job;
+		int r = store_job_claim(st, now, a, &job, err);
+		if (r <= 0) {
+			rc = r;
+			break;
+		}
+		if (run_job(st, env, job, now, a, err) < 0)
+			rc = -1;
+		(*done_r)++;
+		arena_reset(a, mark);
+	}
+	arena_free(&a);
+	return rc;
+}
