@@ -169,7 +169,8 @@ static const char m2_mail[] =
     "CREATE TABLE outbox ("
     " " ID ","
     " account_id BIGINT NOT NULL REFERENCES mail_accounts(id) ON DELETE CASCADE,"
-    " status TEXT NOT NULL DEFAULT 'queued', message_id TEXT NOT NULL, raw_sha256 TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'queued', message_id TEXT NOT NULL, raw_sha256 TEXT,"
+    " draft TEXT,"
     " envelope_from TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '',"
     " send_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " next_attempt_at BIGINT NOT NULL, last_error TEXT, sent_at BIGINT,"
@@ -198,6 +199,42 @@ static const char m2_mail[] =
     ") STORED);"
     "CREATE INDEX message_fts_tsv ON message_fts USING GIN (tsv);";
 
+static const char m3_automation[] =
+    "CREATE TABLE templates ("
+    " " ID ", name TEXT NOT NULL UNIQUE, subject TEXT NOT NULL,"
+    " body TEXT NOT NULL, format TEXT NOT NULL DEFAULT 'markdown', version INTEGER NOT NULL "
+    "DEFAULT 1,"
+    " created_by BIGINT REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE TABLE template_versions ("
+    " template_id BIGINT NOT NULL REFERENCES templates(id) ON DELETE CASCADE,"
+    " version INTEGER NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, format TEXT NOT NULL,"
+    " created_by BIGINT REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+    " PRIMARY KEY (template_id, version));"
+    "CREATE TABLE rules ("
+    " " ID ", name TEXT NOT NULL, trigger TEXT NOT NULL,"
+    " params TEXT NOT NULL DEFAULT '{}', conditions TEXT NOT NULL DEFAULT '[]',"
+    " actions TEXT NOT NULL DEFAULT '[]', enabled INTEGER NOT NULL DEFAULT 1, scenario TEXT UNIQUE,"
+    " created_by BIGINT REFERENCES users(id) ON DELETE SET NULL, created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE TABLE jobs ("
+    " " ID ", rule_id BIGINT REFERENCES rules(id) ON DELETE CASCADE,"
+    " event_id BIGINT, kind TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}',"
+    " run_at BIGINT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, idempotency_key TEXT NOT NULL UNIQUE,"
+    " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+    "CREATE INDEX jobs_due ON jobs(status, run_at);"
+    "CREATE TABLE rule_runs ("
+    " " ID ", rule_id BIGINT REFERENCES rules(id) ON DELETE CASCADE,"
+    " event_id BIGINT, job_id BIGINT, status TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}',"
+    " created_at BIGINT NOT NULL);"
+    "CREATE INDEX rule_runs_rule ON rule_runs(rule_id, id);"
+    "CREATE TABLE notifications ("
+    " " ID ", user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', link TEXT,"
+    " read_at BIGINT, created_at BIGINT NOT NULL);"
+    "CREATE INDEX notifications_user ON notifications(user_id, id);";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -205,6 +242,7 @@ static const char m2_mail[] =
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},
     {2, "mail", m2_mail},
+    {3, "automation", m3_automation},
 };
 
 int pg_migrate(struct store *st, struct err *err)
