@@ -68,8 +68,10 @@ const char *store_scheme(const struct store *st);
 /* Named locks held by one connection for every node sharing the store (a
    mailbox's sync, the outbox sender). Returns 1 if st now holds key, 0 if
    another connection holds it, -1 on error. Held until store_unlock() or
-   store_close(); PostgreSQL advisory locks; on SQLite (one machine, one
-   process) always 1. */
+   store_close(), or until the connection breaks (a server restart), so hold
+   one for one unit of work (a sync pass, a send) and release it after.
+   PostgreSQL advisory locks, which nest (each take needs its unlock); on
+   SQLite (one machine) always 1. */
 int store_try_lock(struct store *st, int64_t key, struct err *err);
 /* Releases key taken with store_try_lock(). 0 or -1. */
 int store_unlock(struct store *st, int64_t key, struct err *err);

@@ -55,8 +55,11 @@ check init_again "${P[@]}" init
 check user_add "${P[@]}" user add admin@example.com --name "Ada Admin" --role admin \
 	--password-stdin <<<"correct horse battery"
 check no_sqlite_file test ! -e "$DATA/parley.db"
-check schema_in_postgres test "$(psql -X -At "$DB_URL" -c \
-	"SELECT MAX(version) FROM schema_migrations")" = 2
+# The same migrations, numbered the same, as a SQLite store gets.
+SQLITE_VERSION=$("$PARLEY" --db "sqlite:$WORK/version.db" migrate 2>&1)
+check same_schema_version test "$("${P[@]}" migrate 2>&1)" = "$SQLITE_VERSION"
+check schema_in_postgres test "schema version $(psql -X -At "$DB_URL" -c \
+	"SELECT MAX(version) FROM schema_migrations")" = "$SQLITE_VERSION"
 
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
