@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config curl ca-certificates jq python3
 libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev libsqlite3-dev sqlite3 libpq-dev
 libmicrohttpd-dev libjansson-dev libsodium-dev libical-dev libgumbo-dev libcmark-dev
 libopendkim-dev libgnutls28-dev libclang-rt-14-dev clang
-socat openssl"
+socat openssl postgresql"
 
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS wrk nginx-light"

@@ -10,13 +10,18 @@
 
 /*
  * Every storage backend. To add one: write store/<name>/<name>_backend.c with a
- * struct store_backend, declare it in store_int.h and add a line here.
+ * struct store_backend, declare it in store_int.h and add a line here. The
+ * backend's open() gets the URL after the prefix, or the whole URL if
+ * whole_url is set.
  */
 static const struct {
 	const char *prefix;
 	const struct store_backend *backend;
+	bool whole_url;
 } backends[] = {
-	{ "sqlite:", &store_sqlite },
+	{ "sqlite:", &store_sqlite, false },
+	{ "postgres://", &store_pg, true },
+	{ "postgresql://", &store_pg, true },
 };
 
 int store_open(const char *url, struct store **st_r, struct err *err)
@@ -24,11 +29,9 @@ int store_open(const char *url, struct store **st_r, struct err *err)
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
 		size_t n = strlen(backends[i].prefix);
 		if (strncmp(url, backends[i].prefix, n) == 0)
-			return backends[i].backend->open(url + n, st_r, err);
+			return backends[i].backend->open(backends[i].whole_url ? url : url + n,
+							 st_r, err);
 	}
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return err_set(err, ERR_INVALID,
-			       "the PostgreSQL backend is not built into this version yet");
 	if (strstr(url, "://"))
 		return err_set(err, ERR_INVALID, "unknown database URL scheme in '%s'", url);
 	return store_sqlite.open(url, st_r, err);
@@ -197,6 +200,22 @@ int store_schema_version(struct store *st, struct err *err)
 const char *store_scheme(const struct store *st)
 {
 	return st->backend->scheme;
+}
+
+int store_try_lock(struct store *st, int64_t key, struct err *err)
+{
+	return st->backend->try_lock(st, key, err);
+}
+
+int store_unlock(struct store *st, int64_t key, struct err *err)
+{
+	return st->backend->unlock(st, key, err);
+}
+
+const char *store_fts_predicate(struct store *st, struct arena *a, const char *column,
+				const char *value, bool phrase, bool prefix, const char **param_r)
+{
+	return st->backend->fts_predicate(a, column, value, phrase, prefix, param_r);
 }
 
 int store_apply_migrations(struct store *st, const struct store_migration *migrations, int n,

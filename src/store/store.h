@@ -65,6 +65,16 @@ int store_exec_ints(struct store *st, const char *sql, struct err *err, int npar
 /* The backend's scheme: "sqlite" or "postgres". */
 const char *store_scheme(const struct store *st);
 
+/* Named locks held by one connection for every node sharing the store (a
+   mailbox's sync, the outbox sender). Returns 1 if st now holds key, 0 if
+   another connection holds it, -1 on error. Held until store_unlock() or
+   store_close(), or until the connection breaks (a server restart), so hold
+   one for one unit of work (a sync pass, a send) and release it after.
+   PostgreSQL advisory locks, which nest (each take needs its unlock); on
+   SQLite (one machine) always 1. */
+int store_try_lock(struct store *st, int64_t key, struct err *err);
+/* Releases key taken with store_try_lock(). 0 or -1. */
+int store_unlock(struct store *st, int64_t key, struct err *err);
 
 /* ---- Domain records (store_record.c), driven by core/entity.h tables ----
  * Records go in and out as jansson objects in the public API shape: "id",

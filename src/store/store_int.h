@@ -4,6 +4,7 @@
 
 #include "store/store.h"
 
+struct arena;
 struct err;
 
 struct store_backend {
@@ -26,6 +27,16 @@ struct store_backend {
 	int (*tx_commit)(struct store *st, struct err *err);
 	void (*tx_rollback)(struct store *st);
 	int (*migrate)(struct store *st, struct err *err);
+	/* Full-text search over message_fts for messages m: returns a condition
+	   with exactly one '?' and sets *param_r to the text to bind there (both
+	   allocated in a, or static). column is a message_fts column ("subject")
+	   or NULL for any; value is the user's words, matched in order when
+	   phrase, the last one as a prefix when prefix. */
+	const char *(*fts_predicate)(struct arena *a, const char *column, const char *value,
+				     bool phrase, bool prefix, const char **param_r);
+	/* Session-level named locks shared by every node (store_try_lock()). */
+	int (*try_lock)(struct store *st, int64_t key, struct err *err);
+	int (*unlock)(struct store *st, int64_t key, struct err *err);
 };
 
 /* Every backend's connection struct starts with this. */
@@ -53,6 +64,11 @@ int store_apply_migrations(struct store *st, const struct store_migration *migra
 			   struct err *err);
 
 extern const struct store_backend store_sqlite;
+extern const struct store_backend store_pg;
+
+/* The backend's full-text condition (the fts_predicate slot above). */
+const char *store_fts_predicate(struct store *st, struct arena *a, const char *column,
+				const char *value, bool phrase, bool prefix, const char **param_r);
 
 /* Parameters collected while a query is built, then bound in order. */
 #define SQL_MAX_BINDS 128

@@ -1,5 +1,6 @@
 /* Mail search: a query tree (core/mail_query.h) compiled into one SQL WHERE
- * clause over messages m, with FTS5 for words and phrases; results grouped
+ * clause over messages m, with the backend's full-text search for words and
+ * phrases (store_fts_predicate()); results grouped
  * into threads, newest first, limited to what the viewer may see. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,24 +25,6 @@ static const char visible_sql[] =
 	"AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
 	"= m.thread_id AND vt.shared = 1))";
 
-static const char *fts_expr(struct arena *a, const struct mq_node *n, const char *column)
-{
-	struct buf b;
-	buf_init(&b, a, 4096);
-	if (column)
-		buf_printf(&b, "%s : ", column);
-	buf_putc(&b, '"');
-	for (const char *p = n->value; *p; p++) {
-		if (*p == '"')
-			buf_putc(&b, '"');
-		buf_putc(&b, *p);
-	}
-	buf_putc(&b, '"');
-	if (!n->phrase)
-		buf_putc(&b, '*'); /* words match as prefixes: "propos" finds "proposal" */
-	return b.data;
-}
-
 static const char *like(struct arena *a, const char *v)
 {
 	struct buf p;
@@ -60,16 +43,20 @@ static const char *const link_fields[] = { [MQ_CONTACT] = "contact_ids",
 					   [MQ_COMPANY] = "company_ids",
 					   [MQ_DEAL] = "deal_ids" };
 
-static void term_sql(struct buf *w, struct sql_binds *b, const struct mq_node *n,
-		     struct arena *a)
+static void term_sql(struct store *st, struct buf *w, struct sql_binds *b,
+		     const struct mq_node *n, struct arena *a)
 {
 	const char *v = n->value;
 	switch (n->field) {
 	case MQ_TEXT:
-	case MQ_SUBJECT:
-		buf_puts(w, "m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)");
-		binds_text(b, fts_expr(a, n, n->field == MQ_SUBJECT ? "subject" : NULL));
+	case MQ_SUBJECT: {
+		/* words match as prefixes: "propos" finds "proposal" */
+		const char *param;
+		buf_puts(w, store_fts_predicate(st, a, n->field == MQ_SUBJECT ? "subject" : NULL, v,
+						n->phrase, !n->phrase, &param));
+		binds_text(b, param);
 		return;
+	}
 	case MQ_FROM:
 		buf_puts(w, "(lower(COALESCE(m.from_addr, '')) LIKE ? ESCAPE '\\' OR "
 			    "lower(COALESCE(m.from_name, '')) LIKE ? ESCAPE '\\')");
@@ -134,24 +121,25 @@ static void term_sql(struct buf *w, struct sql_binds *b, const struct mq_node *n
 	}
 }
 
-static void compile(struct buf *w, struct sql_binds *b, const struct mq_node *n, struct arena *a)
+static void compile(struct store *st, struct buf *w, struct sql_binds *b, const struct mq_node *n,
+		    struct arena *a)
 {
 	switch (n->kind) {
 	case MQ_AND:
 	case MQ_OR:
 		buf_putc(w, '(');
-		compile(w, b, n->left, a);
+		compile(st, w, b, n->left, a);
 		buf_puts(w, n->kind == MQ_AND ? " AND " : " OR ");
-		compile(w, b, n->right, a);
+		compile(st, w, b, n->right, a);
 		buf_putc(w, ')');
 		return;
 	case MQ_NOT:
 		buf_puts(w, "NOT (");
-		compile(w, b, n->left, a);
+		compile(st, w, b, n->left, a);
 		buf_putc(w, ')');
 		return;
 	case MQ_TERM:
-		term_sql(w, b, n, a);
+		term_sql(st, w, b, n, a);
 		return;
 	}
 }
@@ -231,7 +219,7 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 		binds_int(&b, viewer->user_id);
 	if (root) {
 		buf_puts(&w, " AND ");
-		compile(&w, &b, root, a);
+		compile(st, &w, &b, root, a);
 	}
 	if (cursor) {
 		const char *dot = strchr(cursor, '.');

@@ -64,7 +64,10 @@ static int add_filter(struct buf *w, struct sql_binds *b, const struct entity_de
 	}
 }
 
-/* "%q%" with LIKE's wildcards in q escaped, lower-cased. */
+/* "%q%" with LIKE's wildcards in q escaped, lower-cased. The SQL lower-cases
+   it again with the column (LIKE lower(?)): backends fold case differently
+   (SQLite only ASCII, PostgreSQL by its locale), so both sides must be folded
+   by the same one. */
 static const char *like_pattern(struct arena *a, const char *q)
 {
 	struct buf p;
@@ -93,17 +96,17 @@ static void add_search(struct buf *w, struct sql_binds *b, const struct entity_d
 			buf_printf(w,
 				   "%sEXISTS (SELECT 1 FROM list_values lv WHERE lv.entity = '%s' "
 				   "AND lv.record_id = t.id AND lv.field = '%s' AND "
-				   "lv.value LIKE ? ESCAPE '\\')",
+				   "lower(lv.value) LIKE lower(?) ESCAPE '\\')",
 				   sep, def->table, f->name);
 		else
-			buf_printf(w, "%slower(t.%s) LIKE ? ESCAPE '\\'", sep, f->name);
+			buf_printf(w, "%slower(t.%s) LIKE lower(?) ESCAPE '\\'", sep, f->name);
 		binds_text(b, pat);
 		sep = " OR ";
 	}
 	/* Full names: "Ada Lovelace" matches first and last name together. */
 	if (entity_field(def, "first_name") && entity_field(def, "last_name")) {
 		buf_printf(w, "%slower(COALESCE(t.first_name, '') || ' ' || "
-			      "COALESCE(t.last_name, '')) LIKE ? ESCAPE '\\'",
+			      "COALESCE(t.last_name, '')) LIKE lower(?) ESCAPE '\\'",
 			   sep);
 		binds_text(b, pat);
 	}

@@ -174,6 +174,17 @@ static void sqlite_tx_rollback(struct store *st)
 	sqlite_exec(st, "ROLLBACK", NULL);
 }
 
+/* One machine, one serving process: every named lock is free. */
+static int sqlite_try_lock(struct store *st, int64_t key, struct err *err)
+{
+	return 1;
+}
+
+static int sqlite_unlock(struct store *st, int64_t key, struct err *err)
+{
+	return 0;
+}
+
 const struct store_backend store_sqlite = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
@@ -194,4 +205,7 @@ const struct store_backend store_sqlite = {
 	.tx_commit = sqlite_tx_commit,
 	.tx_rollback = sqlite_tx_rollback,
 	.migrate = sqlite_migrate,
+	.fts_predicate = sqlite_fts_predicate,
+	.try_lock = sqlite_try_lock,
+	.unlock = sqlite_unlock,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "test.h"
+#include "store/store_fixture.h"
 #include "automation/automation.h"
 #include "automation/scheduler.h"
 #include "base/arena.h"
@@ -15,7 +16,7 @@
 #include "store/store.h"
 
 struct afx {
-	char dir[64], url[128];
+	struct test_store ts;
 	struct store *st;
 	struct arena *a;
 	struct err err;
@@ -25,18 +26,16 @@ struct afx {
 static bool afx_open(struct afx *fx)
 {
 	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/parley-auto-XXXXXX");
-	if (!mkdtemp(fx->dir))
-		return false;
-	snprintf(fx->url, sizeof(fx->url), "sqlite:%s/t.db", fx->dir);
 	fx->a = arena_new();
+	if (!test_store_new(&fx->ts))
+		return false;
 	fx->env = (struct automation_env){ "http://parley.test", "parley.test" };
 	int64_t uid, acct;
 	struct mail_account m = { .name = "team", .email = "team@parley.test",
 				  .imap_url = "imap://127.0.0.1", .smtp_url = "smtp://127.0.0.1",
 				  .username = "team", .auth = "password", .shared = true,
 				  .enabled = true, .health = "ok", .progress = "{}" };
-	return store_open(fx->url, &fx->st, &fx->err) == 0 && store_migrate(fx->st, &fx->err) == 0 &&
+	return store_open(fx->ts.url, &fx->st, &fx->err) == 0 && store_migrate(fx->st, &fx->err) == 0 &&
 	       store_user_create(fx->st, "mgr@parley.test", "Mona Manager", USER_MANAGER, NULL, &uid,
 				 &fx->err) == 0 &&
 	       store_account_create(fx->st, &m, &acct, &fx->err) == 0;
@@ -44,12 +43,9 @@ static bool afx_open(struct afx *fx)
 
 static void afx_close(struct afx *fx)
 {
-	char cmd[200];
 	store_close(&fx->st);
 	arena_free(&fx->a);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		printf("#   could not remove %s\n", fx->dir);
+	test_store_remove(&fx->ts);
 }
 
 static int64_t q_int(struct afx *fx, const char *sql)
@@ -185,6 +181,6 @@ static void test_scheduler__validation_and_notifications(void)
 
 void test_scheduler(void)
 {
-	TEST_RUN(test_scheduler__thank_you_after_order);
-	TEST_RUN(test_scheduler__validation_and_notifications);
+	TEST_STORE_RUN(test_scheduler__thank_you_after_order);
+	TEST_STORE_RUN(test_scheduler__validation_and_notifications);
 }
