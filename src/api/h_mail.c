@@ -45,7 +45,7 @@ int h_mail_threads_list(struct req *rq)
 	    store_thread_search(rq->store, root, &v, (size_t)limit, cursor && *cursor ? cursor : NULL,
 				rq->arena, &items, &next, &rq->err) < 0)
 		return -1;
-	return req_json(rq, 200, json_pack("{sOss?}", "items", items, "next_cursor", next));
+	return req_json(rq, 200, json_pack("{s:Os:s?}", "items", items, "next_cursor", next));
 }
 
 int h_mail_threads_get(struct req *rq)

@@ -71,7 +71,7 @@ static int parse_list(struct req *rq, struct list_params *p, bool timeline)
 
 static int page(struct req *rq, json_t *items, const char *next)
 {
-	return req_json(rq, 200, json_pack("{sOss?}", "items", items, "next_cursor", next));
+	return req_json(rq, 200, json_pack("{s:Os:s?}", "items", items, "next_cursor", next));
 }
 
 int h_records_list(struct req *rq)

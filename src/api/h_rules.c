@@ -18,7 +18,7 @@ int h_rules_catalog(struct req *rq)
 {
 	json_t *t = json_array(), *a = json_array();
 	for (size_t i = 0; triggers[i].name; i++)
-		json_array_append_new(t, json_pack("{sss:s?ss}", "name", triggers[i].name, "param",
+		json_array_append_new(t, json_pack("{s:ss:s?s:s}", "name", triggers[i].name, "param",
 						   triggers[i].param, "summary", triggers[i].summary));
 	for (size_t i = 0; actions[i].name; i++)
 		json_array_append_new(a, json_pack("{ssss}", "name", actions[i].name, "summary",

@@ -157,7 +157,7 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 		.subject = out.subject,
 		.deal_id = deal,
 		.created_by = owner,
-		.draft = json_in_arena(c->a, json_pack("{s:s?sss[s]ssssssss}", "from_name",
+		.draft = json_in_arena(c->a, json_pack("{s:s?s:ss:[s]s:ss:ss:ss:s}", "from_name",
 						       json_get_str(user, "name"), "from_addr",
 						       from->email, "to", to, "subject", out.subject,
 						       "text", out.text ? out.text : "", "html", out.html,

@@ -136,7 +136,7 @@ json_t *mail_account_to_json(const struct mail_account *acct)
 	time_format_iso(acct->created_at, t);
 	time_format_iso(acct->last_error_at, e);
 	json_t *progress = json_loads(acct->progress ? acct->progress : "{}", 0, NULL);
-	return json_pack("{sIsssssssssssss?s:o sb sb s{sss?s:o} s:o ss}", "id", (json_int_t)acct->id,
+	return json_pack("{s:Is:ss:ss:ss:ss:ss:ss?:so:sb:sb:s{s:ss?:so}:so:ss}", "id", (json_int_t)acct->id,
 			 "name", acct->name, "email", acct->email, "imap", acct->imap_url, "smtp",
 			 acct->smtp_url, "username", acct->username, "auth", acct->auth, "preset",
 			 acct->preset, "owner_id",

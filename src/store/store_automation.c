@@ -208,7 +208,7 @@ int store_template_delete(struct store *st, int64_t id, struct err *err)
 
 static json_t *rule_from_row(struct stmt *s)
 {
-	return json_pack("{sIsssssosososbs:s?soso}", "id", (json_int_t)stmt_int(s, 0), "name",
+	return json_pack("{s:Is:ss:ss:os:os:os:bs:s?s:os:o}", "id", (json_int_t)stmt_int(s, 0), "name",
 			 stmt_text(s, 1), "trigger", stmt_text(s, 2), "params", jcol(s, 3, "{}"),
 			 "conditions", jcol(s, 4, "[]"), "actions", jcol(s, 5, "[]"), "enabled",
 			 stmt_int(s, 6) != 0, "scenario", stmt_text(s, 7), "created_at",
@@ -483,7 +483,7 @@ int store_notify(struct store *st, int64_t user_id, const char *kind, const char
 
 static json_t *notification_from_row(struct stmt *s)
 {
-	return json_pack("{sIsssssss:s?sosbso}", "id", (json_int_t)stmt_int(s, 0), "kind",
+	return json_pack("{s:Is:ss:ss:ss:s?s:os:bs:o}", "id", (json_int_t)stmt_int(s, 0), "kind",
 			 stmt_text(s, 1), "title", stmt_text(s, 2), "body", stmt_text(s, 3),
 			 "link", stmt_text(s, 4), "read_at", tcol(s, 5), "read",
 			 !stmt_is_null(s, 5), "created_at", tcol(s, 6));

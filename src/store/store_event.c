@@ -52,7 +52,7 @@ int store_event_list(struct store *st, int64_t after_id, size_t limit, struct ar
 		time_format_iso(stmt_int(s, 6), t);
 		json_t *payload = json_loads(stmt_text(s, 5), 0, NULL);
 		json_array_append_new(
-			items, json_pack("{sIsssssIsoso*ss}", "id", (json_int_t)stmt_int(s, 0),
+			items, json_pack("{s:Is:ss:ss:Is:os:o*s:s}", "id", (json_int_t)stmt_int(s, 0),
 					 "type", stmt_text(s, 1), "entity", stmt_text(s, 2),
 					 "entity_id", (json_int_t)stmt_int(s, 3), "actor_id",
 					 stmt_is_null(s, 4) ? json_null()

@@ -173,7 +173,7 @@ static int deal_stage_change(struct store *st, const struct record_change *ch, c
 				    money(ch->a, json_object_get(ch->now, "amount"),
 					  str_field(ch->now, "currency")));
 	json_t *act = activity_for(ch, "system", summary, now);
-	json_object_set_new(act, "payload", json_pack("{ssss?ss}", "event",
+	json_object_set_new(act, "payload", json_pack("{s:ss:s?s:s}", "event",
 						      from ? "deal.stage_changed" : "deal.created",
 						      "from", from, "to", to));
 	json_t *out;
@@ -335,7 +335,7 @@ int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_
 		char t[TIME_ISO_MAX];
 		time_format_iso(stmt_int(s, 2), t);
 		json_array_append_new(
-			items, json_pack("{s:s?,s:s,s:s,s:o}", "from", stmt_text(s, 0), "to",
+			items, json_pack("{s:s?s:ss:ss:o}", "from", stmt_text(s, 0), "to",
 					 stmt_text(s, 1), "at", t, "by",
 					 stmt_is_null(s, 3) ? json_null()
 							    : json_integer(stmt_int(s, 3))));

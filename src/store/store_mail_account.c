@@ -199,7 +199,7 @@ int store_account_set_health(struct store *st, int64_t id, const char *health,
 	if (stmt_step(s, err) < 0)
 		goto fail;
 	if (changed) {
-		json_t *p = json_in_arena(a, json_pack("{sIsssss?}", "id", (json_int_t)id, "from",
+		json_t *p = json_in_arena(a, json_pack("{s:Is:ss:ss:s?}", "id", (json_int_t)id, "from",
 						       m->health, "to", health, "error",
 						       last_error));
 		if (store_event_add(st, "mail_account.health_changed", "mail_account", id, 0, p,

@@ -149,7 +149,7 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		add_id(deals, deal);
 	const struct address *from = m->from.len ? &m->from.items[0] : NULL;
 	json_t *payload = json_in_arena(
-		a, json_pack("{sIsIsss:s?s:s?ss}", "message_id", (json_int_t)msg_id, "thread_id",
+		a, json_pack("{s:Is:Is:ss:s?s:s?s:s}", "message_id", (json_int_t)msg_id, "thread_id",
 			     (json_int_t)thread_id, "rfc_message_id", mid, "from",
 			     from ? from->address : NULL, "from_name", from ? from->name : NULL,
 			     "subject", m->subject ? m->subject : ""));

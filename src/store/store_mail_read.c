@@ -66,7 +66,7 @@ static json_t *message_from_row(struct stmt *s, bool full)
 	char t[TIME_ISO_MAX];
 	time_format_iso(stmt_int(s, 10), t);
 	json_t *m = json_pack(
-		"{sIsssIsss{s:s?,s:s?}sosososossss?sosssbsIsbssss}", "id", (json_int_t)stmt_int(s, 0),
+		"{s:Is:ss:Is:ss:{s:s?s:s?}s:os:os:os:os:ss:s?s:os:ss:bs:Is:bs:ss:s}", "id", (json_int_t)stmt_int(s, 0),
 		"message_id", stmt_text(s, 1), "thread_id", (json_int_t)stmt_int(s, 2), "subject",
 		stmt_text(s, 3), "from", "name", stmt_text(s, 4), "address", stmt_text(s, 5), "to",
 		jtext(s, 6), "cc", jtext(s, 7), "bcc", jtext(s, 8), "reply_to", jtext(s, 9), "date", t,
@@ -97,7 +97,7 @@ static int load_attachments(struct store *st, json_t *m, struct err *err)
 	json_t *list = json_array();
 	int r;
 	while ((r = stmt_step(s, err)) == 1)
-		json_array_append_new(list, json_pack("{sIs:s?sssIsss:s?sb}", "id",
+		json_array_append_new(list, json_pack("{s:Is:s?s:ss:Is:ss:s?s:b}", "id",
 						      (json_int_t)stmt_int(s, 0), "filename",
 						      stmt_text(s, 1), "content_type", stmt_text(s, 2),
 						      "size", (json_int_t)stmt_int(s, 3), "sha256",

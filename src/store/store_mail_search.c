@@ -170,7 +170,7 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 	if (r == 1) {
 		char t[TIME_ISO_MAX];
 		time_format_iso(stmt_int(s, 1), t);
-		*out_r = json_pack("{sIsssssIsbs:s?sIsb}", "id", (json_int_t)thread, "subject",
+		*out_r = json_pack("{s:Is:ss:ss:Is:bs:s?s:Is:b}", "id", (json_int_t)thread, "subject",
 				   stmt_text(s, 0), "last_date", t, "message_count",
 				   (json_int_t)stmt_int(s, 2), "shared", stmt_int(s, 3) != 0,
 				   "snippet", stmt_text(s, 4), "unread", (json_int_t)stmt_int(s, 5),
@@ -195,7 +195,7 @@ static int participants(struct store *st, int64_t thread, struct arena *a, json_
 	json_t *list = json_array();
 	int r;
 	while ((r = stmt_step(s, err)) == 1)
-		json_array_append_new(list, json_pack("{s:s?,s:s}", "name", stmt_text(s, 0),
+		json_array_append_new(list, json_pack("{s:s?s:s}", "name", stmt_text(s, 0),
 						      "address", stmt_text(s, 1)));
 	stmt_free(&s);
 	json_object_set_new(out, "participants", list);

@@ -21,7 +21,7 @@ static json_t *addresses_json(const struct address_list *l)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->len; i++)
-		json_array_append_new(arr, json_pack("{s:s?,s:s}", "name", l->items[i].name,
+		json_array_append_new(arr, json_pack("{s:s?s:s}", "name", l->items[i].name,
 						     "address", l->items[i].address));
 	return arr;
 }

@@ -50,7 +50,7 @@ static json_t *item_json(const struct outbox_item *it)
 	time_format_iso(it->send_at, t);
 	time_format_iso(it->next_attempt_at, n);
 	time_format_iso(it->sent_at, sent);
-	return json_pack("{sIsIsssssOsssssssis:s?s:o}", "id", (json_int_t)it->id, "account_id",
+	return json_pack("{s:Is:Is:ss:ss:Os:ss:ss:ss:is:s?s:o}", "id", (json_int_t)it->id, "account_id",
 			 (json_int_t)it->account_id, "status", it->status, "message_id",
 			 it->message_id, "recipients", it->recipients, "subject", it->subject,
 			 "send_at", t, "next_attempt_at", n, "attempts", it->attempts,
@@ -179,7 +179,7 @@ int store_outbox_finish(struct store *st, int64_t id, const char *status, const 
 	stmt_free(&s);
 	if (r < 0)
 		return -1;
-	json_t *p = json_pack("{sIsss:s?}", "id", (json_int_t)id, "status", status, "error", error);
+	json_t *p = json_pack("{s:Is:ss:s?}", "id", (json_int_t)id, "status", status, "error", error);
 	const char *type = sent ? "outbox.sent"
 			   : strcmp(status, "failed") == 0 ? "outbox.failed"
 							   : "outbox.deferred";

@@ -759,7 +759,8 @@ static void test_mime_html__parse_budget(void)
 	CHECK(mime_html_sanitize((struct slice){b.data, b.len}, NULL, a, &out, &err) < 0);
 	CHECK_INT(err.code, ERR_TOOBIG);
 	double secs = seconds_since(t0);
-	CHECK_MSG(secs < MIME_HTML_PARSE_MAX_MS / 1000.0 + 2, "took %.1f s", secs);
+	/* Bounded, not fast: a loaded CI machine may be slow, a hang is the bug. */
+	CHECK_MSG(secs < MIME_HTML_PARSE_MAX_MS / 1000.0 + 30, "took %.1f s", secs);
 	arena_free(&a);
 }
 
