@@ -64,6 +64,13 @@ static const struct cli_cmd commands[] = {
 	  "  URLs: imap://HOST[:PORT] (STARTTLS; plain only on loopback), imaps://,\n"
 	  "  smtp:// (STARTTLS), smtps://. The password is stored encrypted with the\n"
 	  "  data directory's key." },
+	{ "sync", cmd_sync, CLI_STORE | CLI_MIGRATE, "sync mailboxes over IMAP",
+	  "parley sync [ACCOUNT] [--once]\n"
+	  "  Syncs every enabled mail account (or only ACCOUNT): INBOX, Sent and Archive,\n"
+	  "  newest first with progress, flags both ways, expunges, changes made in\n"
+	  "  Parley. --once makes one pass and exits; otherwise it keeps running on IDLE\n"
+	  "  until SIGINT or SIGTERM (parley serve does this too). TLS certificates are\n"
+	  "  checked against the system's CAs, or the file in $PARLEY_CA_FILE." },
 	{ "outbox", cmd_outbox, CLI_STORE | CLI_MIGRATE, "send queued mail",
 	  "parley outbox run [--once]\n"
 	  "parley outbox list\n"

@@ -17,6 +17,10 @@ int workers_start(struct app *app, const char *base_url, struct workers **w_r,
 		  struct err *err);
 void workers_stop(struct workers **wp);
 
+/* Runs the mail sync of every enabled account (or only the one named) in its
+   own thread until SIGINT or SIGTERM (for `parley sync`). */
+int workers_sync_forever(struct app *app, const char *only, struct err *err);
+
 /* One pass of every worker at time now, on app->store (for `--once` commands
    and tests). Returns the number of things done, or -1. */
 int workers_run_once(struct app *app, const char *base_url, int64_t now, struct err *err);

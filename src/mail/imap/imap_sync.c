@@ -244,7 +244,8 @@ static int sync_folder(struct sync *s, const struct imap_folder *imf, struct err
 	} else {
 		if (imap_conn_uids(s->c, 1, on_uid, s, err) < 0)
 			return -1;
-		qsort(s->server, s->nserver, sizeof(*s->server), sort_u32);
+		if (s->nserver)
+			qsort(s->server, s->nserver, sizeof(*s->server), sort_u32);
 		if (fetch_new(s, err) < 0 || reconcile(s, err) < 0)
 			return -1;
 	}
@@ -410,6 +411,7 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 	int rc = sync_open(st, env, account_id, &s, err);
 	while (rc == 0 && !stop_requested(env)) {
 		size_t mark = arena_mark(s.a);
+		int64_t pass_at = time_now();
 		rc = pass(&s, err);
 		store_account_set_health(st, account_id, rc == 0 ? "ok" : health_of(err),
 					 rc == 0 ? NULL : err->msg, &e2);
@@ -422,11 +424,15 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 			rc = imap_conn_select(s.c, "INBOX", &mb, err);
 			if (rc == 0)
 				rc = imap_conn_idle(s.c, 5, &changed, err);
-			int64_t pending = 0;
+			int64_t pending = 0, asked = 0;
+			store_query_int(st, "SELECT COUNT(*) FROM mail_ops WHERE account_id = ?",
+					&pending, &e2, 1, account_id);
+			/* "Sync now" from the API or the UI. */
 			store_query_int(st,
-					"SELECT COUNT(*) FROM mail_ops WHERE account_id = ?", &pending,
-					&e2, 1, account_id);
-			changed |= pending > 0;
+					"SELECT COALESCE(sync_requested_at, 0) FROM mail_accounts "
+					"WHERE id = ?",
+					&asked, &e2, 1, account_id);
+			changed |= pending > 0 || asked >= pass_at;
 		}
 	}
 	sync_close(&s);
