@@ -113,6 +113,8 @@ static int patch_field(struct req *rq, struct mail_account *m, const char *key, 
 		*(key[0] == 'i' ? &m->imap_url : &m->smtp_url) = arena_strdup(rq->arena, s);
 		return 0;
 	}
+	if (strcmp(key, "name") == 0 && mail_account_check_name(s, &rq->err) < 0)
+		return -1;
 	if (strcmp(key, "name") == 0 || strcmp(key, "username") == 0) {
 		*(key[0] == 'n' ? &m->name : &m->username) = arena_strdup(rq->arena, s);
 		return 0;

@@ -2,6 +2,8 @@
  * access handler and freed in the completion callback; the body is collected
  * up to HTTP_MAX_BODY, then the router runs on a pooled store connection. */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <strings.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -205,7 +207,10 @@ static enum MHD_Result send_response(struct req *rq)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Request-Id", rq->id);
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	if (strncmp(rq->path, "/api/", 5) == 0)
+	bool cache_set = false;
+	for (int i = 0; i < rq->nresp_headers; i++)
+		cache_set |= strcasecmp(rq->resp_headers[i][0], "Cache-Control") == 0;
+	if (strncmp(rq->path, "/api/", 5) == 0 && !cache_set)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	for (int i = 0; i < rq->nresp_headers; i++)
 		MHD_add_response_header(resp, rq->resp_headers[i][0], rq->resp_headers[i][1]);
@@ -268,6 +273,25 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct arena *a = rq->arena; /* rq itself lives in the arena */
 	arena_free(&a);
 	*con_cls = NULL;
+}
+
+/* URL unescaping as MHD does it, except that %00 stays as it is: a NUL would
+   cut the path short and "/contacts/3%00x" would name contact 3. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+		    !(r[1] == '0' && r[2] == '0')) {
+			char hex[3] = { r[1], r[2], 0 };
+			*w++ = (char)strtol(hex, NULL, 16);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* ---- start and stop ---- */
@@ -333,7 +357,8 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+		unescape, NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		err_set(err, ERR_TEMP, "cannot listen on %s (address in use or not allowed?)",
 			listen);

@@ -34,7 +34,7 @@ static json_t *field_schema(const struct field_def *f)
 		s = json_pack("{ssss}", "type", "string", "format", "date");
 		break;
 	case FT_REF:
-		s = json_pack("{sssss+}", "type", "integer", "description", "id of a record in ",
+		s = json_pack("{s:s, s:s+}", "type", "integer", "description", "id of a record in ",
 			      f->ref);
 		break;
 	case FT_ENUM: {

@@ -67,7 +67,7 @@ static int check_keys(const json_t *in, struct err *err)
 	return 0;
 }
 
-static int check_name(const char *name, struct err *err)
+int mail_account_check_name(const char *name, struct err *err)
 {
 	size_t n = name ? strlen(name) : 0;
 	if (n == 0 || n > MAIL_ACCOUNT_NAME_MAX)
@@ -94,7 +94,7 @@ int mail_account_from_json(const json_t *in, int64_t default_owner, struct arena
 	    str_opt(in, "smtp", 500, &smtp, err) < 0 ||
 	    str_opt(in, "username", 320, &user, err) < 0 ||
 	    str_opt(in, "password", 4096, password_r, err) < 0 ||
-	    str_opt(in, "preset", 50, &preset_name, err) < 0 || check_name(name, err) < 0)
+	    str_opt(in, "preset", 50, &preset_name, err) < 0 || mail_account_check_name(name, err) < 0)
 		return -1;
 	const struct mail_preset *preset = NULL;
 	if (preset_name && !(preset = mail_preset_find(preset_name)))
@@ -136,7 +136,7 @@ json_t *mail_account_to_json(const struct mail_account *acct)
 	time_format_iso(acct->created_at, t);
 	time_format_iso(acct->last_error_at, e);
 	json_t *progress = json_loads(acct->progress ? acct->progress : "{}", 0, NULL);
-	return json_pack("{s:Is:ss:ss:ss:ss:ss:ss?:so:sb:sb:s{s:ss?:so}:so:ss}", "id", (json_int_t)acct->id,
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b, s:b, s:{s:s, s:s?, s:o}, s:o, s:s}", "id", (json_int_t)acct->id,
 			 "name", acct->name, "email", acct->email, "imap", acct->imap_url, "smtp",
 			 acct->smtp_url, "username", acct->username, "auth", acct->auth, "preset",
 			 acct->preset, "owner_id",

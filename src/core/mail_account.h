@@ -52,6 +52,10 @@ const struct mail_preset *mail_preset_find(const char *name);
 int mail_account_from_json(const json_t *in, int64_t default_owner, struct arena *a,
 			   struct mail_account *acct, const char **password_r, struct err *err);
 
+/* Checks an account name: 1 to MAIL_ACCOUNT_NAME_MAX letters, digits, '.',
+   '_', '-', '@'. 0 or -1 (field "name"). */
+int mail_account_check_name(const char *name, struct err *err);
+
 /* The public JSON of an account: no secret. */
 json_t *mail_account_to_json(const struct mail_account *acct);
 

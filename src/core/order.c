@@ -75,8 +75,12 @@ static int order_check(json_t *rec, const json_t *merged, const struct entity_en
 	const json_t *item;
 	json_array_foreach(json_object_get(merged, "items"), i, item)
 	{
-		sum += json_integer_value(json_object_get(item, "qty")) *
-		       json_integer_value(json_object_get(item, "price"));
+		long long line;
+		if (__builtin_mul_overflow((long long)json_integer_value(json_object_get(item, "qty")),
+					   (long long)json_integer_value(json_object_get(item, "price")),
+					   &line) ||
+		    __builtin_add_overflow(sum, line, &sum))
+			return err_set_field(err, ERR_INVALID, "items", "the order's total is too large");
 	}
 	const json_t *given = json_object_get(rec, "total");
 	if (given) {

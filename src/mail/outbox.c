@@ -21,6 +21,7 @@
 #include "core/mail_account.h"
 #include "core/message.h"
 #include "mail/compose.h"
+#include "mail/imap/imap_conn.h"
 #include "mail/mime/mime_html.h"
 #include "mail/mime/mime_parse.h"
 #include "mail/outbox.h"
@@ -59,10 +60,41 @@ static int64_t sent_folder(struct store *st, int64_t account, struct arena *a, s
 	return id;
 }
 
+/* Puts the sent copy in the server's Sent folder (not for Gmail, whose SMTP
+   does it itself). Returns its UID (UIDPLUS) or 0. */
+static int64_t append_sent(const struct outbox_env *env, const struct mail_account *m,
+			   const char *password, const char *raw, size_t len, struct arena *a)
+{
+	struct imap_conn *c;
+	struct imap_folder *f;
+	size_t n;
+	uint32_t uid = 0;
+	struct err e = { 0 };
+	if (m->preset && strcmp(m->preset, "gmail") == 0)
+		return 0;
+	struct imap_conn_opts o = { .url = m->imap_url, .user = m->username, .password = password,
+				    .ca_file = env->ca_file };
+	if (imap_conn_open(&o, &c, &e) < 0) {
+		log_warn("outbox: cannot append to Sent of '%s': %s", m->name, e.msg);
+		return 0;
+	}
+	const char *sent = NULL;
+	if (imap_conn_list(c, a, &f, &n, &e) == 0)
+		for (size_t i = 0; i < n && !sent; i++)
+			if (f[i].special_use && strcmp(f[i].special_use, "\\Sent") == 0)
+				sent = f[i].raw;
+	if (imap_conn_append(c, sent ? sent : "Sent", MAIL_SEEN, raw, len, &uid, &e) < 0)
+		log_warn("outbox: cannot append to Sent of '%s': %s", m->name, e.msg);
+	imap_conn_close(&c);
+	return uid;
+}
+
 /* Stores the sent message as outbound mail so it threads and links at once.
-   Its location gets a negative UID, replaced when the Sent folder syncs. */
+   Its location is the Sent copy's UID, or a negative one (replaced when the
+   Sent folder syncs) if the server did not say. */
 static void store_sent(struct store *st, const struct outbox_item *it,
-		       const struct mail_account *m, const char *raw, size_t len, struct arena *a)
+		       const struct mail_account *m, const char *raw, size_t len, int64_t uid,
+		       struct arena *a)
 {
 	struct err e = { 0 };
 	struct message *msg;
@@ -73,7 +105,8 @@ static void store_sent(struct store *st, const struct outbox_item *it,
 		return;
 	if (!msg->text && msg->html)
 		mime_html_to_text((struct slice){ msg->html, strlen(msg->html) }, a, &text, &e);
-	struct store_ingest in = { .folder_id = sent_folder(st, m->id, a, &e), .uid = -it->id,
+	struct store_ingest in = { .folder_id = sent_folder(st, m->id, a, &e),
+				   .uid = uid > 0 ? uid : -it->id,
 				   .flags = MAIL_SEEN, .msg = msg, .raw_sha256 = it->raw_sha256,
 				   .size = len, .account_email = m->email, .owner_id = m->owner_id,
 				   .text = msg->text ? msg->text : text };
@@ -132,7 +165,7 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 	if (finish(st, it, &out, now, err) < 0)
 		return -1;
 	if (out.result == SMTP_SENT)
-		store_sent(st, it, m, raw, len, a);
+		store_sent(st, it, m, raw, len, append_sent(env, m, password, raw, len, a), a);
 	log_info("outbox: item %" PRId64 " %s (%s %d %s)", it->id,
 		 out.result == SMTP_SENT ? "sent" : out.result == SMTP_TEMPFAIL ? "deferred" : "failed",
 		 out.stage, out.code, out.reply);

@@ -82,9 +82,16 @@ static const char *like_pattern(struct arena *a, const char *q)
 	return p.data;
 }
 
-static void add_search(struct buf *w, struct sql_binds *b, const struct entity_def *def,
-		       const char *q, struct arena *a)
+static int add_search(struct buf *w, struct sql_binds *b, const struct entity_def *def,
+		      const char *q, struct arena *a, struct err *err)
 {
+	bool any = false;
+	for (size_t i = 0; i < def->nfields; i++)
+		any |= (def->fields[i].flags & FIELD_SEARCH) != 0;
+	if (!any)
+		return err_set_field(err, ERR_INVALID, "q", "%s cannot be searched with 'q': use the "
+							 "filters",
+				     def->table);
 	const char *pat = like_pattern(a, q);
 	const char *sep = "";
 	buf_puts(w, " AND (");
@@ -111,6 +118,7 @@ static void add_search(struct buf *w, struct sql_binds *b, const struct entity_d
 		binds_text(b, pat);
 	}
 	buf_puts(w, ")");
+	return 0;
 }
 
 /* Email activities of messages the viewer may not read are left out. */
@@ -135,8 +143,8 @@ static int build_where(struct buf *w, struct sql_binds *b, const struct entity_d
 	for (size_t i = 0; i < q->nfilters; i++)
 		if (add_filter(w, b, def, &q->filters[i], a, err) < 0)
 			return -1;
-	if (q->q && *q->q)
-		add_search(w, b, def, q->q, a);
+	if (q->q && *q->q && add_search(w, b, def, q->q, a, err) < 0)
+		return -1;
 	return 0;
 }
 
