@@ -1,19 +1,20 @@
--- Mail as a sync would leave it, for the mail routes of the API while the
--- server has no IMAP worker yet: three accounts (one shared, one personal to
--- admin@example.com, one to delete), two threads, three messages with their
--- locations, attachments and search rows. test_api.sh fills in the blob hashes
+-- Mail as a sync would leave it, for the mail routes of the API: three
+-- accounts (one shared, one personal to admin@example.com, one to delete),
+-- disabled and pointing at a closed port so that no sync thread talks to
+-- anything, two threads, three messages with their locations, attachments and
+-- search rows. test_api.sh fills in the blob hashes
 -- (@RAW_Q@ ...) from the files next to this one and pipes it into sqlite3.
 BEGIN;
 INSERT INTO mail_accounts (id, name, email, imap_url, smtp_url, username, auth, owner_id,
 	shared, enabled, health, created_at, updated_at)
 VALUES
-	(1, 'shared-box', 'box@example.com', 'imaps://127.0.0.1:11993', 'smtps://127.0.0.1:11465',
-	 'box@example.com', 'password', NULL, 1, 1, 'ok', @NOW@, @NOW@),
-	(2, 'admin-box', 'admin@example.com', 'imaps://127.0.0.1:11993', 'smtps://127.0.0.1:11465',
+	(1, 'shared-box', 'box@example.com', 'imaps://127.0.0.1:9', 'smtps://127.0.0.1:9',
+	 'box@example.com', 'password', NULL, 1, 0, 'ok', @NOW@, @NOW@),
+	(2, 'admin-box', 'admin@example.com', 'imaps://127.0.0.1:9', 'smtps://127.0.0.1:9',
 	 'admin@example.com', 'password', (SELECT id FROM users WHERE email = 'admin@example.com'),
-	 0, 1, 'ok', @NOW@, @NOW@),
-	(3, 'old-box', 'old@example.com', 'imaps://127.0.0.1:11993', 'smtps://127.0.0.1:11465',
-	 'old@example.com', 'password', NULL, 1, 1, 'ok', @NOW@, @NOW@);
+	 0, 0, 'ok', @NOW@, @NOW@),
+	(3, 'old-box', 'old@example.com', 'imaps://127.0.0.1:9', 'smtps://127.0.0.1:9',
+	 'old@example.com', 'password', NULL, 1, 0, 'ok', @NOW@, @NOW@);
 INSERT INTO mail_folders (id, account_id, name, special_use, sync) VALUES
 	(11, 1, 'INBOX', NULL, 1),
 	(12, 1, 'Archive', '\Archive', 1),
