@@ -18,7 +18,7 @@
 #define SESSION_TTL (14 * 24 * 3600)
 static json_t *session_json(struct req *rq, const char *csrf)
 {
-	return json_pack("{sos?}", "user", user_to_json(rq->user), "csrf_token", csrf);
+	return json_pack("{soss?}", "user", user_to_json(rq->user), "csrf_token", csrf);
 }
 
 static int bad_login(struct req *rq, const char *email)

@@ -24,7 +24,7 @@ int h_settings_get(struct req *rq)
 	json_t *stages = json_array();
 	for (size_t i = 0; env.stages[i]; i++)
 		json_array_append_new(stages, json_string(env.stages[i]));
-	return req_json(rq, 200, json_pack("{sos?}", "pipeline", stages, "default_country_code",
+	return req_json(rq, 200, json_pack("{soss?}", "pipeline", stages, "default_country_code",
 					   env.default_country_code));
 }
 
