@@ -47,16 +47,18 @@ wait_http() {
 	return 1
 }
 
-# start_parley DATA_DIR: init, an admin admin@example.com with password
-# "correct horse battery", serve on a free port. Sets PORT, URL, PARLEY_PID.
+# start_parley DATA_DIR [SERVE_ARGS...]: init, an admin admin@example.com with
+# password "correct horse battery", serve on a free port with SERVE_ARGS (such
+# as --web DIR). Sets PORT, URL, PARLEY_PID.
 start_parley() {
 	local data=$1
+	shift
 	"$PARLEY" --data "$data" init --admin root@example.com >"$WORK/init.log" 2>&1 || return 1
 	echo "correct horse battery" | "$PARLEY" --data "$data" user add admin@example.com \
 		--name "Ada Admin" --role admin --password-stdin >>"$WORK/init.log" 2>&1 || return 1
 	PORT=$(free_port)
 	URL="http://127.0.0.1:$PORT"
-	"$PARLEY" --data "$data" serve --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+	"$PARLEY" --data "$data" serve --listen "127.0.0.1:$PORT" "$@" >"$WORK/serve.log" 2>&1 &
 	PARLEY_PID=$!
 	PIDS="$PIDS $PARLEY_PID"
 	wait_http "$URL/healthz" 30
@@ -103,7 +105,7 @@ expect() {
 	local name=$1 want=$2 filter=${3:-}
 	if [ "$STATUS" != "$want" ]; then
 		not_ok "$name" "status $STATUS, wanted $want: $(echo "$BODY" | head -c 400)"
-	elif [ -n "$filter" ] && ! echo "$BODY" | jq -e "$filter" >/dev/null 2>&1; then
+	elif [ -n "$filter" ] && { [ -z "$BODY" ] || ! echo "$BODY" | jq -e "$filter" >/dev/null 2>&1; }; then
 		not_ok "$name" "jq '$filter' is false on: $(echo "$BODY" | head -c 400)"
 	else
 		ok "$name"
