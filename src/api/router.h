@@ -13,7 +13,7 @@ enum route_flags {
 	ROUTE_JSON = 1 << 2,  /* the body is JSON (Content-Type checked, parsed into rq->json) */
 	ROUTE_ADMIN = 1 << 3, /* admins only */
 	ROUTE_PUBLIC = 1 << 4, /* documented as needing no auth (health, login) */
-	ROUTE_FALLBACK = 1 << 5, /* GET only, tried when no other route has the path */
+	ROUTE_FALLBACK = 1 << 6, /* GET only, tried when no other route has the path */
 };
 
 typedef int route_fn(struct req *rq);

@@ -90,8 +90,9 @@ const struct route routes[] = {
 	  "a company's timeline" },
 	{ "GET", "/api/v1/deals/{id}/timeline", h_records_timeline, A, &deal_def,
 	  "a deal's timeline" },
-	/* Last: any other GET outside /api/, /assets/, /healthz, /metrics is a page
-	   of the web UI (/contacts/12), which routes in the browser. */
+	/* Any other GET outside /api/, /assets/, /healthz, /metrics, /hooks/ is a
+	   page of the web UI (/contacts/12), which routes in the browser. A
+	   fallback is tried only when no other route has the path; kept last. */
 	{ "GET", "/{page...}", h_web_app, ROUTE_PUBLIC | ROUTE_FALLBACK, NULL,
 	  "a web UI page: index.html" },
 };
