@@ -1,5 +1,6 @@
 # Parley: one non-recursive GNU Makefile.
-#   make            build build/parley (optimised); B=DIR builds into DIR instead
+#   make            build build/parley (optimised) and the web UI (web/dist); B=DIR
+#                   builds the binary into DIR instead
 #   make run        install deps, build, init ./var on first run, serve on 127.0.0.1:8080
 #   make test       install deps, build with ASan+UBSan, run every test
 #   make asan       build the sanitizer binaries only
@@ -25,7 +26,7 @@ ASAN_OBJ := $(SRC:%.c=$(B)/asan/%.o)
 ASAN_LIB := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/asan/%.o)
 
-all: $(B)/parley
+all: $(B)/parley web/dist/index.html
 
 $(B)/parley: $(OBJ)
 	@echo "  LD      $@"
@@ -51,6 +52,18 @@ $(B)/asan/unit: $(ASAN_LIB) $(UNIT_OBJ)
 
 asan: $(B)/asan/parley $(B)/asan/unit
 
+# The web UI (web/README.md): npm ci when the lockfile changes, a build when
+# the sources do. Needs node and npm (scripts/deps.sh).
+WEB_SRC := $(shell find web/src -type f 2>/dev/null)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@echo "  NPM     web (npm ci)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web/dist/index.html: web/node_modules/.package-lock.json web/build.mjs $(WEB_SRC)
+	@echo "  WEB     web/dist"
+	@cd web && node build.mjs
+
 deps:
 	@scripts/deps.sh
 
@@ -71,7 +84,7 @@ lint:
 	scripts/check-layers.sh
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) web/dist
 
 .PHONY: all asan deps run test format lint clean
 

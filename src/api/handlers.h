@@ -8,6 +8,8 @@
 
 /* h_meta.c */
 route_fn h_index, h_health, h_metrics, h_openapi;
+/* h_web.c */
+route_fn h_web_index, h_web_asset, h_web_app;
 /* h_session.c */
 route_fn h_session_create, h_session_get, h_session_delete;
 /* h_users.c */

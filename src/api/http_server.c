@@ -332,6 +332,24 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, unsigne
 	return 0;
 }
 
+/* Loads the web UI. A missing default folder means an API-only server; a
+   folder the user named must hold a built UI. */
+static int web_open(struct server_state *s, struct app *app, struct err *err)
+{
+	const char *dir = app->web_dir ? app->web_dir : APP_DEFAULT_WEB;
+	int r = web_root_load(dir, &s->web, err);
+	if (r < 0)
+		return -1;
+	if (r == 0 && app->web_dir)
+		return err_set(err, ERR_INVALID,
+			       "no web UI in '%s' (no index.html: build it with make)", dir);
+	if (r == 0)
+		log_info("no web UI in '%s': serving the API only", dir);
+	else
+		log_info("web UI from '%s' (%zu assets)", dir, web_root_count(s->web));
+	return 0;
+}
+
 int http_server_start(struct app *app, const char *listen, struct http_server **srv_r,
 		      struct err *err)
 {
@@ -351,7 +369,8 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 	struct arena *tmp = arena_new();
 	int hr = user_password_hash(user_password_generate(tmp), s->dummy_hash, err);
 	arena_free(&tmp);
-	if (hr < 0 || pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0)
+	if (hr < 0 || web_open(s, app, err) < 0 ||
+	    pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0)
 		goto fail;
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -368,6 +387,7 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 	return 0;
 fail:
 	pool_close(&s->pool);
+	web_root_free(&s->web);
 	free(s->metrics);
 	pthread_mutex_destroy(&s->throttle_lock);
 	free(srv);
@@ -382,6 +402,7 @@ void http_server_stop(struct http_server **srvp)
 	atomic_store(&srv->state.stopping, true);
 	MHD_stop_daemon(srv->daemon);
 	pool_close(&srv->state.pool);
+	web_root_free(&srv->state.web);
 	free(srv->state.metrics);
 	pthread_mutex_destroy(&srv->state.throttle_lock);
 	free(srv);

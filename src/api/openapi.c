@@ -164,6 +164,8 @@ json_t *openapi_document(const char *version)
 	json_t *paths = json_object(), *schemas = json_object();
 	for (size_t i = 0; i < nroutes; i++) {
 		const struct route *r = &routes[i];
+		if (r->flags & ROUTE_FALLBACK)
+			continue; /* web UI pages, not the API */
 		json_t *item = json_object_get(paths, r->path);
 		if (!item) {
 			item = json_object();

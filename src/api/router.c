@@ -40,13 +40,15 @@ static bool path_match(const char *pattern, const char *path, struct req *rq)
 	const char *params[REQ_MAX_PARAMS];
 	while (*pattern && *path) {
 		if (*pattern == '{') {
-			const char *end = strchr(path, '/');
+			const char *close = strchr(pattern, '}');
+			bool rest = close - pattern > 4 && strncmp(close - 3, "...", 3) == 0;
+			const char *end = rest ? NULL : strchr(path, '/');
 			size_t n = end ? (size_t)(end - path) : strlen(path);
 			if (n == 0 || np == REQ_MAX_PARAMS)
 				return false;
 			params[np++] = arena_strndup(rq->arena, path, n);
 			path += n;
-			pattern = strchr(pattern, '}') + 1;
+			pattern = close + 1;
 			continue;
 		}
 		if (*pattern++ != *path++)
@@ -171,10 +173,20 @@ size_t router_body_limit(const char *method, const char *path)
 	return limit;
 }
 
+/* The route for rq's method and path. *path_known says whether some route
+   has the path (405 rather than 404); a fallback route never counts for that
+   and is used only when nothing else matched. */
 static const struct route *find_route(struct req *rq, bool *path_known)
 {
+	const struct route *fallback = NULL;
+	bool get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
 	*path_known = false;
 	for (size_t i = 0; i < nroutes; i++) {
+		if (routes[i].flags & ROUTE_FALLBACK) {
+			if (!fallback && get)
+				fallback = &routes[i];
+			continue;
+		}
 		if (!path_match(routes[i].path, rq->path, rq))
 			continue;
 		*path_known = true;
@@ -182,7 +194,9 @@ static const struct route *find_route(struct req *rq, bool *path_known)
 		    (strcmp(rq->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
 			return &routes[i];
 	}
-	return NULL;
+	if (*path_known || !fallback || !path_match(fallback->path, rq->path, rq))
+		return NULL;
+	return fallback;
 }
 
 static void method_not_allowed(struct req *rq)
@@ -191,7 +205,8 @@ static void method_not_allowed(struct req *rq)
 	struct req probe = *rq;
 	buf_init(&allow, rq->arena, 256);
 	for (size_t i = 0; i < nroutes; i++)
-		if (path_match(routes[i].path, rq->path, &probe))
+		if (!(routes[i].flags & ROUTE_FALLBACK) &&
+		    path_match(routes[i].path, rq->path, &probe))
 			buf_printf(&allow, "%s%s", allow.len ? ", " : "", routes[i].method);
 	req_add_header(rq, "Allow", allow.data);
 	rq->status = 405;

@@ -14,13 +14,14 @@ enum route_flags {
 	ROUTE_ADMIN = 1 << 3, /* admins only */
 	ROUTE_PUBLIC = 1 << 4, /* documented as needing no auth (health, login) */
 	ROUTE_UPLOAD = 1 << 5, /* the body may be up to HTTP_MAX_UPLOAD (attachments) */
+	ROUTE_FALLBACK = 1 << 6, /* GET only, tried when no other route has the path */
 };
 
 typedef int route_fn(struct req *rq);
 
 struct route {
 	const char *method;
-	const char *path; /* "{id}" matches one segment */
+	const char *path; /* "{id}" matches one segment, "{name...}" the rest */
 	route_fn *fn;
 	unsigned flags;
 	const struct entity_def *entity; /* for the generic record handlers */

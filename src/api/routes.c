@@ -23,7 +23,10 @@
 
 const struct route routes[] = {
 	/* method  path                          handler            flags                 entity */
-	{ "GET", "/", h_index, ROUTE_PUBLIC, NULL, "what Parley is, with a link to the API" },
+	{ "GET", "/", h_web_index, ROUTE_PUBLIC, NULL,
+	  "the web UI (without one: what Parley is, with a link to the API)" },
+	{ "GET", "/assets/{file}", h_web_asset, ROUTE_PUBLIC, NULL,
+	  "a web UI file with a content-hashed name (cached for a year)" },
 	{ "GET", "/healthz", h_health, ROUTE_PUBLIC, NULL, "liveness and store health" },
 	{ "GET", "/metrics", h_metrics, A, NULL, "Prometheus metrics" },
 	{ "GET", "/api/v1/openapi.json", h_openapi, ROUTE_PUBLIC, NULL, "this API as OpenAPI 3.1" },
@@ -126,6 +129,11 @@ const struct route routes[] = {
 	  "a company's timeline" },
 	{ "GET", "/api/v1/deals/{id}/timeline", h_records_timeline, A, &deal_def,
 	  "a deal's timeline" },
+	/* Any other GET outside /api/, /assets/, /healthz, /metrics, /hooks/ is a
+	   page of the web UI (/contacts/12), which routes in the browser. A
+	   fallback is tried only when no other route has the path; kept last. */
+	{ "GET", "/{page...}", h_web_app, ROUTE_PUBLIC | ROUTE_FALLBACK, NULL,
+	  "a web UI page: index.html" },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

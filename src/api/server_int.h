@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct app;
@@ -41,9 +42,12 @@ struct store_pool {
 	int n, nfree;
 };
 
+struct web_root;
+
 struct server_state {
 	struct app *app;
 	struct store_pool pool;
+	struct web_root *web; /* the web UI's files, or NULL (API only); owned */
 	struct route_metrics *metrics; /* nroutes + 1 (unmatched) */
 	pthread_mutex_t throttle_lock;
 	struct throttle_slot throttle[THROTTLE_SLOTS];
@@ -70,5 +74,18 @@ void metrics_render(struct server_state *s, struct buf *b);
 int throttle_check(struct server_state *s, const char *email, const char *client);
 void throttle_fail(struct server_state *s, const char *email, const char *client);
 void throttle_clear(struct server_state *s, const char *email, const char *client);
+
+/* h_web.c: the built web UI (index.html, assets/NAME.HASH.EXT), served from memory. */
+#define WEB_MAX_FILES 64
+#define WEB_MAX_FILE (8 * 1024 * 1024)
+
+/* Reads DIR/index.html and every DIR/assets file with a hashed name (and its
+   .gz sibling) into memory. Returns 1 and *root_r (free with web_root_free()),
+   0 if DIR has no index.html (*root_r = NULL), -1 on error. */
+int web_root_load(const char *dir, struct web_root **root_r, struct err *err);
+/* Frees the files; sets *rootp = NULL. */
+void web_root_free(struct web_root **rootp);
+/* The number of assets loaded (for the start-up log). */
+size_t web_root_count(const struct web_root *root);
 
 #endif

@@ -35,8 +35,10 @@ static const struct cli_cmd commands[] = {
 	  "  store has no users) adds an admin with a generated password, printed once.\n"
 	  "  --demo also loads the demo data." },
 	{ "serve", cmd_serve, CLI_STORE | CLI_MIGRATE, "serve the web UI and the HTTP API",
-	  "parley serve [--listen ADDR:PORT]\n"
-	  "  Serves on ADDR:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM." },
+	  "parley serve [--listen ADDR:PORT] [--web DIR]\n"
+	  "  Serves on ADDR:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
+	  "  --web DIR (or $PARLEY_WEB) is the built web UI; by default web/dist if it\n"
+	  "  is there, else only the API is served." },
 	{ "migrate", cmd_migrate, CLI_STORE, "apply pending schema migrations",
 	  "parley migrate\n  Applies pending migrations and prints the schema version." },
 	{ "user", cmd_user, CLI_STORE | CLI_MIGRATE, "add, list or reset users",

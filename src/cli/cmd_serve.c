@@ -1,7 +1,9 @@
-/* parley serve: the HTTP API (and later the workers) until SIGINT/SIGTERM. */
+/* parley serve: the HTTP API and the web UI (and later the workers) until
+ * SIGINT/SIGTERM. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/http_server.h"
@@ -17,13 +19,20 @@
 int cmd_serve(struct app *app, int argc, char **argv)
 {
 	const char *listen = SERVE_DEFAULT_LISTEN;
+	const char *web_env = getenv("PARLEY_WEB");
+	if (web_env && *web_env)
+		app->web_dir = web_env;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			listen = argv[++i];
 		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
 			listen = argv[i] + 9;
+		} else if (strcmp(argv[i], "--web") == 0 && i + 1 < argc) {
+			app->web_dir = argv[++i];
+		} else if (strncmp(argv[i], "--web=", 6) == 0) {
+			app->web_dir = argv[i] + 6;
 		} else {
-			fprintf(stderr, "usage: parley serve [--listen ADDR:PORT]\n");
+			fprintf(stderr, "usage: parley serve [--listen ADDR:PORT] [--web DIR]\n");
 			return 2;
 		}
 	}

@@ -48,16 +48,18 @@ wait_http() {
 	return 1
 }
 
-# start_parley DATA_DIR: init, an admin admin@example.com with password
-# "correct horse battery", serve on a free port. Sets PORT, URL, PARLEY_PID.
+# start_parley DATA_DIR [SERVE_ARGS...]: init, an admin admin@example.com with
+# password "correct horse battery", serve on a free port with SERVE_ARGS (such
+# as --web DIR). Sets PORT, URL, PARLEY_PID.
 start_parley() {
 	local data=$1
+	shift
 	"$PARLEY" --data "$data" init --admin root@example.com >"$WORK/init.log" 2>&1 || return 1
 	echo "correct horse battery" | "$PARLEY" --data "$data" user add admin@example.com \
 		--name "Ada Admin" --role admin --password-stdin >>"$WORK/init.log" 2>&1 || return 1
 	PORT=$(free_port)
 	URL="http://127.0.0.1:$PORT"
-	"$PARLEY" --data "$data" serve --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+	"$PARLEY" --data "$data" serve --listen "127.0.0.1:$PORT" "$@" >"$WORK/serve.log" 2>&1 &
 	PARLEY_PID=$!
 	PIDS="$PIDS $PARLEY_PID"
 	wait_http "$URL/healthz" 30

@@ -1,0 +1,298 @@
+// The app: the session (log in, log out, 401 means logged out), the shell
+// (navigation, user menu, keyboard shortcuts) and the screen for the path.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { del, get, onAuthLost, setCsrfToken } from './api.js';
+import { Link, match, navigate, useLocation } from './router.js';
+import { Company, Companies, NewCompany } from './screens/companies.jsx';
+import { Contact } from './screens/contact.jsx';
+import { Contacts, NewContact } from './screens/contacts.jsx';
+import { Deal, NewDeal } from './screens/deal.jsx';
+import { DealsBoard } from './screens/deals.jsx';
+import { Inbox } from './screens/inbox.jsx';
+import { Login } from './screens/login.jsx';
+import { Settings } from './screens/settings.jsx';
+import { Tasks } from './screens/tasks.jsx';
+import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
+import { errorText, label, toast } from './util.js';
+
+const NAV = [
+	{ href: '/inbox', label: 'Inbox', key: 'i' },
+	{ href: '/contacts', label: 'Contacts', key: 'c' },
+	{ href: '/companies', label: 'Companies', key: 'o' },
+	{ href: '/deals', label: 'Deals', key: 'd' },
+	{ href: '/tasks', label: 'Tasks', key: 't' },
+	{ href: '/settings', label: 'Settings', key: 's' },
+];
+
+const ROUTES = [
+	['/inbox', Inbox],
+	['/contacts', Contacts],
+	['/contacts/new', NewContact],
+	['/contacts/:id', Contact],
+	['/companies', Companies],
+	['/companies/new', NewCompany],
+	['/companies/:id', Company],
+	['/deals', DealsBoard],
+	['/deals/new', NewDeal],
+	['/deals/:id', Deal],
+	['/tasks', Tasks],
+	['/settings', Settings],
+];
+
+export function App() {
+	const [session, setSession] = useState(undefined); /* undefined: not known yet */
+	const { path } = useLocation();
+
+	const loggedIn = (s) => {
+		setCsrfToken(s.csrf_token);
+		setSession(s);
+	};
+	useEffect(() => {
+		onAuthLost(() => {
+			setCsrfToken(null);
+			setSession(null);
+			toast({ kind: 'error', message: 'Your session ended: log in again.' });
+		});
+		get('/session').then(loggedIn, () => setSession(null));
+	}, []);
+
+	if (session === undefined)
+		return (
+			<main class="boot" id="main">
+				<Loading what="Parley" />
+			</main>
+		);
+	if (!session)
+		return (
+			<>
+				<ProgressBar />
+				<Login
+					onLogin={(s) => {
+						loggedIn(s);
+						if (path === '/' || path === '/login') navigate('/inbox', { replace: true });
+					}}
+				/>
+				<Toasts />
+			</>
+		);
+	if (path === '/' || path === '/login') return <Redirect to="/inbox" />;
+	return (
+		<Shell
+			session={session}
+			path={path}
+			onLogout={() => {
+				setCsrfToken(null);
+				setSession(null);
+				navigate('/login');
+			}}
+		/>
+	);
+}
+
+function Shell({ session, path, onLogout }) {
+	const [help, setHelp] = useState(false);
+	const mainRef = useRef(null);
+	const found = match(ROUTES, path);
+	useShortcuts(setHelp);
+
+	// A new screen: put the focus at its start (as a page load would).
+	useEffect(() => {
+		const a = document.activeElement;
+		if (!a || a === document.body || a.closest('nav')) mainRef.current?.focus({ preventScroll: true });
+	}, [path]);
+
+	const Screen = found ? found.value : NotFound;
+	return (
+		<div class="shell">
+			<a class="skip-link" href="#main">
+				Skip to content
+			</a>
+			<ProgressBar />
+			<header class="topbar">
+				<Link href="/inbox" class="brand" aria-label="Parley, go to the inbox">
+					<span class="brand-mark" aria-hidden="true">
+						P
+					</span>
+					<span class="brand-name">Parley</span>
+				</Link>
+				<nav aria-label="Main" class="nav">
+					{NAV.map((n) => {
+						const here = path === n.href || path.startsWith(`${n.href}/`);
+						return (
+							<Link href={n.href} aria-current={here ? 'page' : undefined} class={here ? 'active' : ''}>
+								{n.label}
+							</Link>
+						);
+					})}
+				</nav>
+				<UserMenu user={session.user} onLogout={onLogout} onHelp={() => setHelp(true)} />
+			</header>
+			<main id="main" ref={mainRef} tabIndex={-1}>
+				<Screen key={path} {...(found ? found.params : {})} session={session} />
+			</main>
+			{help && <Shortcuts onClose={() => setHelp(false)} />}
+			<Toasts />
+		</div>
+	);
+}
+
+function Redirect({ to }) {
+	useEffect(() => navigate(to, { replace: true }), []);
+	return null;
+}
+
+function NotFound() {
+	return (
+		<div class="page">
+			<Empty title="There is no such page.">
+				<p>
+					Go to the <Link href="/inbox">inbox</Link> or pick a section above.
+				</p>
+			</Empty>
+		</div>
+	);
+}
+
+function UserMenu({ user, onLogout, onHelp }) {
+	const [open, setOpen] = useState(false);
+	const [busy, setBusy] = useState(false);
+	const ref = useRef(null);
+	useEffect(() => {
+		if (!open) return;
+		const away = (e) => ref.current && !ref.current.contains(e.target) && setOpen(false);
+		const esc = (e) => e.key === 'Escape' && (setOpen(false), ref.current?.querySelector('button')?.focus());
+		document.addEventListener('mousedown', away);
+		document.addEventListener('keydown', esc);
+		ref.current?.querySelector('[role="menuitem"]')?.focus();
+		return () => {
+			document.removeEventListener('mousedown', away);
+			document.removeEventListener('keydown', esc);
+		};
+	}, [open]);
+
+	const logout = async () => {
+		setBusy(true);
+		try {
+			await del('/session');
+		} catch (e) {
+			if (e.status !== 401) {
+				setBusy(false);
+				return toast({ kind: 'error', message: `Could not log out: ${errorText(e)}` });
+			}
+		}
+		onLogout();
+	};
+
+	const initials = user.name
+		.split(/\s+/)
+		.map((w) => w[0])
+		.join('')
+		.slice(0, 2)
+		.toUpperCase();
+	return (
+		<div class="user-menu" ref={ref}>
+			<button
+				type="button"
+				class="avatar-button"
+				aria-haspopup="menu"
+				aria-expanded={open ? 'true' : 'false'}
+				aria-label={`Account menu for ${user.name}`}
+				onClick={() => setOpen(!open)}
+			>
+				<span class="avatar" aria-hidden="true">
+					{initials}
+				</span>
+				<span class="user-name">{user.name}</span>
+			</button>
+			{open && (
+				<div class="menu" role="menu" aria-label="Account">
+					<p class="menu-who">
+						{user.email}
+						<br />
+						<span class="muted">{label(user.role)}</span>
+					</p>
+					<button type="button" role="menuitem" onClick={() => (setOpen(false), navigate('/settings'))}>
+						Settings
+					</button>
+					<button type="button" role="menuitem" onClick={() => (setOpen(false), onHelp())}>
+						Keyboard shortcuts
+					</button>
+					<button type="button" role="menuitem" onClick={logout} disabled={busy}>
+						{busy ? 'Logging out…' : 'Log out'}
+					</button>
+				</div>
+			)}
+		</div>
+	);
+}
+
+function typing(el) {
+	return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+}
+
+// "/" focuses the search box, "?" shows the shortcuts, "g" then a letter goes to a section.
+function useShortcuts(setHelp) {
+	useEffect(() => {
+		let g = 0;
+		const key = (e) => {
+			if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || document.querySelector('dialog[open]')) return;
+			if (e.key === '/') {
+				const s = document.querySelector('[data-search]');
+				if (s) {
+					e.preventDefault();
+					s.focus();
+					s.select();
+				}
+			} else if (e.key === '?') {
+				e.preventDefault();
+				setHelp(true);
+			} else if (e.key === 'g') {
+				g = Date.now();
+			} else if (Date.now() - g < 1500) {
+				const n = NAV.find((x) => x.key === e.key);
+				g = 0;
+				if (n) {
+					e.preventDefault();
+					navigate(n.href);
+				}
+			}
+		};
+		document.addEventListener('keydown', key);
+		return () => document.removeEventListener('keydown', key);
+	}, []);
+}
+
+function Shortcuts({ onClose }) {
+	return (
+		<Modal title="Keyboard shortcuts" onClose={onClose}>
+			<dl class="shortcuts">
+				<div>
+					<dt>
+						<kbd>/</kbd>
+					</dt>
+					<dd>Search (contacts, companies)</dd>
+				</div>
+				<div>
+					<dt>
+						<kbd>?</kbd>
+					</dt>
+					<dd>This list</dd>
+				</div>
+				{NAV.map((n) => (
+					<div>
+						<dt>
+							<kbd>g</kbd> <kbd>{n.key}</kbd>
+						</dt>
+						<dd>Go to {n.label}</dd>
+					</div>
+				))}
+				<div>
+					<dt>
+						<kbd>Esc</kbd>
+					</dt>
+					<dd>Close a dialog or menu, cancel an edit</dd>
+				</div>
+			</dl>
+		</Modal>
+	);
+}

@@ -1,0 +1,247 @@
+// Settings: your account, the users (admins add them), API tokens and the
+// deal pipeline.
+import { useEffect, useState } from 'preact/hooks';
+import { post } from '../api.js';
+import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
+import { formatDate, label, loadSettings, loadUsers, toast } from '../util.js';
+
+export function Settings({ session }) {
+	const me = session.user;
+	useEffect(() => {
+		document.title = 'Settings · Parley';
+	}, []);
+	return (
+		<div class="page narrow">
+			<header class="page-head">
+				<h1>Settings</h1>
+			</header>
+			<section class="card" aria-labelledby="account-title">
+				<h2 id="account-title">Your account</h2>
+				<dl class="details">
+					<div class="details-row">
+						<dt>Name</dt>
+						<dd>{me.name}</dd>
+					</div>
+					<div class="details-row">
+						<dt>Email</dt>
+						<dd>{me.email}</dd>
+					</div>
+					<div class="details-row">
+						<dt>Role</dt>
+						<dd>{label(me.role)}</dd>
+					</div>
+				</dl>
+			</section>
+			<Users admin={me.role === 'admin'} />
+			<Tokens />
+			<Pipeline />
+		</div>
+	);
+}
+
+function Users({ admin }) {
+	const s = useLoad(() => loadUsers(true), []);
+	const [adding, setAdding] = useState(false);
+	const [created, setCreated] = useState(null);
+	return (
+		<section class="card" aria-labelledby="users-title">
+			<div class="card-head">
+				<h2 id="users-title">Users</h2>
+				{admin && !adding && (
+					<button type="button" onClick={() => (setAdding(true), setCreated(null))}>
+						Add user
+					</button>
+				)}
+			</div>
+			{!admin && <p class="muted">Only admins can add users or change roles.</p>}
+			{adding && (
+				<AddUser
+					onCancel={() => setAdding(false)}
+					onAdded={(u) => {
+						setAdding(false);
+						setCreated(u);
+						s.reload();
+					}}
+				/>
+			)}
+			{created && (
+				<div class="callout" role="status">
+					<p>
+						<strong>{created.name}</strong> can now log in as {created.email}.
+					</p>
+					{created.password && (
+						<p>
+							Their password, shown only this once: <code class="secret">{created.password}</code>
+						</p>
+					)}
+				</div>
+			)}
+			{s.error && <ErrorBox error={s.error} retry={s.reload} />}
+			{!s.data && !s.error && <Loading what="users" />}
+			{s.data && (
+				<table class="list users-list">
+					<thead>
+						<tr>
+							<th scope="col">Name</th>
+							<th scope="col" class="hide-sm">
+								Email
+							</th>
+							<th scope="col">Role</th>
+							<th scope="col" class="hide-sm">
+								Since
+							</th>
+						</tr>
+					</thead>
+					<tbody>
+						{s.data.map((u) => (
+							<tr key={u.id}>
+								<td>
+									{u.name}
+									{!u.active && <Badge kind="lost">inactive</Badge>}
+								</td>
+								<td class="hide-sm">{u.email}</td>
+								<td>{label(u.role)}</td>
+								<td class="hide-sm">{formatDate(u.created_at)}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</section>
+	);
+}
+
+function AddUser({ onAdded, onCancel }) {
+	const [d, setD] = useState({ email: '', name: '', role: 'manager', password: '' });
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const set = (k) => (e) => setD({ ...d, [k]: e.currentTarget.value });
+	const fe = (k) => (error && error.field === k ? error.message : null);
+	const submit = async (e) => {
+		e.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			const body = { email: d.email.trim(), name: d.name.trim(), role: d.role };
+			if (d.password) body.password = d.password;
+			const u = await post('/users', body);
+			toast(`${u.name} added`);
+			onAdded(u);
+		} catch (err) {
+			setError(err);
+			setBusy(false);
+			document.getElementById(`user-${err.field}`)?.focus();
+		}
+	};
+	return (
+		<form class="record-form" onSubmit={submit} noValidate>
+			<FormError error={error && !['email', 'name', 'role', 'password'].includes(error.field) ? error : null} />
+			<div class="form-grid">
+				<Field id="user-email" label="Email" error={fe('email')}>
+					<input type="email" autoComplete="off" value={d.email} onInput={set('email')} />
+				</Field>
+				<Field id="user-name" label="Name" error={fe('name')}>
+					<input type="text" autoComplete="off" value={d.name} onInput={set('name')} />
+				</Field>
+				<Field id="user-role" label="Role" error={fe('role')}>
+					<select value={d.role} onChange={set('role')}>
+						<option value="manager">Manager</option>
+						<option value="admin">Admin</option>
+					</select>
+				</Field>
+				<Field id="user-password" label="Password" error={fe('password')} hint="Leave empty to generate one.">
+					<input type="password" autoComplete="new-password" value={d.password} onInput={set('password')} />
+				</Field>
+			</div>
+			<div class="form-actions">
+				<Submit busy={busy} busyText="Adding…">
+					Add user
+				</Submit>
+				<button type="button" onClick={onCancel} disabled={busy}>
+					Cancel
+				</button>
+			</div>
+		</form>
+	);
+}
+
+function Tokens() {
+	const [name, setName] = useState('');
+	const [token, setToken] = useState(null);
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const submit = async (e) => {
+		e.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			const t = await post('/tokens', name.trim() ? { name: name.trim() } : {});
+			setToken(t);
+			setName('');
+		} catch (err) {
+			setError(err);
+		} finally {
+			setBusy(false);
+		}
+	};
+	const copy = () =>
+		navigator.clipboard?.writeText(token.token).then(
+			() => toast('Token copied'),
+			() => toast({ kind: 'error', message: 'Copying was not allowed: select the token and copy it.' }),
+		);
+	return (
+		<section class="card" aria-labelledby="tokens-title">
+			<h2 id="tokens-title">API tokens</h2>
+			<p class="muted">
+				A token lets a script use the API as you: send it as <code>Authorization: Bearer TOKEN</code>. Parley shows it
+				once and keeps only its hash.
+			</p>
+			<form class="inline-form" onSubmit={submit} noValidate>
+				<Field id="token-name" label="Token name" error={error && error.field === 'name' ? error.message : null} hint="What it is for, such as “billing sync”.">
+					<input type="text" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+				</Field>
+				<Submit busy={busy} busyText="Creating…">
+					Create token
+				</Submit>
+			</form>
+			<FormError error={error && error.field !== 'name' ? error : null} />
+			{token && (
+				<div class="callout" role="status">
+					<p>
+						Token “{token.name}”, shown only this once:
+					</p>
+					<p>
+						<code class="secret" data-token>
+							{token.token}
+						</code>{' '}
+						<button type="button" onClick={copy}>
+							Copy
+						</button>
+					</p>
+				</div>
+			)}
+		</section>
+	);
+}
+
+function Pipeline() {
+	const s = useLoad(() => loadSettings(), []);
+	return (
+		<section class="card" aria-labelledby="pipeline-title">
+			<h2 id="pipeline-title">Deal pipeline</h2>
+			{s.error && <ErrorBox error={s.error} retry={s.reload} />}
+			{!s.data && !s.error && <Loading what="the pipeline" />}
+			{s.data &&
+				(s.data.pipeline.length ? (
+					<ol class="pipeline">
+						{s.data.pipeline.map((st) => (
+							<li>{label(st)}</li>
+						))}
+					</ol>
+				) : (
+					<Empty title="No stages." />
+				))}
+			<p class="muted">Admins change the stages with PATCH /api/v1/settings.</p>
+		</section>
+	);
+}
