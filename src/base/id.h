@@ -17,6 +17,9 @@ void id_random_hex(char *out, size_t nbytes);
 /* Writes the SHA-256 of s as hex into out (65 bytes): tokens are stored hashed. */
 void id_sha256_hex(const char *s, char out[65]);
 
+/* HMAC-SHA256 of msg under key (a string), as hex (65 bytes with NUL). */
+void id_hmac_hex(const char *key, const char *msg, char out[65]);
+
 /* Constant-time comparison of two NUL-terminated strings. */
 bool id_secret_eq(const char *a, const char *b);
 

@@ -127,3 +127,31 @@ int64_t mail_message_id_deal(const char *message_id)
 	}
 	return id;
 }
+
+#define UNSUB_MAC_HEX 32 /* 128 bits of the HMAC are plenty for a link */
+
+char *mail_unsubscribe_token(struct arena *a, const char *secret, int64_t contact_id)
+{
+	char msg[64], mac[65];
+	snprintf(msg, sizeof(msg), "unsubscribe:%" PRId64, contact_id);
+	id_hmac_hex(secret, msg, mac);
+	return arena_printf(a, "%" PRId64 ".%.*s", contact_id, UNSUB_MAC_HEX, mac);
+}
+
+int64_t mail_unsubscribe_contact(const char *secret, const char *token)
+{
+	const char *dot = strchr(token, '.');
+	char msg[64], mac[65], want[UNSUB_MAC_HEX + 1];
+	int64_t id = 0;
+	if (!dot || dot == token || dot - token > 18 || strlen(dot + 1) != UNSUB_MAC_HEX)
+		return 0;
+	for (const char *p = token; p < dot; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		id = id * 10 + (*p - '0');
+	}
+	snprintf(msg, sizeof(msg), "unsubscribe:%" PRId64, id);
+	id_hmac_hex(secret, msg, mac);
+	snprintf(want, sizeof(want), "%.*s", UNSUB_MAC_HEX, mac);
+	return id > 0 && id_secret_eq(want, dot + 1) ? id : 0;
+}

@@ -28,4 +28,10 @@ char *mail_message_id_new(struct arena *a, int64_t deal_id, const char *host);
 /* The deal id in a Message-ID Parley generated, or 0. */
 int64_t mail_message_id_deal(const char *message_id);
 
+/* The token in a contact's unsubscribe link: "ID.MAC" with an HMAC under
+   secret, so nobody can unsubscribe someone else by guessing ids. */
+char *mail_unsubscribe_token(struct arena *a, const char *secret, int64_t contact_id);
+/* The contact id a token names, or 0 if it is not genuine. */
+int64_t mail_unsubscribe_contact(const char *secret, const char *token);
+
 #endif

@@ -165,6 +165,11 @@ int store_setting_get(struct store *st, const char *key, struct arena *a, json_t
 		      struct err *err);
 int store_setting_set(struct store *st, const char *key, const json_t *value, struct err *err);
 
+/* A secret kept in the settings under key, made (random) on first use; hex,
+   allocated in a. For signing links (unsubscribe). */
+int store_secret(struct store *st, const char *key, struct arena *a, char **secret_r,
+		 struct err *err);
+
 /* ---- Users, sessions and API tokens (store_user.c) ---- */
 
 struct user;

@@ -4,6 +4,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/id.h"
 #include "base/json.h"
 #include "base/time.h"
 #include "core/entity.h"
@@ -77,5 +78,25 @@ int store_entity_env(struct store *st, struct arena *a, struct entity_env *env,
 		return -1;
 	if (r == 1 && json_is_string(v))
 		env->default_country_code = arena_strdup(a, json_string_value(v));
+	return 0;
+}
+
+int store_secret(struct store *st, const char *key, struct arena *a, char **secret_r,
+		 struct err *err)
+{
+	json_t *v;
+	int r = store_setting_get(st, key, a, &v, err);
+	if (r < 0)
+		return -1;
+	if (r == 1 && json_is_string(v)) {
+		*secret_r = arena_strdup(a, json_string_value(v));
+		return 0;
+	}
+	char hex[ID_TOKEN_MAX];
+	id_random_hex(hex, ID_TOKEN_BYTES);
+	json_t *s = json_in_arena(a, json_string(hex));
+	if (store_setting_set(st, key, s, err) < 0)
+		return -1;
+	*secret_r = arena_strdup(a, hex);
 	return 0;
 }

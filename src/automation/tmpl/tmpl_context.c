@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "core/entity.h"
+#include "core/mail_link.h"
 #include "core/user.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -128,10 +129,13 @@ int tmpl_context_build(struct store *st, const struct tmpl_subject *subj, const 
 		json_object_set(ctx, "contact", contact);
 		if (order_history(st, cid, a, ctx, err) < 0)
 			return -1;
+		char *secret;
+		if (base_url && store_secret(st, "unsubscribe.secret", a, &secret, err) < 0)
+			return -1;
 		if (base_url)
 			json_object_set_new(ctx, "unsubscribe_url",
-					    json_string(arena_printf(a, "%s/unsubscribe/%" PRId64,
-								     base_url, cid)));
+					    json_string(arena_printf(a, "%s/unsubscribe/%s", base_url,
+								     mail_unsubscribe_token(a, secret, cid))));
 	}
 	if (company)
 		json_object_set(ctx, "company", company);
