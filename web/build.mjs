@@ -59,7 +59,7 @@ const html = `<!doctype html>
 <script type="module" src="/assets/${basename(js)}"></script>
 </head>
 <body>
-<div id="app"><noscript>Parley needs JavaScript turned on.</noscript></div>
+<div id="app"><noscript>Parley, a CRM communications hub, needs JavaScript turned on. Its HTTP API is described by the <a href="/api/v1/openapi.json">OpenAPI document</a>.</noscript></div>
 </body>
 </html>
 `;

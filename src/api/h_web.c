@@ -276,20 +276,30 @@ int h_web_asset(struct req *rq)
 	return err_set(&rq->err, ERR_NOTFOUND, "no such asset: '%s'", rq->path);
 }
 
-/* Paths that belong to the server, never to the UI: a miss there is a 404. */
+#define WEB_MAX_PAGE_PATH 1024
+
+/* Paths that belong to the server, never to the UI (in any letter case): a
+   miss there is a 404. */
 static bool server_path(const char *path)
 {
-	static const char *const prefixes[] = {"/api/", "/assets/", "/healthz", "/metrics",
-					       "/hooks/"};
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (str_starts_with(path, prefixes[i]))
+	static const char *const prefixes[] = { "/api", "/assets", "/healthz", "/metrics",
+						"/hooks", "/unsubscribe", "/calendar" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+		if (strncasecmp(path, prefixes[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
 			return true;
-	return strcmp(path, "/api") == 0 || strcmp(path, "/assets") == 0;
+	}
+	return false;
+}
+
+bool web_page_path(const struct server_state *s, const char *path)
+{
+	return s->web && strlen(path) <= WEB_MAX_PAGE_PATH && !server_path(path);
 }
 
 int h_web_app(struct req *rq)
 {
-	if (!rq->srv->web || server_path(rq->path))
+	if (!web_page_path(rq->srv, rq->path))
 		return err_set(&rq->err, ERR_NOTFOUND, "no such resource: '%s'", rq->path);
 	return send_index(rq);
 }

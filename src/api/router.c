@@ -6,6 +6,7 @@
 #include "api/http_server.h"
 #include "api/req.h"
 #include "api/router.h"
+#include "api/server_int.h"
 #include "base/arena.h"
 #include "base/id.h"
 #include "base/json.h"
@@ -194,7 +195,8 @@ static const struct route *find_route(struct req *rq, bool *path_known)
 		    (strcmp(rq->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
 			return &routes[i];
 	}
-	if (*path_known || !fallback || !path_match(fallback->path, rq->path, rq))
+	if (*path_known || !fallback || !web_page_path(rq->srv, rq->path) ||
+	    !path_match(fallback->path, rq->path, rq))
 		return NULL;
 	return fallback;
 }

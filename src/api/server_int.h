@@ -59,6 +59,10 @@ struct server_state {
 	_Atomic bool stopping; /* long-lived streams end when set */
 };
 
+/* True if path is a page of the web UI (served index.html): there is a UI,
+   and the path is not the server's own (API, assets, health...). */
+bool web_page_path(const struct server_state *s, const char *path);
+
 /* A store connection from the pool, for work outside a request (streams). */
 struct store *server_store_get(struct server_state *s);
 void server_store_put(struct server_state *s, struct store *st);

@@ -1241,7 +1241,7 @@ t metrics_start_time 'grep -q -E "^parley_start_time_seconds [0-9]+$" <<<"$METRI
 # Every "METHOD PATH" of routes.c, the RECORD_ROUTES expansions included: the
 # macro's own lines give the shape, each use of it the resource.
 route_table() {
-	grep -v '" path' "$ROUTES_C" | grep -o '{ *"[A-Z]*", *"/[^"]*"' |
+	grep -v '" path' "$ROUTES_C" | grep -v ROUTE_FALLBACK | grep -o '{ *"[A-Z]*", *"/[^"]*"' |
 		sed 's/{ *"\([A-Z]*\)", *"\([^"]*\)"/\1 \2/'
 	local tmpl res m suffix
 	tmpl=$(awk '/^#define RECORD_ROUTES/ { on = 1 } on { print } on && !/\\$/ { exit }' "$ROUTES_C" |
