@@ -3,6 +3,8 @@
 
 start_mail() {
 	MAILENV="$WORK/mailenv"
+	# dovecot's auth and mail processes run as other users: they must reach it.
+	chmod 755 "$WORK"
 	"$TOP/scripts/testenv/mail.sh" start "$MAILENV" >"$WORK/mailenv.log" 2>&1 || {
 		cat "$WORK/mailenv.log"
 		return 1
