@@ -83,7 +83,7 @@ stop_parley() {
 cleanup() {
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$WORK"
+	if [ -n "${PARLEY_KEEP_TEST:-}" ]; then echo "# kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 

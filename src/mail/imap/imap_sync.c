@@ -276,6 +276,7 @@ static int apply_op(struct sync *s, const struct mail_op *op, struct err *err)
 	return imap_conn_store_flags(s->c, (uint32_t)op->uid, op->op[0] == '+', (unsigned)n, err);
 }
 
+/* Applies the queued changes; returns how many there were, or -1. */
 static int apply_ops(struct sync *s, struct err *err)
 {
 	struct mail_op *ops;
@@ -296,7 +297,7 @@ static int apply_ops(struct sync *s, struct err *err)
 		if (store_mail_op_done(s->st, ops[i].id, e.msg, err) < 0)
 			return -1;
 	}
-	return 0;
+	return (int)n;
 }
 
 /* ---- one pass ---- */
@@ -344,6 +345,15 @@ static int pass(struct sync *s, struct err *err)
 	return apply_ops(s, err);
 }
 
+/* One pass, then more while the pass itself changed the server (moves). */
+static int passes(struct sync *s, struct err *err)
+{
+	int r;
+	for (int i = 0; i < 3 && (r = pass(s, err)) > 0; i++)
+		;
+	return r < 0 ? -1 : 0;
+}
+
 static int sync_open(struct store *st, const struct imap_sync_env *env, int64_t account_id,
 		     struct sync *s, struct err *err)
 {
@@ -380,7 +390,7 @@ int imap_sync_once(struct store *st, const struct imap_sync_env *env, int64_t ac
 	struct err e2;
 	int rc = sync_open(st, env, account_id, &s, err);
 	if (rc == 0) {
-		rc = pass(&s, err);
+		rc = passes(&s, err);
 		store_account_set_health(st, account_id, rc == 0 ? "ok" : health_of(err),
 					 rc == 0 ? NULL : err->msg, &e2);
 	}
@@ -412,7 +422,7 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 	while (rc == 0 && !stop_requested(env)) {
 		size_t mark = arena_mark(s.a);
 		int64_t pass_at = time_now();
-		rc = pass(&s, err);
+		rc = passes(&s, err);
 		store_account_set_health(st, account_id, rc == 0 ? "ok" : health_of(err),
 					 rc == 0 ? NULL : err->msg, &e2);
 		arena_reset(s.a, mark);
