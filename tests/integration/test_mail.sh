@@ -13,6 +13,7 @@ CORPUS_GEN=${PARLEY_CORPUS_GEN:-$TOP/../shared/corpus/gen-corpus.py}
 check mail_servers_start start_mail
 python3 "$CORPUS_GEN" --count 2000 --seed 7 --out "$WORK/corpus" >/dev/null
 REPLIES=$(python3 -c "import json;print(json.load(open('$WORK/corpus/manifest.json'))['stats']['replies'])")
+STARTED=$(python3 -c "import json;print(json.load(open('$WORK/corpus/manifest.json'))['threads_started'])")
 deliver alice "$WORK"/corpus/Maildir/cur/*
 
 start_parley "$WORK/data" || { not_ok start "$(tail -5 "$WORK/serve.log")"; finish; exit 1; }
@@ -31,8 +32,10 @@ BOB=$(echo "$BODY" | jq .id)
 check secret_not_stored_plain bash -c "! sqlite3 '$WORK/data/parley.db' 'select secret from mail_accounts' | grep -q secret"
 
 # ---- initial sync of 2,000 messages ----
-check initial_sync_complete wait_for 240 test "$(db "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.account_id = $ALICE")" = 2000
-check initial_sync_threads test "$(db "select count(*) from threads")" = $((2000 - REPLIES))
+check initial_sync_complete wait_for 240 db_eq "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.account_id = $ALICE" 2000
+# References alone give 2000 - REPLIES threads; the subject fallback (a "Re:"
+# without references, sharing a participant) may join a few more.
+check initial_sync_threads bash -c "n=\$(sqlite3 '$WORK/data/parley.db' 'select count(*) from threads'); [ \$n -le $((2000 - REPLIES)) ] && [ \$n -ge $STARTED ]"
 req GET "/api/v1/mail/accounts/$ALICE"
 expect account_health_ok 200 '.health.status == "ok" and .progress.INBOX.total == 2000 and .progress.INBOX.done == 2000'
 req GET "/api/v1/mail/threads?q=zephyrmatic&limit=5"
@@ -51,14 +54,14 @@ Date: $(date -R)
 New mail arrives within seconds.
 MAIL
 deliver alice "$WORK/new.eml"
-check idle_push_within_10s wait_for 10 test "$(db "select count(*) from messages where message_id = 'push-1@client.example'")" = 1
+check idle_push_within_10s wait_for 10 db_eq "select count(*) from messages where message_id = 'push-1@client.example'" 1
 
 # ---- flags both ways ----
 MID=$(db "select id from messages where message_id = 'push-1@client.example'")
 req PATCH "/api/v1/mail/messages/$MID" '{"unread":false,"flagged":true}'
 expect flags_set_in_parley 200 '.unread == false and .flagged == true'
-check flags_reach_server wait_for 15 bash -c "doveadm -c '$MAILENV/dovecot.conf' fetch -u alice flags mailbox INBOX header.message-id 'push-1@client.example' 2>/dev/null | grep -q 'Seen' && doveadm -c '$MAILENV/dovecot.conf' fetch -u alice flags mailbox INBOX header.message-id 'push-1@client.example' | grep -q Flagged"
-doveadm -c "$MAILENV/dovecot.conf" flags remove -u alice '\Flagged' mailbox INBOX header.message-id 'push-1@client.example'
+check flags_reach_server wait_for 15 bash -c "doveadm -c '$MAILENV/dovecot.conf' fetch -u alice flags mailbox INBOX header message-id 'push-1@client.example' 2>/dev/null | grep -q 'Seen' && doveadm -c '$MAILENV/dovecot.conf' fetch -u alice flags mailbox INBOX header message-id 'push-1@client.example' | grep -q Flagged"
+doveadm -c "$MAILENV/dovecot.conf" flags remove -u alice '\Flagged' mailbox INBOX header message-id 'push-1@client.example'
 check flags_from_server wait_for 15 bash -c "test \"\$(sqlite3 '$WORK/data/parley.db' 'select max(flags & 4) from message_locations where message_ref = $MID')\" = 0"
 
 # ---- moves ----
@@ -67,7 +70,7 @@ expect move_requested 200
 check move_reaches_server wait_for 15 bash -c "doveadm -c '$MAILENV/dovecot.conf' search -u alice mailbox Archive header message-id push-1@client.example | grep -q ."
 
 # ---- UIDVALIDITY reset: the Archive folder recreated, no duplicates ----
-check archive_synced wait_for 15 test "$(db "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.name = 'Archive' and f.account_id = $ALICE")" = 1
+check archive_synced wait_for 15 db_eq "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.name = 'Archive' and f.account_id = $ALICE" 1
 OLDV=$(db "select uidvalidity from mail_folders where name = 'Archive' and account_id = $ALICE")
 doveadm -c "$MAILENV/dovecot.conf" mailbox delete -u alice Archive >/dev/null 2>&1
 doveadm -c "$MAILENV/dovecot.conf" mailbox create -u alice Archive >/dev/null 2>&1
@@ -89,13 +92,13 @@ OUT=$(echo "$BODY" | jq .id)
 SENT_MID=$(echo "$BODY" | jq -r .message_id)
 check send_sent wait_for 20 bash -c "curl -s -H '$AUTH' $URL/api/v1/mail/outbox/$OUT | jq -e '.status == \"sent\"'"
 check sent_copy_on_server wait_for 10 bash -c "doveadm -c '$MAILENV/dovecot.conf' search -u alice mailbox Sent header message-id '$SENT_MID' | grep -q ."
-check delivered_and_synced_to_bob wait_for 30 test "$(db "select count(*) from message_locations ml join messages m on m.id = ml.message_ref join mail_folders f on f.id = ml.folder_id where m.message_id = '$SENT_MID' and f.account_id = $BOB")" = 1
+check delivered_and_synced_to_bob wait_for 30 db_eq "select count(*) from message_locations ml join messages m on m.id = ml.message_ref join mail_folders f on f.id = ml.folder_id where m.message_id = '$SENT_MID' and f.account_id = $BOB" 1
 check outbound_linked_to_deal test "$(db "select count(*) from activities t join links l on l.entity = 'activities' and l.record_id = t.id where t.source_entity = 'message' and l.field = 'deal_ids' and l.target_id = $DEAL")" -ge 1
 ORIG=$(db "select id from messages where message_id = '$SENT_MID'")
 AUTH="Authorization: Bearer $BTOK" req POST /api/v1/mail/messages "{\"account\":\"bob\",\"in_reply_to\":$ORIG,\"text\":\"Thanks, looks good.\"}"
 expect reply_queued 202 '.subject == "Re: Our offer"'
 REPLY_MID=$(echo "$BODY" | jq -r .message_id)
-check reply_reaches_alice wait_for 30 test "$(db "select count(*) from message_locations ml join messages m on m.id = ml.message_ref join mail_folders f on f.id = ml.folder_id where m.message_id = '$REPLY_MID' and f.account_id = $ALICE and f.name = 'INBOX'")" = 1
+check reply_reaches_alice wait_for 30 db_eq "select count(*) from message_locations ml join messages m on m.id = ml.message_ref join mail_folders f on f.id = ml.folder_id where m.message_id = '$REPLY_MID' and f.account_id = $ALICE and f.name = 'INBOX'" 1
 check reply_threaded_with_original test "$(db "select count(distinct thread_id) from messages where message_id in ('$SENT_MID', '$REPLY_MID')")" = 1
 check reply_linked_to_deal test "$(db "select count(*) from activities t join links l on l.entity = 'activities' and l.record_id = t.id join messages m on m.id = t.source_id where t.source_entity = 'message' and m.message_id = '$REPLY_MID' and l.field = 'deal_ids' and l.target_id = $DEAL")" = 1
 req GET "/api/v1/contacts/$CONTACT/timeline?kind=email"
@@ -144,25 +147,28 @@ One message, two mailboxes.
 MAIL
 deliver alice "$WORK/both.eml"
 deliver bob "$WORK/both.eml"
-check dedupe_two_accounts wait_for 20 test "$(db "select count(*) from message_locations ml join messages m on m.id = ml.message_ref where m.message_id = 'both-1@client.example'")" = 2
+check dedupe_two_accounts wait_for 60 db_eq "select count(*) from message_locations ml join messages m on m.id = ml.message_ref where m.message_id = 'both-1@client.example'" 2
 check dedupe_one_message test "$(db "select count(*) from messages where message_id = 'both-1@client.example'")" = 1
 
 # ---- malformed messages are kept ----
 N_BAD=$(ls "$TOP"/tests/data/mime/*.eml | wc -l)
 BEFORE=$(db "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.account_id = $BOB and f.name = 'INBOX'")
 deliver bob "$TOP"/tests/data/mime/*.eml
-check malformed_all_kept wait_for 30 test "$(db "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.account_id = $BOB and f.name = 'INBOX'")" -ge "$((BEFORE + N_BAD - 5))"
+check malformed_all_kept wait_for 30 db_ge "select count(*) from message_locations ml join mail_folders f on f.id = ml.folder_id where f.account_id = $BOB and f.name = 'INBOX'" "$((BEFORE + N_BAD - 5))"
 
 # ---- dovecot restarted while syncing ----
 python3 "$CORPUS_GEN" --count 400 --seed 9 --out "$WORK/corpus2" >/dev/null
 deliver bob "$WORK"/corpus2/Maildir/cur/*
 sleep 0.5
-kill "$(cat "$MAILENV/run/master.pid")"
-sleep 1
+# Killed hard, children too: a graceful stop lets logins through for a while.
+MPID=$(cat "$MAILENV/run/master.pid")
+pkill -9 -P "$MPID"
+kill -9 "$MPID"
+wait_for 10 bash -c "! (echo > /dev/tcp/127.0.0.1/$IMAPS_PORT) 2>/dev/null"
 check account_unreachable wait_for 20 bash -c "curl -s -H 'Authorization: Bearer $BTOK' $URL/api/v1/mail/accounts/$BOB | jq -e '.health.status == \"unreachable\"'"
 dovecot -c "$MAILENV/dovecot.conf"
 check account_recovers wait_for 60 bash -c "curl -s -H 'Authorization: Bearer $BTOK' $URL/api/v1/mail/accounts/$BOB | jq -e '.health.status == \"ok\"'"
-check resync_complete_after_restart wait_for 60 test "$(db "select count(*) from message_locations ml join messages m on m.id = ml.message_ref where m.message_id in (select message_id from messages) and ml.folder_id = (select id from mail_folders where account_id = $BOB and name = 'INBOX')")" -ge "$((BEFORE + N_BAD - 5 + 400))"
+check resync_complete_after_restart wait_for 60 db_ge "select count(*) from message_locations ml join messages m on m.id = ml.message_ref where m.message_id in (select message_id from messages) and ml.folder_id = (select id from mail_folders where account_id = $BOB and name = 'INBOX')" "$((BEFORE + N_BAD - 5 + 400))"
 
 # ---- wrong password: auth_failed ----
 req PATCH "/api/v1/mail/accounts/$ALICE" '{"password":"wrong"}'
