@@ -7,8 +7,10 @@
  *   event --(rule's trigger)--> fire:R:E --(conditions hold)--> act:R:E:i --> action
  *   event --(built-in table)--> notifications
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 #include "automation/automation.h"
 #include "automation/automation_int.h"
@@ -110,10 +112,54 @@ static int notify_reply(struct store *st, const json_t *ev, struct arena *a, str
 			    err);
 }
 
+/* @mentions in a note: "@ada@example.com" or "@ada" (the local part of a
+   user's address) notify that user. */
+static int notify_mentions(struct store *st, const json_t *ev, struct arena *a,
+			   struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	const char *body = json_get_str(p, "body");
+	int64_t author = json_integer_value(json_object_get(ev, "actor_id"));
+	json_t *users;
+	if (!body || !strchr(body, '@') || store_user_list(st, a, &users, err) < 0)
+		return body ? -1 : 0;
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u)
+	{
+		const char *email = json_get_str(u, "email");
+		int64_t uid = json_integer_value(json_object_get(u, "id"));
+		size_t local = strcspn(email, "@");
+		bool hit = false;
+		for (const char *m = strchr(body, '@'); m && !hit; m = strchr(m + 1, '@')) {
+			if (m > body && (isalnum((unsigned char)m[-1]) || m[-1] == '.'))
+				continue; /* part of an address, not a mention */
+			const char *w = m + 1;
+			size_t n = strlen(email);
+			hit = (strncasecmp(w, email, n) == 0 && !isalnum((unsigned char)w[n])) ||
+			      (strncasecmp(w, email, local) == 0 &&
+			       !isalnum((unsigned char)w[local]) && w[local] != '@' && w[local] != '.');
+		}
+		if (!hit || uid == author || !json_is_true(json_object_get(u, "active")))
+			continue;
+		const char *link = json_is_integer(json_object_get(p, "deal_id"))
+					   ? arena_printf(a, "/deals/%" PRId64,
+							  (int64_t)json_integer_value(json_object_get(p, "deal_id")))
+				   : json_is_integer(json_object_get(p, "contact_id"))
+					   ? arena_printf(a, "/contacts/%" PRId64,
+							  (int64_t)json_integer_value(json_object_get(p, "contact_id")))
+					   : NULL;
+		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *event;
 	int (*fn)(struct store *st, const json_t *ev, struct arena *a, struct err *err);
 } builtin[] = {
+	{ "note.created", notify_mentions },
 	{ "mail_account.health_changed", notify_health },
 	{ "task.created", notify_task },
 	{ "task.updated", notify_task },

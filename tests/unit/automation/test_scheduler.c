@@ -173,6 +173,18 @@ static void test_scheduler__validation_and_notifications(void)
 	json_t *items;
 	CHECK(store_notifications(fx.st, other, true, 0, 10, fx.a, &items, &fx.err) == 0);
 	CHECK_INT(json_array_size(items), 1);
+	/* an @mention in a note notifies the user mentioned, not the author */
+	int64_t c = create(&fx, &contact_def, "{\"first_name\":\"Zed\"}");
+	snprintf(buf, sizeof(buf), "{\"body\":\"@b can you call Zed? cc mgr@parley.test\","
+				   "\"contact_id\":%lld}",
+		 (long long)c);
+	CHECK(create(&fx, &note_def, buf) > 0);
+	CHECK(run_until_idle(&fx, 3000) > 0);
+	CHECK(store_notifications(fx.st, other, true, 0, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 2);
+	CHECK_STR(json_get_str(json_array_get(items, 0), "kind"), "mention");
+	CHECK(store_notifications(fx.st, 1, true, 0, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 0);
 	CHECK(store_notifications_read(fx.st, other, NULL, 0, &fx.err) == 0);
 	CHECK(store_notifications(fx.st, other, true, 0, 10, fx.a, &items, &fx.err) == 0);
 	CHECK_INT(json_array_size(items), 0);
