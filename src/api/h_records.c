@@ -44,6 +44,18 @@ static int list_param(void *ctx, const char *name, const char *value)
 		*slot = *value ? arena_strdup(p->rq->arena, value) : NULL;
 		return 0;
 	}
+	/* due_at_before=TIME, placed_at_after=TIME: ranges over time fields. */
+	const char *suffix = strrchr(name, '_');
+	if (!p->timeline && suffix && (!strcmp(suffix, "_before") || !strcmp(suffix, "_after"))) {
+		const struct field_def *f = entity_field(
+			p->def, arena_strndup(p->rq->arena, name, (size_t)(suffix - name)));
+		if (f && f->type == FT_TIME && p->q.nfilters < STORE_LIST_MAX_FILTERS) {
+			p->q.filters[p->q.nfilters].field = f;
+			p->q.filters[p->q.nfilters].op = suffix[1] == 'b' ? "<" : ">=";
+			p->q.filters[p->q.nfilters++].value = arena_strdup(p->rq->arena, value);
+			return 0;
+		}
+	}
 	for (size_t i = 0; !p->timeline && i < p->def->nfields; i++) {
 		const struct field_def *f = &p->def->fields[i];
 		if (!f->filter || (strcmp(f->filter, name) != 0 && strcmp(f->name, name) != 0))

@@ -97,6 +97,7 @@ struct field_def;
 struct store_filter {
 	const struct field_def *field;
 	const char *value;
+	const char *op; /* NULL: equals; "<" or ">=" for times (FIELD_before / FIELD_after) */
 };
 
 struct store_list_query {

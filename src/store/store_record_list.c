@@ -23,6 +23,16 @@ static int add_filter(struct buf *w, struct sql_binds *b, const struct entity_de
 	const struct field_def *f = flt->field;
 	int64_t n;
 	const char *pname = f->filter ? f->filter : f->name;
+	if (flt->op && f->type == FT_TIME) {
+		int64_t t;
+		if (time_parse_iso(flt->value, &t) < 0)
+			return err_set_field(err, ERR_INVALID, pname,
+					     "'%s' must be an RFC 3339 time such as 2026-11-24T10:00:00Z",
+					     pname);
+		buf_printf(w, " AND t.%s %s ?", f->name, strcmp(flt->op, "<") == 0 ? "<" : ">=");
+		binds_int(b, t);
+		return 0;
+	}
 	switch (f->type) {
 	case FT_REF:
 	case FT_INT:

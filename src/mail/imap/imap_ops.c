@@ -27,7 +27,7 @@ static const struct {
 static void folder_flags(const struct mailimap_mbx_list_flags *fl, struct imap_folder *f)
 {
 	clistiter *it;
-	if (!fl)
+	if (!fl || !fl->mbf_oflags)
 		return;
 	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG && fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
 		f->noselect = true;
@@ -51,9 +51,9 @@ int imap_conn_list(struct imap_conn *c, struct arena *a, struct imap_folder **fo
 	int r = mailimap_list(c->s, "", "*", &list);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, err, r, "LIST");
-	struct imap_folder *f = arena_alloc(a, (clist_count(list) + 1) * sizeof(*f));
+	struct imap_folder *f = arena_alloc(a, ((list ? clist_count(list) : 0) + 1) * sizeof(*f));
 	size_t n = 0;
-	for (clistiter *it = clist_begin(list); it; it = clist_next(it)) {
+	for (clistiter *it = list ? clist_begin(list) : NULL; it; it = clist_next(it)) {
 		struct mailimap_mailbox_list *mb = clist_content(it);
 		if (!mb->mb_name)
 			continue;
@@ -64,7 +64,8 @@ int imap_conn_list(struct imap_conn *c, struct arena *a, struct imap_folder **fo
 			f[n].special_use = arena_strdup(a, f[n].special_use);
 		n++;
 	}
-	mailimap_list_result_free(list);
+	if (list)
+		mailimap_list_result_free(list);
 	*folders_r = f;
 	*n_r = n;
 	return 0;
@@ -89,7 +90,7 @@ int imap_conn_select(struct imap_conn *c, const char *raw, struct imap_mailbox *
 static unsigned flags_of(const struct mailimap_msg_att_dynamic *d)
 {
 	unsigned f = 0;
-	if (!d)
+	if (!d || !d->att_list) /* FLAGS () comes back as no list at all */
 		return 0;
 	for (clistiter *it = clist_begin(d->att_list); it; it = clist_next(it)) {
 		struct mailimap_flag_fetch *ff = clist_content(it);
@@ -140,6 +141,8 @@ struct fetched {
 static void parse_att(const struct mailimap_msg_att *att, struct fetched *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (!att || !att->att_list)
+		return;
 	for (clistiter *it = clist_begin(att->att_list); it; it = clist_next(it)) {
 		struct mailimap_msg_att_item *item = clist_content(it);
 		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
@@ -172,13 +175,14 @@ static int each_uid(struct imap_conn *c, clist *result, imap_uid_fn *fn, void *c
 		    struct err *err)
 {
 	int rc = 0;
-	for (clistiter *it = clist_begin(result); it && rc == 0; it = clist_next(it)) {
+	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0; it = clist_next(it)) {
 		struct fetched f;
 		parse_att(clist_content(it), &f);
 		if (f.uid)
 			rc = fn(ctx, f.uid, f.flags, err);
 	}
-	mailimap_fetch_list_free(result);
+	if (result)
+		mailimap_fetch_list_free(result);
 	return rc;
 }
 
@@ -229,13 +233,14 @@ int imap_conn_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_me
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, err, r, "UID FETCH");
 	int rc = 0;
-	for (clistiter *it = clist_begin(result); it && rc == 0; it = clist_next(it)) {
+	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0; it = clist_next(it)) {
 		struct fetched f;
 		parse_att(clist_content(it), &f);
 		if (f.uid && f.body && f.len <= IMAP_MAX_MESSAGE)
 			rc = fn(ctx, f.uid, f.flags, f.date, f.body, f.len, err);
 	}
-	mailimap_fetch_list_free(result);
+	if (result)
+		mailimap_fetch_list_free(result);
 	return rc;
 }
 
