@@ -411,38 +411,60 @@ static void sleep_checking(const struct imap_sync_env *env, int seconds)
 	}
 }
 
-/* Syncs, then IDLEs on INBOX until something changes, until an error. */
+/* Changes seen between passes: the INBOX grew or shrank (an EXISTS that
+   libetpan dropped before "+ idling" still shows here), Parley queued changes,
+   or someone asked for a sync (which also means: log in afresh, the password
+   may have changed). */
+struct watch {
+	uint32_t uidnext, exists;
+	int64_t pass_at;
+	bool reconnect;
+};
+
+static bool watch_changed(struct store *st, int64_t account_id, struct watch *w,
+			  const struct imap_mailbox *mb)
+{
+	struct err e2;
+	int64_t pending = 0, asked = 0;
+	store_query_int(st, "SELECT COUNT(*) FROM mail_ops WHERE account_id = ?", &pending, &e2, 1,
+			account_id);
+	store_query_int(st, "SELECT COALESCE(sync_requested_at, 0) FROM mail_accounts WHERE id = ?",
+			&asked, &e2, 1, account_id);
+	w->reconnect = asked >= w->pass_at;
+	return pending > 0 || w->reconnect || mb->uidnext != w->uidnext || mb->exists != w->exists;
+}
+
+/* Syncs, then IDLEs on INBOX until something changes, until an error or a
+   reconnect is wanted (returns 0 then). */
 static int session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
 		   struct err *err)
 {
 	struct sync s;
 	struct err e2;
 	struct imap_mailbox mb;
+	struct watch w = { 0 };
 	int rc = sync_open(st, env, account_id, &s, err);
-	while (rc == 0 && !stop_requested(env)) {
+	while (rc == 0 && !stop_requested(env) && !w.reconnect) {
 		size_t mark = arena_mark(s.a);
-		int64_t pass_at = time_now();
+		w.pass_at = time_now();
 		rc = passes(&s, err);
 		store_account_set_health(st, account_id, rc == 0 ? "ok" : health_of(err),
 					 rc == 0 ? NULL : err->msg, &e2);
 		arena_reset(s.a, mark);
+		if (rc == 0 && (rc = imap_conn_select(s.c, "INBOX", &mb, err)) == 0) {
+			w.uidnext = mb.uidnext;
+			w.exists = mb.exists;
+		}
 		bool changed = false;
 		/* IDLE in slices so a stop or a "sync now" is noticed quickly. */
 		for (int waited = 0; rc == 0 && !changed && !stop_requested(env) &&
 				     waited < SYNC_IDLE_SECONDS;
 		     waited += 5) {
-			rc = imap_conn_select(s.c, "INBOX", &mb, err);
+			rc = imap_conn_idle(s.c, 5, &changed, err);
 			if (rc == 0)
-				rc = imap_conn_idle(s.c, 5, &changed, err);
-			int64_t pending = 0, asked = 0;
-			store_query_int(st, "SELECT COUNT(*) FROM mail_ops WHERE account_id = ?",
-					&pending, &e2, 1, account_id);
-			/* "Sync now" from the API or the UI. */
-			store_query_int(st,
-					"SELECT COALESCE(sync_requested_at, 0) FROM mail_accounts "
-					"WHERE id = ?",
-					&asked, &e2, 1, account_id);
-			changed |= pending > 0 || asked >= pass_at;
+				rc = imap_conn_select(s.c, "INBOX", &mb, err);
+			if (rc == 0)
+				changed |= watch_changed(st, account_id, &w, &mb);
 		}
 	}
 	sync_close(&s);
