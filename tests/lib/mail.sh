@@ -47,3 +47,13 @@ wait_for() {
 db() {
 	sqlite3 "$WORK/data/parley.db" "$1"
 }
+
+# db_eq SQL VALUE: the query's answer is VALUE (for wait_for: re-run each time).
+db_eq() {
+	[ "$(db "$1")" = "$2" ]
+}
+
+# db_ge SQL VALUE: the query's answer is at least VALUE.
+db_ge() {
+	[ "$(db "$1")" -ge "$2" ]
+}
