@@ -566,7 +566,10 @@ int cmd_demo(struct app *app, int argc, char **argv)
 			"the store already has %lld contacts; demo data loads only into a store "
 			"without contacts",
 			(long long)n);
-	if (n != 0 || demo_load(app->store, &err) < 0) {
+	char blobs[4096];
+	snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
+	if (n != 0 || demo_load(app->store, &err) < 0 ||
+	    demo_mail_load(app->store, blobs, &err) < 0) {
 		rc = cli_fail(&err);
 	} else {
 		printf("demo data loaded:");

@@ -60,7 +60,9 @@ int cmd_init(struct app *app, int argc, char **argv)
 	if ((admin || users == 0) && add_admin(app, admin ? admin : INIT_DEFAULT_ADMIN, name, &err) < 0)
 		return cli_fail(&err);
 	if (demo && contacts == 0) {
-		if (demo_load(app->store, &err) < 0)
+		char blobs[4096];
+		snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
+		if (demo_load(app->store, &err) < 0 || demo_mail_load(app->store, blobs, &err) < 0)
 			return cli_fail(&err);
 		printf("demo data loaded\n");
 	}

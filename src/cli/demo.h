@@ -10,4 +10,9 @@ struct err;
    the same data every time. Returns 0 or -1. */
 int demo_load(struct store *st, struct err *err);
 
+/* Demo mail: a shared, disabled team mailbox holding short conversations with
+   the first demo contacts (threads on their cards, linked to their deals).
+   Blobs go to blob_dir. Returns 0 or -1. */
+int demo_mail_load(struct store *st, const char *blob_dir, struct err *err);
+
 #endif

@@ -107,6 +107,7 @@ int mail_compose(const json_t *d, const char *message_id, struct arena *a, char 
 	m.subject = json_get_str(d, "subject");
 	m.message_id = message_id;
 	m.in_reply_to = json_get_str(d, "in_reply_to");
+	m.date = json_integer_value(json_object_get(d, "date")); /* 0: now */
 	if (string_list(d, "to", a, &m.to, &m.nto, err) < 0 ||
 	    string_list(d, "cc", a, &m.cc, &m.ncc, err) < 0 ||
 	    string_list(d, "bcc", a, &m.bcc, &m.nbcc, err) < 0 ||
