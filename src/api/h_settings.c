@@ -24,8 +24,62 @@ int h_settings_get(struct req *rq)
 	json_t *stages = json_array();
 	for (size_t i = 0; env.stages[i]; i++)
 		json_array_append_new(stages, json_string(env.stages[i]));
-	return req_json(rq, 200, json_pack("{s:o, s:s?}", "pipeline", stages, "default_country_code",
-					   env.default_country_code));
+	json_t *out = json_pack("{s:o, s:s?}", "pipeline", stages, "default_country_code",
+				env.default_country_code);
+	static const char *const presets[] = { "gmail", "outlook" };
+	for (size_t i = 0; i < 2; i++) {
+		json_t *c;
+		const char *key = arena_printf(rq->arena, "oauth.%s", presets[i]);
+		int r = store_setting_get(rq->store, key, rq->arena, &c, &rq->err);
+		if (r < 0) {
+			json_decref(out);
+			return -1;
+		}
+		if (r == 1 && json_is_object(c)) { /* the client secret never leaves */
+			json_t *shown = json_deep_copy(c);
+			json_object_set_new(shown, "client_secret",
+					    json_boolean(json_get_str(c, "client_secret") != NULL));
+			json_object_set_new(out, key, shown);
+		}
+	}
+	return req_json(rq, 200, out);
+}
+
+static int check_url(struct req *rq, const char *key, const json_t *v, bool required)
+{
+	const char *s = json_string_value(v);
+	if (!v && !required)
+		return 0;
+	if (!s || strlen(s) > 2000 || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7)))
+		return err_set_field(&rq->err, ERR_INVALID, key, "'%s' must be an http(s) URL", key);
+	return 0;
+}
+
+static int check_oauth(struct req *rq, const char *key, const json_t *v)
+{
+	static const char *const keys[] = { "client_id", "client_secret", "redirect_uri",
+					    "auth_endpoint", "token_endpoint", NULL };
+	const char *k;
+	const json_t *x;
+	if (!json_is_object(v))
+		return err_set_field(&rq->err, ERR_INVALID, key,
+				     "'%s' must be {client_id, client_secret, redirect_uri}", key);
+	json_object_foreach((json_t *)v, k, x)
+	{
+		size_t i = 0;
+		while (keys[i] && strcmp(keys[i], k))
+			i++;
+		if (!keys[i] || !json_is_string(x) || strlen(json_string_value(x)) > 2000)
+			return err_set_field(&rq->err, ERR_INVALID, key, "'%s.%s' is not allowed here",
+					     key, k);
+	}
+	if (!json_get_str(v, "client_id"))
+		return err_set_field(&rq->err, ERR_INVALID, key, "'%s.client_id' is required", key);
+	return check_url(rq, key, json_object_get(v, "redirect_uri"), true) < 0 ||
+			       check_url(rq, key, json_object_get(v, "auth_endpoint"), false) < 0 ||
+			       check_url(rq, key, json_object_get(v, "token_endpoint"), false) < 0
+		       ? -1
+		       : 0;
 }
 
 static int check_pipeline(struct req *rq, const json_t *v)
@@ -75,6 +129,8 @@ int h_settings_update(struct req *rq)
 	json_object_foreach(rq->json, key, v)
 	{
 		if (strcmp(key, "pipeline") == 0 ? check_pipeline(rq, v) < 0
+		    : (strcmp(key, "oauth.gmail") == 0 || strcmp(key, "oauth.outlook") == 0)
+			    ? check_oauth(rq, key, v) < 0
 		    : strcmp(key, "default_country_code") == 0
 			    ? check_country_code(rq, v) < 0
 			    : err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'",

@@ -35,6 +35,8 @@ route_fn h_rules_catalog, h_rules_list, h_rules_create, h_rules_get, h_rules_upd
 route_fn h_notifications_list, h_notifications_read, h_events_stream;
 /* h_unsubscribe.c */
 route_fn h_unsubscribe;
+/* h_oauth.c */
+route_fn h_mail_accounts_oauth, h_oauth_callback;
 /* h_records.c: one set for every entity in core/entity.h */
 route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
 	h_records_timeline;

@@ -24,6 +24,7 @@
 #include "mail/imap/imap_conn.h"
 #include "mail/mime/mime_html.h"
 #include "mail/mime/mime_parse.h"
+#include "mail/oauth2.h"
 #include "mail/outbox.h"
 #include "mail/smtp/smtp_send.h"
 #include "store/blob.h"
@@ -63,7 +64,8 @@ static int64_t sent_folder(struct store *st, int64_t account, struct arena *a, s
 /* Puts the sent copy in the server's Sent folder (not for Gmail, whose SMTP
    does it itself). Returns its UID (UIDPLUS) or 0. */
 static int64_t append_sent(const struct outbox_env *env, const struct mail_account *m,
-			   const char *password, const char *raw, size_t len, struct arena *a)
+			   const char *password, const char *token, const char *raw, size_t len,
+			   struct arena *a)
 {
 	struct imap_conn *c;
 	struct imap_folder *f;
@@ -73,7 +75,7 @@ static int64_t append_sent(const struct outbox_env *env, const struct mail_accou
 	if (m->preset && strcmp(m->preset, "gmail") == 0)
 		return 0;
 	struct imap_conn_opts o = { .url = m->imap_url, .user = m->username, .password = password,
-				    .ca_file = env->ca_file };
+				    .oauth_token = token, .ca_file = env->ca_file };
 	if (imap_conn_open(&o, &c, &e) < 0) {
 		log_warn("outbox: cannot append to Sent of '%s': %s", m->name, e.msg);
 		return 0;
@@ -149,13 +151,23 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 	int r = store_account_get(st, it->account_id, a, &m, err);
 	if (r <= 0)
 		return r < 0 ? -1 : store_outbox_finish(st, it->id, "failed", "the mailbox is gone", now, err);
+	char *token = NULL;
+	bool oauth = strcmp(m->auth, "xoauth2") == 0;
 	if ((it->draft && !it->raw_sha256 && build_draft(st, env, it, a, &e) < 0) ||
 	    blob_get(env->blob_dir, it->raw_sha256 ? it->raw_sha256 : "", a, &raw, &len, &e) != 1 ||
-	    (m->secret && secret_open(env->key, m->secret, a, &password, NULL, &e) < 0))
+	    (!oauth && m->secret && secret_open(env->key, m->secret, a, &password, NULL, &e) < 0))
 		return store_outbox_finish(st, it->id, "failed",
 					   e.msg[0] ? e.msg : "the message is not stored", now, err);
+	if (oauth && oauth2_access_token(st, env->key, m, a, &token, &e) < 0) {
+		/* A provider that is down is retried; a refused grant waits for a reconnect. */
+		store_account_set_health(st, m->id, e.code == ERR_AUTH ? "needs_reauth" : "unreachable",
+					 e.msg, err);
+		return store_outbox_finish(st, it->id, "deferred", e.msg,
+					   now + OUTBOX_RETRY_BASE * 10, err);
+	}
 	struct smtp_send_opts o = { .url = m->smtp_url, .user = m->username, .password = password,
-				    .ca_file = env->ca_file, .helo_name = env->helo_name };
+				    .oauth_token = token, .ca_file = env->ca_file,
+				    .helo_name = env->helo_name };
 	struct smtp_outcome out;
 	const char **rcpts = recipients(it, a, &n);
 	if (smtp_send(&o, it->envelope_from, rcpts, n, raw, len, &out, &e) < 0)
@@ -165,7 +177,7 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 	if (finish(st, it, &out, now, err) < 0)
 		return -1;
 	if (out.result == SMTP_SENT)
-		store_sent(st, it, m, raw, len, append_sent(env, m, password, raw, len, a), a);
+		store_sent(st, it, m, raw, len, append_sent(env, m, password, token, raw, len, a), a);
 	log_info("outbox: item %" PRId64 " %s (%s %d %s)", it->id,
 		 out.result == SMTP_SENT ? "sent" : out.result == SMTP_TEMPFAIL ? "deferred" : "failed",
 		 out.stage, out.code, out.reply);

@@ -34,6 +34,7 @@
 #include "mail/imap/imap_sync.h"
 #include "mail/mime/mime_html.h"
 #include "mail/mime/mime_parse.h"
+#include "mail/oauth2.h"
 #include "store/blob.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -304,14 +305,17 @@ static int apply_ops(struct sync *s, struct err *err)
 
 static int open_session(struct sync *s, struct err *err)
 {
-	char *password = NULL;
-	if (s->acct->secret &&
-	    secret_open(s->env->key, s->acct->secret, s->a, &password, NULL, err) < 0)
+	char *password = NULL, *token = NULL;
+	if (strcmp(s->acct->auth, "xoauth2") == 0) {
+		if (oauth2_access_token(s->st, s->env->key, s->acct, s->a, &token, err) < 0)
+			return -1;
+	} else if (s->acct->secret &&
+		   secret_open(s->env->key, s->acct->secret, s->a, &password, NULL, err) < 0) {
 		return -1;
-	if (strcmp(s->acct->auth, "xoauth2") == 0)
-		return err_set(err, ERR_AUTH, "the mailbox needs to be connected with OAuth again");
+	}
 	struct imap_conn_opts o = { .url = s->acct->imap_url, .user = s->acct->username,
-				    .password = password, .ca_file = s->env->ca_file };
+				    .password = password, .oauth_token = token,
+				    .ca_file = s->env->ca_file };
 	return imap_conn_open(&o, &s->c, err);
 }
 
