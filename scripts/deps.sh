@@ -16,7 +16,7 @@ nodejs chromium"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 if [ "${1:-}" = bench ]; then
-	PKGS="$PKGS wrk nginx-light"
+	PKGS="$PKGS wrk nginx-light isync notmuch time"
 fi
 
 missing=""

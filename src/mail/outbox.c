@@ -165,8 +165,10 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 		return store_outbox_finish(st, it->id, "deferred", e.msg,
 					   now + OUTBOX_RETRY_BASE * 10, err);
 	}
-	struct smtp_send_opts o = { .url = m->smtp_url, .user = m->username, .password = password,
-				    .oauth_token = token, .ca_file = env->ca_file,
+	/* Without credentials, no AUTH: a relay that trusts the address. */
+	struct smtp_send_opts o = { .url = m->smtp_url,
+				    .user = password || token ? m->username : NULL,
+				    .password = password, .oauth_token = token, .ca_file = env->ca_file,
 				    .helo_name = env->helo_name };
 	struct smtp_outcome out;
 	const char **rcpts = recipients(it, a, &n);

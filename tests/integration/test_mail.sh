@@ -169,9 +169,32 @@ check account_unreachable wait_for 20 bash -c "curl -s -H 'Authorization: Bearer
 # A killed master may linger as a zombie (nobody reaps it in a container):
 # dovecot would take it for a running instance.
 rm -f "$MAILENV/run/master.pid"
-dovecot -c "$MAILENV/dovecot.conf"
+# Killed children may still hold their sockets for a moment: retry the start.
+for _ in $(seq 1 40); do
+	dovecot -c "$MAILENV/dovecot.conf" 2>/dev/null && break
+	rm -f "$MAILENV/run/master.pid"
+	sleep 0.5
+done
 check account_recovers wait_for 60 bash -c "curl -s -H 'Authorization: Bearer $BTOK' $URL/api/v1/mail/accounts/$BOB | jq -e '.health.status == \"ok\"'"
 check resync_complete_after_restart wait_for 60 db_ge "select count(*) from message_locations ml join messages m on m.id = ml.message_ref where m.message_id in (select message_id from messages) and ml.folder_id = (select id from mail_folders where account_id = $BOB and name = 'INBOX')" "$((BEFORE + N_BAD - 5 + 400))"
+
+# ---- SMTP faults through the outbox (postfix's smtp-sink) ----
+outbox_fault() { # NAME EXPECTED_STATUS SINK_FLAGS...
+	local name=$1 want=$2 port
+	shift 2
+	port=$("$TOP/scripts/testenv/smtp-sink.sh" start "$WORK/sink-$name" -- "$@") || return 1
+	req POST /api/v1/mail/accounts "{\"name\":\"sink-$name\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:9\",\"smtp\":\"smtp://127.0.0.1:$port\"}"
+	req POST /api/v1/mail/messages "{\"account\":\"sink-$name\",\"to\":[\"x@example.com\"],\"subject\":\"fault $name\",\"text\":\"x\"}"
+	local id
+	id=$(echo "$BODY" | jq .id)
+	wait_for 30 bash -c "curl -s -H '$AUTH' $URL/api/v1/mail/outbox/$id | jq -e '.status == \"$want\" and (.last_error | length > 0)'"
+	local rc=$?
+	"$TOP/scripts/testenv/smtp-sink.sh" stop "$WORK/sink-$name" >/dev/null 2>&1
+	return $rc
+}
+check smtp_4xx_deferred outbox_fault rcpt4xx deferred -r RCPT
+check smtp_5xx_failed outbox_fault mail5xx failed -f MAIL
+check smtp_disconnect_deferred outbox_fault dataquit deferred -q DATA
 
 # ---- wrong password: auth_failed ----
 req PATCH "/api/v1/mail/accounts/$ALICE" '{"password":"wrong"}'
