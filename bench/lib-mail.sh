@@ -48,10 +48,10 @@ timed() {
 sync_parley() { timed parley "$PARLEY" --data "$WORK/parley" sync --once; }
 
 sync_mbsync() {
-	mkdir -p "$WORK/mbsync/INBOX"
+	mkdir -p "$WORK/mbsync"
 	cat >"$WORK/mbsyncrc" <<RC
 IMAPAccount alice
-Host 127.0.0.1
+Host localhost
 Port $IMAP_PORT
 User alice
 Pass secret
@@ -67,9 +67,10 @@ Inbox $WORK/mbsync/INBOX
 
 Channel inbox
 Far :remote:INBOX
-Near :local:
+Near :local:INBOX
 Sync Pull
 Create Near
+SyncState *
 RC
 	timed mbsync mbsync -c "$WORK/mbsyncrc" inbox
 }

@@ -10,9 +10,17 @@ sync_parley
 sync_mbsync
 index_notmuch
 row() { # NAME LABEL
+	local secs kb
 	read -r secs kb <"$WORK/$1.time"
-	python3 -c "import sys; s=float('$secs') or 0.001; print(f'{\"$2\":<28} {s:8.2f} s {$COUNT/s:10.0f} msg/s {int('$kb')/1024:8.1f} MB')"
+	python3 - "$2" "$secs" "$kb" "$COUNT" <<'PY'
+import sys
+label, secs, kb, count = sys.argv[1], float(sys.argv[2]) or 0.001, int(sys.argv[3]), int(sys.argv[4])
+print(f"{label:<28} {secs:8.2f} s {count / secs:10.0f} msg/s {kb / 1024:8.1f} MB")
+PY
 }
+GOT_M=$(find "$WORK/mbsync/INBOX" -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
+GOT_P=$(sqlite3 "$WORK/parley/parley.db" 'select count(*) from message_locations')
+echo "messages stored: parley $GOT_P, mbsync $GOT_M (of $COUNT)"
 echo
 printf '%-28s %10s %16s %11s\n' "" "time" "throughput" "peak RSS"
 row parley "parley sync --once"
