@@ -110,7 +110,6 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 		      const char *raw, size_t len, struct err *err)
 {
 	struct sync *s = ctx;
-	size_t mark = arena_mark(s->a);
 	struct message *m;
 	char sha[65], *text = NULL;
 	int64_t id;
@@ -118,22 +117,24 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 	struct err perr = { 0 };
 	if (blob_put(s->env->blob_dir, raw, len, sha, err) < 0)
 		return -1;
+	/* A fresh arena per message: GMime objects are freed with it (an arena
+	   mark would keep them: deferred destructors run only at arena_free). */
+	struct arena *a = arena_new();
 	/* A message GMime cannot read at all is still kept: raw, with a problem noted. */
-	if (mime_parse((struct slice){ raw, len }, s->a, &m, &perr) < 0) {
-		m = message_new(s->a);
-		message_add_problem(m, s->a, "unreadable: %s", perr.msg);
+	if (mime_parse((struct slice){ raw, len }, a, &m, &perr) < 0) {
+		m = message_new(a);
+		message_add_problem(m, a, "unreadable: %s", perr.msg);
 	}
 	if (!m->text && m->html &&
-	    mime_html_to_text((struct slice){ m->html, strlen(m->html) }, s->a, &text, &perr) < 0)
+	    mime_html_to_text((struct slice){ m->html, strlen(m->html) }, a, &text, &perr) < 0)
 		text = NULL;
 	struct store_ingest in = { .folder_id = s->f->id, .uid = uid, .flags = flags,
 				   .msg = m, .raw_sha256 = sha, .size = len,
 				   .account_email = s->acct->email, .owner_id = s->acct->owner_id,
 				   .internal_date = internal_date, .text = m->text ? m->text : text };
-	int r = store_attachments(s, m, err) < 0
-			? -1
-			: store_message_ingest(s->st, &in, s->a, &id, &isnew, err);
-	arena_reset(s->a, mark);
+	int r = store_attachments(s, m, err) < 0 ? -1
+						  : store_message_ingest(s->st, &in, a, &id, &isnew, err);
+	arena_free(&a);
 	return r;
 }
 
