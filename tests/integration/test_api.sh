@@ -1274,6 +1274,8 @@ badget=''
 while read -r m p; do
 	[ "$m" = GET ] || continue
 	case $p in *{*) continue ;; esac
+	# The OAuth2 callback is a redirect target: without state and code it is a 400 page.
+	[ "$p" = /oauth/callback ] && continue
 	rq GET "$p"
 	if [ "$STATUS" != 200 ]; then
 		badget+="$p -> $STATUS; "
