@@ -197,30 +197,13 @@ static int bool_field(struct req *rq, const char *key, int *v_r)
 	return 0;
 }
 
-static int only(struct req *rq, const char *const *keys)
-{
-	const char *key;
-	json_t *v;
-	if (!json_is_object(rq->json))
-		return err_set(&rq->err, ERR_INVALID, "the request body must be a JSON object");
-	json_object_foreach(rq->json, key, v)
-	{
-		size_t i = 0;
-		while (keys[i] && strcmp(keys[i], key) != 0)
-			i++;
-		if (!keys[i])
-			return err_set_field(&rq->err, ERR_INVALID, key, "unknown field '%s'", key);
-	}
-	return 0;
-}
-
 int h_mail_messages_update(struct req *rq)
 {
 	static const char *const keys[] = { "unread", "flagged", "folder", NULL };
 	int64_t id;
 	int unread, flagged;
 	struct mail_viewer v = viewer_of(rq);
-	if (req_param_id(rq, 0, &id) < 0 || only(rq, keys) < 0 ||
+	if (req_param_id(rq, 0, &id) < 0 || req_only_keys(rq, keys) < 0 ||
 	    bool_field(rq, "unread", &unread) < 0 || bool_field(rq, "flagged", &flagged) < 0)
 		return -1;
 	json_t *folder = json_object_get(rq->json, "folder");
@@ -245,7 +228,7 @@ int h_mail_messages_links(struct req *rq)
 	struct entity_env env;
 	json_t *links;
 	json_t *as_update = json_in_arena(rq->arena, json_object());
-	if (req_param_id(rq, 0, &id) < 0 || only(rq, keys) < 0)
+	if (req_param_id(rq, 0, &id) < 0 || req_only_keys(rq, keys) < 0)
 		return -1;
 	int r = store_message_visible(rq->store, id, &v, &rq->err);
 	if (r <= 0)
@@ -274,7 +257,7 @@ int h_mail_threads_update(struct req *rq)
 	int64_t id;
 	int shared;
 	struct mail_viewer v = viewer_of(rq);
-	if (load_thread(rq, &id) < 0 || only(rq, keys) < 0 || bool_field(rq, "shared", &shared) < 0)
+	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0 || bool_field(rq, "shared", &shared) < 0)
 		return -1;
 	if (shared >= 0) {
 		int r = store_thread_owned(rq->store, id, &v, &rq->err);
@@ -295,7 +278,7 @@ int h_mail_threads_split(struct req *rq)
 	int64_t id, fresh, ids[200];
 	json_t *list = json_object_get(rq->json, "message_ids"), *v;
 	size_t i, n = json_array_size(list);
-	if (load_thread(rq, &id) < 0 || only(rq, keys) < 0)
+	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0)
 		return -1;
 	if (!json_is_array(list) || n == 0 || n > 200)
 		return err_set_field(&rq->err, ERR_INVALID, "message_ids",
@@ -319,7 +302,7 @@ int h_mail_threads_join(struct req *rq)
 	int64_t id;
 	struct mail_viewer v = viewer_of(rq);
 	json_t *other = json_object_get(rq->json, "thread_id");
-	if (load_thread(rq, &id) < 0 || only(rq, keys) < 0)
+	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0)
 		return -1;
 	if (!json_is_integer(other))
 		return err_set_field(&rq->err, ERR_INVALID, "thread_id", "'thread_id' is required");

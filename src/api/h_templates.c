@@ -16,23 +16,6 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-static int only_keys(struct req *rq, const char *const *keys)
-{
-	const char *key;
-	json_t *v;
-	if (!json_is_object(rq->json))
-		return err_set(&rq->err, ERR_INVALID, "the request body must be a JSON object");
-	json_object_foreach(rq->json, key, v)
-	{
-		size_t i = 0;
-		while (keys[i] && strcmp(keys[i], key))
-			i++;
-		if (!keys[i])
-			return err_set_field(&rq->err, ERR_INVALID, key, "unknown field '%s'", key);
-	}
-	return 0;
-}
-
 static const char *const tmpl_keys[] = { "name", "subject", "body", "format", "id", "version",
 					 "created_at", "updated_at", NULL };
 
@@ -62,7 +45,7 @@ int h_templates_create(struct req *rq)
 	json_t *t;
 	if (!format)
 		format = "markdown";
-	if (only_keys(rq, tmpl_keys) < 0 || email_template_check(name, subject, body, format, &rq->err) < 0 ||
+	if (req_only_keys(rq, tmpl_keys) < 0 || email_template_check(name, subject, body, format, &rq->err) < 0 ||
 	    store_template_create(rq->store, name, subject, body, format, rq->user->id, &id,
 				  &rq->err) < 0 ||
 	    store_template_get(rq->store, id, rq->arena, &t, &rq->err) < 0)
@@ -84,7 +67,7 @@ int h_templates_update(struct req *rq)
 {
 	int64_t id;
 	json_t *t;
-	if (only_keys(rq, tmpl_keys) < 0 || load(rq, &id, &t) < 0)
+	if (req_only_keys(rq, tmpl_keys) < 0 || load(rq, &id, &t) < 0)
 		return -1;
 	static const char *const keys[] = { "name", "subject", "body", "format" };
 	for (size_t i = 0; i < 4; i++) {
@@ -168,7 +151,7 @@ int h_templates_preview(struct req *rq)
 	static const char *const keys[] = { "contact_id", "deal_id", "order_id", "company_id", NULL };
 	int64_t id;
 	json_t *t;
-	if (only_keys(rq, keys) < 0 || load(rq, &id, &t) < 0)
+	if (req_only_keys(rq, keys) < 0 || load(rq, &id, &t) < 0)
 		return -1;
 	return render(rq, json_get_str(t, "subject"), json_get_str(t, "body"),
 		      json_get_str(t, "format"));
@@ -180,7 +163,7 @@ int h_templates_lint(struct req *rq)
 					    "contact_id", "deal_id", "order_id", "company_id",
 					    NULL };
 	const char *format = json_get_str(rq->json, "format");
-	if (only_keys(rq, keys) < 0 ||
+	if (req_only_keys(rq, keys) < 0 ||
 	    email_template_check(json_get_str(rq->json, "name") ? json_get_str(rq->json, "name") : "lint",
 				 json_get_str(rq->json, "subject"), json_get_str(rq->json, "body"),
 				 format ? format : "markdown", &rq->err) < 0)

@@ -28,23 +28,6 @@ int h_users_list(struct req *rq)
 	return req_json(rq, 200, json_pack("{sOsn}", "items", items, "next_cursor"));
 }
 
-static int only_keys(struct req *rq, const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	if (!json_is_object(rq->json))
-		return err_set(&rq->err, ERR_INVALID, "the request body must be a JSON object");
-	json_object_foreach(rq->json, key, v)
-	{
-		size_t i = 0;
-		while (allowed[i] && strcmp(allowed[i], key) != 0)
-			i++;
-		if (!allowed[i])
-			return err_set_field(&rq->err, ERR_INVALID, key, "unknown field '%s'", key);
-	}
-	return 0;
-}
-
 static int string_field(struct req *rq, const char *key, bool required, size_t max,
 			const char **out)
 {
@@ -65,7 +48,7 @@ int h_users_create(struct req *rq)
 	static const char *const keys[] = { "email", "name", "role", "password", NULL };
 	const char *email_in = NULL, *name = NULL, *role_s = "manager", *pw = NULL;
 	enum user_role role;
-	if (only_keys(rq, keys) < 0 || string_field(rq, "email", true, 320, &email_in) < 0 ||
+	if (req_only_keys(rq, keys) < 0 || string_field(rq, "email", true, 320, &email_in) < 0 ||
 	    string_field(rq, "name", true, USER_NAME_MAX, &name) < 0 ||
 	    string_field(rq, "role", false, 20, &role_s) < 0 ||
 	    string_field(rq, "password", false, USER_PASSWORD_MAX, &pw) < 0 ||
@@ -136,7 +119,7 @@ int h_users_update(struct req *rq)
 	static const char *const keys[] = { "name", "role", "active", "password", NULL };
 	struct user *u;
 	const char *name = NULL, *pw = NULL;
-	if (only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)
+	if (req_only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)
 		return -1;
 	if (rq->user->role != USER_ADMIN && u->id != rq->user->id)
 		return err_set(&rq->err, ERR_FORBIDDEN, "managers may change only themselves");
@@ -164,7 +147,7 @@ int h_tokens_create(struct req *rq)
 	const char *name = "api";
 	char token[ID_TOKEN_MAX], hash[65];
 	int64_t id;
-	if (only_keys(rq, keys) < 0 || string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0)
+	if (req_only_keys(rq, keys) < 0 || string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0)
 		return -1;
 	id_random_hex(token, ID_TOKEN_BYTES);
 	id_sha256_hex(token, hash);

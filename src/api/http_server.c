@@ -109,6 +109,23 @@ int req_json(struct req *rq, int status, json_t *j)
 	return 0;
 }
 
+int req_only_keys(struct req *rq, const char *const *keys)
+{
+	const char *key;
+	json_t *v;
+	if (!json_is_object(rq->json))
+		return err_set(&rq->err, ERR_INVALID, "the request body must be a JSON object");
+	json_object_foreach(rq->json, key, v)
+	{
+		size_t i = 0;
+		while (keys[i] && strcmp(keys[i], key) != 0)
+			i++;
+		if (!keys[i])
+			return err_set_field(&rq->err, ERR_INVALID, key, "unknown field '%s'", key);
+	}
+	return 0;
+}
+
 void req_add_header(struct req *rq, const char *name, const char *value)
 {
 	if (rq->nresp_headers < REQ_MAX_HEADERS) {

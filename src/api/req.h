@@ -63,6 +63,10 @@ const char *req_header(struct req *rq, const char *name);
    (404: an id that is not a number names nothing) otherwise. */
 int req_param_id(struct req *rq, int idx, int64_t *id_r);
 
+/* Checks that rq->json is an object whose keys are all in keys (NULL-
+   terminated); -1 with a 400 naming the first other key. */
+int req_only_keys(struct req *rq, const char *const *keys);
+
 /* Answers status with j (decref'd) as the JSON body. Returns 0. */
 int req_json(struct req *rq, int status, json_t *j);
 /* Adds a response header; name and value must live as long as rq. */
