@@ -4,23 +4,17 @@
 # records made through the API. tests/e2e/ui.mjs prints ok / not ok lines,
 # turned into this file's results here; screenshots go to tests/out/ui/.
 . "$(dirname "$0")/../lib/lib.sh"
-
-WEB=$TOP/web
+. "$(dirname "$0")/../lib/ui.sh"
 OUT=${UI_OUT:-$TOP/tests/out/ui}
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
-missing=""
-[ -x "$CHROMIUM" ] || missing="$missing chromium ($CHROMIUM; scripts/deps.sh installs it)"
-command -v node >/dev/null || missing="$missing node"
-[ -d "$WEB/node_modules/playwright-core" ] || missing="$missing web/node_modules (make builds it)"
-[ -f "$WEB/dist/index.html" ] || missing="$missing web/dist (make builds it)"
+missing=$(ui_missing)
 if [ -n "$missing" ]; then
 	not_ok setup "missing:$missing"
 	finish
 	exit 1
 fi
 
-start_parley "$WORK/data" --web "$WEB/dist" || {
+start_parley "$WORK/data" --web "$UI_WEB/dist" || {
 	not_ok start "parley did not start: $(tail -5 "$WORK/serve.log")"
 	finish
 	exit 1
@@ -66,29 +60,8 @@ if [ $SEED_OK = 1 ]; then ok seed; else not_ok seed "see the lines above"; fi
 unset AUTH
 
 # ---- the browser ----
-rm -rf "$OUT"
-mkdir -p "$OUT"
-export PARLEY_URL=$URL OUT_DIR=$OUT CHROMIUM WORK
-export UI_EMAIL=admin@example.com UI_PASSWORD="correct horse battery"
 export SEED="{\"ada\":$ID_ada,\"grace\":$ID_grace,\"acme\":$ID_acme,\"renewal\":$ID_renewal,\"small\":$ID_small,\"t1\":$ID_t1}"
-node "$TOP/tests/e2e/ui.mjs" >"$WORK/e2e.out" 2>&1
-rc=$?
-ran=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok "${line#ok }"; ran=$((ran + 1)) ;;
-	"not ok "*)
-		rest=${line#not ok }
-		not_ok "${rest%% # *}" "$([ "$rest" != "${rest#* # }" ] && echo "${rest#* # }")"
-		ran=$((ran + 1))
-		;;
-	"#"*) echo "$line" ;;
-	esac
-done <"$WORK/e2e.out"
-if [ $rc -ne 0 ] && [ $ran -eq 0 ]; then
-	not_ok e2e "node exited with $rc: $(tail -c 800 "$WORK/e2e.out")"
-fi
-[ $rc -eq 0 ] || grep -v -E '^(ok|not ok|#) ' "$WORK/e2e.out" | tail -20 | sed 's/^/#   /'
+run_e2e ui.mjs "$OUT"
 
 check stop stop_parley
 finish
