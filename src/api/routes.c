@@ -125,6 +125,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/events/stream", h_events_stream, A, NULL,
 	  "your notifications, live (Server-Sent Events)" },
 	RECORD_ROUTES("companies", company_def, "company"),
+	{ "POST", "/api/v1/contacts/import", h_contacts_import, W, NULL,
+	  "import contacts from CSV, all or nothing, with a per-row error report" },
 	RECORD_ROUTES("contacts", contact_def, "contact"),
 	RECORD_ROUTES("deals", deal_def, "deal"),
 	RECORD_ROUTES("orders", order_def, "order"),

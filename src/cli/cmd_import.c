@@ -62,7 +62,7 @@ int cmd_import(struct app *app, int argc, char **argv)
 	json_t *report;
 	int rc = 0;
 	if (read_file(argv[2], a, &data, &err) < 0 ||
-	    contact_import_csv(app->store, data, 0, a, &report, &err) < 0) {
+	    contact_import_csv(app->store, data, 0, false, a, &report, &err) < 0) {
 		rc = cli_fail(&err);
 	} else if (json_array_size(json_object_get(report, "errors")) > 0) {
 		print_errors(json_object_get(report, "errors"));

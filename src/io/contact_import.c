@@ -117,6 +117,8 @@ static int company_id(struct import *im, const char *name, struct arena *ra, int
 		return -1;
 	if (id == 0 && create_company(im, name, ra, &id, err) < 0)
 		return -1;
+	if (!v && id == 0 && !im->writing)
+		im->ncreated++; /* the first pass: one a real import would create */
 	json_object_set_new(im->companies, key, json_integer(id));
 	*id_r = id;
 	return 0;
@@ -255,6 +257,8 @@ static int check_all(struct import *im, struct err *err)
 			} else if (!report(im, im->rec->line, &e)) {
 				got = 0;
 			}
+		} else if (got == 1) {
+			im->nimported += contact != NULL;
 		}
 		arena_free(&ra);
 	}
@@ -291,6 +295,7 @@ static int write_all(struct import *im, struct err *err)
 {
 	struct csv_reader r;
 	im->writing = true;
+	im->nimported = im->ncreated = 0; /* the first pass counted what it would write */
 	if (start(im, &r, err) != 1)
 		return err_set(err, ERR_INTERNAL, "the file changed between the import's passes");
 	if (store_tx_begin(im->st, err) < 0)
@@ -302,8 +307,8 @@ static int write_all(struct import *im, struct err *err)
 	return store_tx_commit(im->st, err);
 }
 
-int contact_import_csv(struct store *st, struct slice csv, int64_t actor_id, struct arena *a,
-		       json_t **report_r, struct err *err)
+int contact_import_csv(struct store *st, struct slice csv, int64_t actor_id, bool dry_run,
+		       struct arena *a, json_t **report_r, struct err *err)
 {
 	struct import im = {
 	    .st = st,
@@ -320,8 +325,10 @@ int contact_import_csv(struct store *st, struct slice csv, int64_t actor_id, str
 	int rc = store_entity_env(st, a, &im.env, err);
 	if (rc == 0)
 		rc = check_all(&im, err);
-	if (rc == 0 && json_array_size(im.errors) == 0)
+	if (rc == 0 && json_array_size(im.errors) == 0 && !dry_run)
 		rc = write_all(&im, err);
+	if (json_array_size(im.errors) > 0)
+		im.nimported = im.ncreated = 0; /* nothing is (or would be) written */
 	json_decref(im.emails);
 	json_decref(im.companies);
 	json_decref(im.owners);

@@ -1,11 +1,12 @@
 /* Importing contacts from CSV into the store, all or nothing. Shared by
- * `parley import contacts` and (later) the HTTP API. The module io/ sits
+ * `parley import contacts` and POST /api/v1/contacts/import. The module io/ sits
  * beside mail/ and channels/: it uses core/ and store/, and api/ and cli/
  * use it. */
 #ifndef IO_CONTACT_IMPORT_H
 #define IO_CONTACT_IMPORT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/str.h"
@@ -36,8 +37,12 @@ struct store;
  * field is the contact field (or column) at fault, or "" for the row.
  * Returns -1 with err for a store failure, or ERR_TOOBIG for input over
  * CSV_MAX_FILE; the store is then unchanged too.
+ *
+ * With dry_run only the checks run: the report is the same (imported and
+ * companies_created say what a real import would write) and the store is
+ * never written.
  */
-int contact_import_csv(struct store *st, struct slice csv, int64_t actor_id, struct arena *a,
-		       json_t **report_r, struct err *err);
+int contact_import_csv(struct store *st, struct slice csv, int64_t actor_id, bool dry_run,
+		       struct arena *a, json_t **report_r, struct err *err);
 
 #endif

@@ -85,6 +85,7 @@ export async function api(method, path, body) {
 export const get = (path, params) => api('GET', path + query(params));
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
 
 // Every page of a list (for boards and pickers), at most max items.

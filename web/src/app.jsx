@@ -12,6 +12,9 @@ import { Inbox } from './screens/inbox.jsx';
 import { Login } from './screens/login.jsx';
 import { Settings } from './screens/settings.jsx';
 import { Tasks } from './screens/tasks.jsx';
+import { Automation } from './screens/automation.jsx';
+import { Bell } from './screens/notifications.jsx';
+import { Templates } from './screens/templates.jsx';
 import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
 import { errorText, label, toast } from './util.js';
 
@@ -21,6 +24,8 @@ const NAV = [
 	{ href: '/companies', label: 'Companies', key: 'o' },
 	{ href: '/deals', label: 'Deals', key: 'd' },
 	{ href: '/tasks', label: 'Tasks', key: 't' },
+	{ href: '/templates', label: 'Templates', key: 'e' },
+	{ href: '/automation', label: 'Automation', key: 'a' },
 	{ href: '/settings', label: 'Settings', key: 's' },
 ];
 
@@ -37,6 +42,12 @@ const ROUTES = [
 	['/deals/:id', Deal],
 	['/tasks', Tasks],
 	['/settings', Settings],
+	['/templates', Templates],
+	['/templates/:id', Templates],
+	['/automation', Automation],
+	['/rules', Automation],
+	['/tasks/:id', Tasks], // notification links
+	['/settings/mail/:mailbox', Settings], // notification links
 ];
 
 export function App() {
@@ -125,6 +136,7 @@ function Shell({ session, path, onLogout }) {
 						);
 					})}
 				</nav>
+				<Bell />
 				<UserMenu user={session.user} onLogout={onLogout} onHelp={() => setHelp(true)} />
 			</header>
 			<main id="main" ref={mainRef} tabIndex={-1}>

@@ -4,8 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
 import { formatDate, label, loadSettings, loadUsers, toast } from '../util.js';
+import { ContactImport } from './contact_import.jsx';
+import { MailAccounts } from './mail_accounts.jsx';
 
-export function Settings({ session }) {
+export function Settings({ session, mailbox }) {
 	const me = session.user;
 	useEffect(() => {
 		document.title = 'Settings · Parley';
@@ -34,6 +36,8 @@ export function Settings({ session }) {
 			</section>
 			<Users admin={me.role === 'admin'} />
 			<Tokens />
+			<MailAccounts me={me} focus={mailbox} />
+			<ContactImport />
 			<Pipeline />
 		</div>
 	);
