@@ -5,10 +5,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, patch, post } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
-import { contactName, errorText, formatDateTime, toast, useUsers, userName } from '../util.js';
+import { contactName, errorText, formatDateTime, shared, toast, useUsers, userName } from '../util.js';
 
 const BLANK = { name: '', subject: '', body: '', format: 'markdown' };
 const FIELDS = ['name', 'subject', 'body', 'format'];
+// The contact previews are rendered for: kept from one template to the next.
+const previewContact = shared(null);
 
 export function Templates({ id }) {
 	const s = useLoad(() => get('/templates'), []);
@@ -84,7 +86,8 @@ function Editor({ template, onSaved }) {
 	const [saved, setSaved] = useState(template);
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const [contact, setContact] = useState(null);
+	const contact = previewContact.use();
+	const setContact = previewContact.set;
 	const [versionsKey, setVersionsKey] = useState(0);
 	const dirty = !saved || FIELDS.some((k) => d[k] !== saved[k]);
 	const set = (k) => (e) => setD({ ...d, [k]: e.currentTarget.value });
