@@ -13,7 +13,7 @@
 
 int h_contacts_import(struct req *rq)
 {
-	static const char *const keys[] = { "csv", "dry_run", NULL };
+	static const char *const keys[] = {"csv", "dry_run", NULL};
 	const json_t *csv = json_object_get(rq->json, "csv");
 	const json_t *dry = json_object_get(rq->json, "dry_run");
 	json_t *report;
@@ -25,7 +25,7 @@ int h_contacts_import(struct req *rq)
 	if (dry && !json_is_boolean(dry))
 		return err_set_field(&rq->err, ERR_INVALID, "dry_run",
 				     "'dry_run' must be true or false");
-	struct slice s = { json_string_value(csv), json_string_length(csv) };
+	struct slice s = {json_string_value(csv), json_string_length(csv)};
 	if (contact_import_csv(rq->store, s, rq->user->id, json_is_true(dry), rq->arena, &report,
 			       &rq->err) < 0)
 		return -1;

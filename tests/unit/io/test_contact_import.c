@@ -198,6 +198,34 @@ out:
 	arena_free(&a);
 }
 
+/* dry_run: the same counts as the real import, nothing written. */
+static void test_contact_import__dry_run(void)
+{
+	struct arena *a = arena_new();
+	struct tstore t;
+	if (!tstore_open(&t))
+		goto out;
+	seed(t.st, a);
+	struct err err = {0};
+	json_t *report = NULL;
+	CHECK(contact_import_csv(t.st, fixture(a, "contacts-good.csv"), 0, true, a, &report,
+				 &err) == 0);
+	CHECK_STR(errors_text(report, a), "");
+	CHECK_INT(json_integer_value(json_object_get(report, "imported")), 4);
+	CHECK_INT(json_integer_value(json_object_get(report, "companies_created")), 1);
+	CHECK_INT(count(t.st, "contacts"), 1);
+	CHECK_INT(count(t.st, "companies"), 1);
+	/* A bad row: nothing would be imported. */
+	CHECK(contact_import_csv(t.st, SLICE_LIT("first_name,email\nA,a@x.example\nB,nope\n"), 0,
+				 true, a, &report, &err) == 0);
+	CHECK_INT(json_array_size(json_object_get(report, "errors")), 1);
+	CHECK_INT(json_integer_value(json_object_get(report, "imported")), 0);
+	CHECK_INT(count(t.st, "contacts"), 1);
+	tstore_close(&t);
+out:
+	arena_free(&a);
+}
+
 static void test_contact_import__bad_files(void)
 {
 	static const char *const names[] = {"contacts-bad", "contacts-header", "contacts-dupes",
@@ -374,6 +402,7 @@ static void test_contact_import__demo(void)
 void test_contact_import(void)
 {
 	TEST_RUN(test_contact_import__good);
+	TEST_RUN(test_contact_import__dry_run);
 	TEST_RUN(test_contact_import__bad_files);
 	TEST_RUN(test_contact_import__too_big);
 	TEST_RUN(test_contact_import__round_trip);
