@@ -127,7 +127,8 @@ static json_t *import(struct store *st, struct slice csv, struct arena *a)
 {
 	struct err err = {0};
 	json_t *report = NULL;
-	CHECK_MSG(contact_import_csv(st, csv, 0, false, a, &report, &err) == 0, "import: %s", err.msg);
+	CHECK_MSG(contact_import_csv(st, csv, 0, false, a, &report, &err) == 0, "import: %s",
+		  err.msg);
 	return report ? report
 		      : json_in_arena(a, json_pack("{sisis[]}", "imported", -1, "companies_created",
 						   -1, "errors"));
@@ -261,8 +262,8 @@ static void test_contact_import__too_big(void)
 		char *big = calloc(1, (size_t)CSV_MAX_FILE + 1);
 		struct err err = {0};
 		json_t *report;
-		CHECK(contact_import_csv(t.st, (struct slice){big, (size_t)CSV_MAX_FILE + 1}, 0, false, a,
-					 &report, &err) < 0 &&
+		CHECK(contact_import_csv(t.st, (struct slice){big, (size_t)CSV_MAX_FILE + 1}, 0,
+					 false, a, &report, &err) < 0 &&
 		      err.code == ERR_TOOBIG);
 		free(big);
 		report = import(t.st, SLICE_LIT(""), a);
