@@ -41,4 +41,11 @@ route_fn h_mail_accounts_oauth, h_oauth_callback;
 route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
 	h_records_timeline;
 
+/* h_calendar.c */
+int h_meetings_invite(struct req *rq);
+int h_meetings_ics(struct req *rq);
+int h_calendar_feed_create(struct req *rq);
+int h_calendar_feed_delete(struct req *rq);
+int h_calendar_feed_get(struct req *rq);
+
 #endif

@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
+#include "core/meeting.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -244,9 +245,31 @@ static int load_context(struct job_run *jr, struct automation_ctx *c, struct err
 
 /* Trigger-specific checks made when a waiting trigger fires: 1 it still
    applies, 0 not (detail says why), -1 error. */
+static int meeting_still_on(struct job_run *jr, json_t *detail, struct err *err)
+{
+	const json_t *p = json_object_get(jr->event, "payload");
+	json_t *m;
+	int r = store_record_get(jr->st, &meeting_def, json_integer_value(json_object_get(p, "id")),
+				 jr->a, &m, err);
+	if (r < 0)
+		return -1;
+	const char *why = r == 0 ? "the meeting was deleted"
+			  : strcmp(json_get_str(m, "status"), "cancelled") == 0
+				  ? "the meeting was cancelled"
+			  : meeting_time(json_object_get(m, "starts_at")) !=
+					  json_integer_value(json_object_get(p, "starts_at"))
+				  ? "the meeting was moved (its new time has a run of its own)"
+				  : NULL;
+	if (why)
+		json_object_set_new(detail, "skipped", json_string(why));
+	return !why;
+}
+
 static int still_applies(struct job_run *jr, json_t *detail, struct err *err)
 {
 	const json_t *p = json_object_get(jr->event, "payload");
+	if (strcmp(json_get_str(jr->rule, "trigger"), "meeting.upcoming") == 0)
+		return meeting_still_on(jr, detail, err);
 	if (strcmp(json_get_str(jr->rule, "trigger"), "email.unanswered") != 0)
 		return 1;
 	if (!json_array_size(json_object_get(p, "contact_ids"))) {
