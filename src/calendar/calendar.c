@@ -91,6 +91,12 @@ static int attendees_of(struct store *st, const json_t *m, const char *skip, str
 
 /* ---- invitations and cancellations ---- */
 
+/* Whether the meeting's invitations went out (invited_at is a time). */
+static bool was_sent(const json_t *m)
+{
+	return meeting_time(json_object_get(m, "invited_at")) != 0;
+}
+
 static const char *base64(const char *data, struct arena *a)
 {
 	size_t n = strlen(data);
@@ -194,10 +200,10 @@ int calendar_invite(struct store *st, int64_t meeting_id, const char *method, in
 		return -1;
 	int r = store_record_get(st, &meeting_def, meeting_id, a, &m, err);
 	bool cancel = strcmp(method, "CANCEL") == 0;
-	if (r == 1 && cancel && !json_is_integer(json_object_get(m, "invited_at")))
+	if (r == 1 && cancel && !was_sent(m))
 		r = err_set(err, ERR_CONFLICT, "the meeting was never sent out: nothing to cancel");
 	/* A cancellation, or sending again what changed since, is a new revision. */
-	if (r == 1 && json_is_integer(json_object_get(m, "invited_at")) &&
+	if (r == 1 && was_sent(m) &&
 	    (store_meeting_sent(st, meeting_id, true, now, err) < 0 ||
 	     store_record_get(st, &meeting_def, meeting_id, a, &m, err) < 0))
 		r = -1;
@@ -252,7 +258,7 @@ static int on_meeting_updated(struct store *st, const json_t *ev, int64_t now, s
 	if (!invitees_care(changes))
 		return 0;
 	int r = store_record_get(st, &meeting_def, id, a, &m, err);
-	if (r <= 0 || !json_is_integer(json_object_get(m, "invited_at")))
+	if (r <= 0 || !was_sent(m))
 		return r < 0 ? -1 : 0;
 	bool cancelled = strcmp(json_get_str(m, "status"), "cancelled") == 0;
 	if (cancelled && !json_object_get(changes, "status"))
@@ -273,7 +279,7 @@ static int on_meeting_deleted(struct store *st, const json_t *ev, int64_t now, s
 			      struct err *err)
 {
 	json_t *m = json_object_get(json_object_get(ev, "payload"), "record");
-	if (!json_is_integer(json_object_get(m, "invited_at")) ||
+	if (!was_sent(m) ||
 	    strcmp(json_get_str(m, "status") ? json_get_str(m, "status") : "", "cancelled") == 0)
 		return 0;
 	m = json_in_arena(a, json_deep_copy(m));
