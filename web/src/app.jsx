@@ -19,7 +19,7 @@ import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
 import { errorText, label, toast } from './util.js';
 
 const NAV = [
-	{ href: '/inbox', label: 'Inbox', key: 'i' },
+	{ href: '/inbox', label: 'Inbox', key: 'i', also: '/mail/' },
 	{ href: '/contacts', label: 'Contacts', key: 'c' },
 	{ href: '/companies', label: 'Companies', key: 'o' },
 	{ href: '/deals', label: 'Deals', key: 'd' },
@@ -122,7 +122,7 @@ function Shell({ session, path, onLogout }) {
 				</Link>
 				<nav aria-label="Main" class="nav">
 					{NAV.map((n) => {
-						const here = path === n.href || path.startsWith(`${n.href}/`);
+						const here = path === n.href || path.startsWith(`${n.href}/`) || (n.also && path.startsWith(n.also));
 						return (
 							<Link href={n.href} aria-current={here ? 'page' : undefined} class={here ? 'active' : ''}>
 								{n.label}

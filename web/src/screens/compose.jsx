@@ -230,7 +230,7 @@ function ComposeForm({ req, onDone }) {
 				}}
 			/>
 			<Field id="compose-body" label="Message" error={errors.body} hint="Markdown: **bold**, *italic*, - lists, [links](https://…)">
-				<textarea rows={9} value={f.body} onInput={onInput('body')} />
+				<textarea rows={7} value={f.body} onInput={onInput('body')} />
 			</Field>
 			{req.parent && (
 				<label class="check">

@@ -296,7 +296,8 @@ function ThreadRow({ t, selected, onFocus }) {
 					<span class="thread-snippet"> — {t.snippet}</span>
 				</span>
 				<span class="thread-meta">
-					{t.unread > 0 && <Badge kind="new">{t.unread} unread</Badge>}
+					{t.unread > 0 &&
+						(t.message_count > 1 ? <Badge kind="new">{t.unread} unread</Badge> : <span class="sr-only">unread</span>)}
 					{t.has_attachments && (
 						<span class="clip" title="Has attachments">
 							📎<span class="sr-only">has attachments</span>
