@@ -253,6 +253,26 @@ await step('relink_message_to_another_contact', async () => {
 	expect(JSON.stringify(m.links.contact_ids) === JSON.stringify([SEED.grace]), `links ${JSON.stringify(m.links)}`);
 });
 
+await step('share_split_and_merge', async () => {
+	await page.goto(URL_ + `/mail/threads/${SEED.ada_thread}`);
+	await heading(page, 'Proposal for Q3').waitFor();
+	await page.getByRole('button', { name: 'Share with the team' }).click();
+	await page.getByRole('button', { name: 'Make private' }).waitFor();
+	expect((await api(`/mail/threads/${SEED.ada_thread}`)).shared === true, 'not shared');
+	await page.getByRole('button', { name: 'Make private' }).click();
+	await page.getByRole('button', { name: 'Share with the team' }).waitFor();
+	await page.getByRole('button', { name: 'Split…' }).click();
+	await page.getByLabel(/^Move “Ada Admin/).check();
+	await page.getByRole('button', { name: 'Split 1 into a new conversation' }).click();
+	await page.getByText('1 message', { exact: true }).waitFor();
+	await page.getByRole('button', { name: 'Merge…' }).click();
+	const d = page.getByRole('dialog', { name: 'Merge a conversation into this one' });
+	await d.getByLabel('Find the conversation').fill('subject:proposal');
+	await d.getByRole('button', { name: 'Merge' }).first().click();
+	await d.waitFor({ state: 'detached' });
+	await page.getByText('2 messages', { exact: true }).waitFor();
+});
+
 await step('compose_autocomplete_draft_and_schedule', async () => {
 	await page.goto(URL_ + '/inbox');
 	await heading(page, 'Inbox').waitFor();
