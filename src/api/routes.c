@@ -87,6 +87,8 @@ const struct route routes[] = {
 	  "relink a message to contacts, companies and deals" },
 	{ "GET", "/api/v1/mail/messages/{id}/raw", h_mail_messages_raw, A, NULL,
 	  "the message as received (message/rfc822)" },
+	{ "GET", "/api/v1/mail/messages/{id}/body", h_mail_messages_body, A, NULL,
+	  "the sanitised body as an HTML document for a sandboxed frame" },
 	{ "GET", "/api/v1/mail/messages/{id}/cid/{cid}", h_mail_messages_cid, A, NULL,
 	  "an inline part by Content-ID (images in HTML)" },
 	{ "GET", "/api/v1/mail/messages/{id}/attachments/{att}", h_mail_attachments_get, A, NULL,
