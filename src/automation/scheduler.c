@@ -1,8 +1,9 @@
 /* The scheduler's two halves: intake (events -> jobs, each once by its
  * idempotency key, the cursor moved in the same transaction) and execution
  * (claim a due job, run it, record the run; failures retry with exponential
- * backoff and finally notify). A job that crashed mid-run is retried; actions
- * are written to be safe to repeat under the same key.
+ * backoff and finally notify). A job left "running" by a process that died is
+ * run again after SCHEDULER_RUNNING_TIMEOUT; send_template is safe to repeat
+ * under the job's key (the outbox dedupes it), see docs/automation.md.
  *
  *   event --(rule's trigger)--> fire:R:E --(conditions hold)--> act:R:E:i --> action
  *   event --(built-in table)--> notifications
@@ -19,6 +20,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/testhook.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
 #include "store/store.h"
@@ -308,7 +310,11 @@ static int run_action(struct job_run *jr, json_t *detail, struct err *err)
 	json_object_set_new(detail, "action", json_string(def->name));
 	if (load_context(jr, &c, err) < 0)
 		return -1;
-	return def->run(&c, ac, detail, err);
+	testhook_crash("action.before");
+	if (def->run(&c, ac, detail, err) < 0)
+		return -1;
+	testhook_crash("action.after");
+	return 0;
 }
 
 static void record_failure(struct job_run *jr, const char *msg, bool final)
@@ -361,7 +367,10 @@ int scheduler_step(struct store *st, const struct automation_env *env, int64_t n
 	struct arena *a = arena_new();
 	int rc = 0;
 	*done_r = 0;
-	if (intake(st, now, a, done_r, err) < 0)
+	/* A job "running" for this long belongs to a process that died: run it
+	   again (its actions are safe to repeat under the job's key). */
+	if (store_job_recover(st, now - SCHEDULER_RUNNING_TIMEOUT, err) < 0 ||
+	    intake(st, now, a, done_r, err) < 0)
 		rc = -1;
 	for (int i = 0; rc == 0 && i < max_jobs; i++) {
 		size_t mark = arena_mark(a);
