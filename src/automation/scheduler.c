@@ -16,6 +16,7 @@
 #include "automation/automation.h"
 #include "automation/automation_int.h"
 #include "automation/scheduler.h"
+#include "automation/work_hours.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -36,8 +37,9 @@ static int64_t wait_of(const struct trigger *t, const json_t *rule)
 	return strcmp(t->param, "hours") == 0 ? n * 3600 : n * 60;
 }
 
+/* wh: the working hours, or NULL. email.unanswered's wait counts only them. */
 static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, int64_t now,
-		      struct arena *a, struct err *err)
+		      const struct work_hours *wh, struct arena *a, struct err *err)
 {
 	size_t i;
 	json_t *rule;
@@ -50,6 +52,8 @@ static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, i
 			continue;
 		int64_t rid = json_integer_value(json_object_get(rule, "id"));
 		int64_t run_at = now + wait_of(t, rule);
+		if (wh && strcmp(t->name, "email.unanswered") == 0)
+			run_at = work_hours_add(wh, now, wait_of(t, rule));
 		if (strcmp(t->name, "meeting.upcoming") == 0) /* before the start, not after the event */
 			run_at = json_integer_value(json_object_get(json_object_get(ev, "payload"),
 								    "starts_at")) -
@@ -176,6 +180,22 @@ static int notify_builtin(struct store *st, const json_t *ev, struct arena *a, s
 	return 0;
 }
 
+/* The working_hours setting: 1 and *wh, 0 if unset (or unusable: logged), -1. */
+static int load_work_hours(struct store *st, struct arena *a, struct work_hours *wh,
+			   struct err *err)
+{
+	json_t *v;
+	struct err e2 = { 0 };
+	int r = store_setting_get(st, WORK_HOURS_SETTING, a, &v, err);
+	if (r <= 0 || json_is_null(v))
+		return r < 0 ? -1 : 0;
+	if (work_hours_parse(v, wh, &e2) < 0) {
+		log_warn("automation: the working_hours setting is ignored: %s", e2.msg);
+		return 0;
+	}
+	return 1;
+}
+
 /* Reads a batch of new events; the cursor moves in the same transaction. */
 static int intake(struct store *st, int64_t now, struct arena *a, int *done, struct err *err)
 {
@@ -195,13 +215,15 @@ static int intake(struct store *st, int64_t now, struct arena *a, int *done, str
 		return -1;
 	if (!json_array_size(events))
 		return 0;
-	if (store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
+	struct work_hours wh;
+	int has_wh = load_work_hours(st, a, &wh, err);
+	if (has_wh < 0 || store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
 		return -1;
 	size_t i;
 	json_t *ev;
 	json_array_foreach(events, i, ev)
 	{
-		if (fire_rules(st, rules, ev, now, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
+		if (fire_rules(st, rules, ev, now, has_wh ? &wh : NULL, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
 			goto fail;
 		cursor = json_integer_value(json_object_get(ev, "id"));
 		(*done)++;
