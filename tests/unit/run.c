@@ -35,6 +35,7 @@ void test_scheduler(void);
 void test_smtp_send(void);
 void test_csv(void);
 void test_contact_import(void);
+void test_work_hours(void);
 void test_calendar(void);
 /* suite declarations: add above this line */
 
@@ -42,29 +43,30 @@ static const struct {
 	const char *name;
 	test_fn *fn;
 } suites[] = {
-    {"arena", test_arena},
-    {"buf", test_buf},
-    {"time", test_time},
-    {"str", test_str},
-    {"entity", test_entity},
-    {"phone", test_phone},
-    {"store_record", test_store_record},
-    {"secret", test_secret},
-    {"mustache", test_mustache},
-    {"mime_parse", test_mime_parse},
-    {"mime_charset", test_mime_charset},
-    {"thread_jwz", test_thread_jwz},
-    {"store_message", test_store_message},
-    {"mail_query", test_mail_query},
-    {"mime_html", test_mime_html},
-    {"markdown", test_markdown},
-    {"mime_build", test_mime_build},
-    {"scheduler", test_scheduler},
-    {"smtp_send", test_smtp_send},
-    {"csv", test_csv},
-    {"contact_import", test_contact_import},
-    {"calendar", test_calendar},
-    /* suites: add above this line */
+	{ "arena", test_arena },
+	{ "buf", test_buf },
+	{ "time", test_time },
+	{ "str", test_str },
+	{ "entity", test_entity },
+	{ "phone", test_phone },
+	{ "store_record", test_store_record },
+	{ "secret", test_secret },
+	{ "mustache", test_mustache },
+	{ "mime_parse", test_mime_parse },
+	{ "mime_charset", test_mime_charset },
+	{ "thread_jwz", test_thread_jwz },
+	{ "store_message", test_store_message },
+	{ "mail_query", test_mail_query },
+	{ "mime_html", test_mime_html },
+	{ "markdown", test_markdown },
+	{ "mime_build", test_mime_build },
+	{ "scheduler", test_scheduler },
+	{ "smtp_send", test_smtp_send },
+	{ "csv", test_csv },
+	{ "contact_import", test_contact_import },
+	{ "work_hours", test_work_hours },
+	{ "calendar", test_calendar },
+	/* suites: add above this line */
 };
 
 static int passed, failed;
