@@ -2,12 +2,14 @@
  * (HTML sanitised here, on the way out), attachments, flags, moves, sharing,
  * split and join, relinking, and "sync now". Visibility is the store's. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/req.h"
 #include "app.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "base/str.h"
 #include "core/entity.h"
@@ -159,6 +161,69 @@ int h_mail_messages_raw(struct req *rq)
 		return r < 0 ? -1 : not_found(rq, "message", id);
 	return send_blob(rq, json_get_str(m, "raw_sha256"), "message/rfc822", "attachment",
 			 arena_printf(rq->arena, "message-%" PRId64 ".eml", id));
+}
+
+/* The body as a document of its own for the web UI's sandboxed <iframe>: its CSP
+   (not the app's, which a srcdoc would inherit) lets the mail's inline styles
+   apply, never runs a script, and loads remote images only with ?remote=1. */
+#define BODY_CSS                                                                                   \
+	"body{margin:0;padding:4px 2px;font:15px/1.5 system-ui,sans-serif;color:#1f2328;"          \
+	"overflow-wrap:anywhere}img{max-width:100%;height:auto}pre{white-space:pre-wrap}"          \
+	"blockquote{margin:0 0 0 .5em;padding-left:.75em;border-left:3px solid #d0d7de;color:#57606a}"
+
+static void put_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			buf_puts(b, "&lt;");
+		else if (*s == '>')
+			buf_puts(b, "&gt;");
+		else if (*s == '&')
+			buf_puts(b, "&amp;");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+int h_mail_messages_body(struct req *rq)
+{
+	int64_t id;
+	json_t *m;
+	struct mail_viewer v = viewer_of(rq);
+	if (req_param_id(rq, 0, &id) < 0)
+		return -1;
+	int r = store_message_get(rq->store, id, &v, rq->arena, &m, &rq->err);
+	if (r <= 0)
+		return r < 0 ? -1 : not_found(rq, "message", id);
+	if (sanitise_html(rq, m, id) < 0)
+		return -1;
+	const char *html = json_get_str(m, "html"), *text = json_get_str(m, "text");
+	const char *remote = req_query(rq, "remote");
+	bool allow = remote && strcmp(remote, "1") == 0;
+	rq->status = 200;
+	rq->content_type = "text/html; charset=utf-8";
+	buf_clear(&rq->resp);
+	buf_puts(&rq->resp, "<!doctype html><html><head><meta charset=\"utf-8\">"
+			    "<base target=\"_blank\"><style>" BODY_CSS "</style></head><body>");
+	if (html) {
+		buf_puts(&rq->resp, html);
+	} else if (text) {
+		buf_puts(&rq->resp, "<pre>");
+		put_escaped(&rq->resp, text);
+		buf_puts(&rq->resp, "</pre>");
+	}
+	buf_puts(&rq->resp, "</body></html>");
+	req_add_header(rq, "Content-Security-Policy",
+		       allow ? "sandbox allow-same-origin allow-popups "
+			       "allow-popups-to-escape-sandbox; default-src 'none'; "
+			       "img-src 'self' data: https: http:; style-src 'unsafe-inline'; "
+			       "frame-ancestors 'self'"
+			     : "sandbox allow-same-origin allow-popups "
+			       "allow-popups-to-escape-sandbox; default-src 'none'; "
+			       "img-src 'self' data:; style-src 'unsafe-inline'; "
+			       "frame-ancestors 'self'");
+	req_add_header(rq, "Cache-Control", "private, no-store");
+	return 0;
 }
 
 int h_mail_messages_cid(struct req *rq)

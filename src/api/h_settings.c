@@ -1,10 +1,11 @@
-/* Settings (the deal pipeline, the default phone country code) and the
- * domain event feed. */
+/* Settings (the deal pipeline, the default phone country code, working
+ * hours, OAuth clients) and the domain event feed. */
 #include <ctype.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/req.h"
+#include "automation/work_hours.h"
 #include "base/arena.h"
 #include "base/json.h"
 #include "base/str.h"
@@ -26,6 +27,13 @@ int h_settings_get(struct req *rq)
 		json_array_append_new(stages, json_string(env.stages[i]));
 	json_t *out = json_pack("{s:o, s:s?}", "pipeline", stages, "default_country_code",
 				env.default_country_code);
+	json_t *wh;
+	int has = store_setting_get(rq->store, WORK_HOURS_SETTING, rq->arena, &wh, &rq->err);
+	if (has < 0) {
+		json_decref(out);
+		return -1;
+	}
+	json_object_set(out, WORK_HOURS_SETTING, has == 1 ? wh : json_null());
 	static const char *const presets[] = { "gmail", "outlook" };
 	for (size_t i = 0; i < 2; i++) {
 		json_t *c;
@@ -120,6 +128,12 @@ static int check_country_code(struct req *rq, const json_t *v)
 	return 0;
 }
 
+static int check_work_hours(struct req *rq, const json_t *v)
+{
+	struct work_hours wh;
+	return json_is_null(v) ? 0 : work_hours_parse(v, &wh, &rq->err);
+}
+
 int h_settings_update(struct req *rq)
 {
 	const char *key;
@@ -133,6 +147,8 @@ int h_settings_update(struct req *rq)
 			    ? check_oauth(rq, key, v) < 0
 		    : strcmp(key, "default_country_code") == 0
 			    ? check_country_code(rq, v) < 0
+		    : strcmp(key, WORK_HOURS_SETTING) == 0
+			    ? check_work_hours(rq, v) < 0
 			    : err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'",
 					    key) < 0)
 			return -1;

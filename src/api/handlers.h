@@ -22,7 +22,8 @@ route_fn h_mail_accounts_list, h_mail_accounts_create, h_mail_accounts_get,
 /* h_mail.c */
 route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_threads_split,
 	h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,
-	h_mail_messages_raw, h_mail_messages_cid, h_mail_attachments_get, h_mail_accounts_sync;
+	h_mail_messages_raw, h_mail_messages_body, h_mail_messages_cid, h_mail_attachments_get,
+	h_mail_accounts_sync;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
 /* h_templates.c */
@@ -42,5 +43,12 @@ route_fn h_mail_accounts_oauth, h_oauth_callback;
 /* h_records.c: one set for every entity in core/entity.h */
 route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
 	h_records_timeline;
+
+/* h_calendar.c */
+int h_meetings_invite(struct req *rq);
+int h_meetings_ics(struct req *rq);
+int h_calendar_feed_create(struct req *rq);
+int h_calendar_feed_delete(struct req *rq);
+int h_calendar_feed_get(struct req *rq);
 
 #endif

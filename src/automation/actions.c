@@ -45,6 +45,10 @@ int64_t automation_user(struct automation_ctx *c, const json_t *who)
 	if (json_is_integer(who))
 		return json_integer_value(who);
 	const json_t *contact = json_object_get(c->ctx, "contact"), *deal = json_object_get(c->ctx, "deal");
+	const char *entity = json_get_str(c->event, "entity");
+	if (entity && strcmp(entity, "meeting") == 0 && /* the organizer */
+	    json_integer_value(json_object_get(json_object_get(c->event, "payload"), "owner_id")))
+		return json_integer_value(json_object_get(json_object_get(c->event, "payload"), "owner_id"));
 	int64_t u = json_integer_value(json_object_get(contact, "owner_id"));
 	if (!u)
 		u = json_integer_value(json_object_get(deal, "owner_id"));
@@ -108,18 +112,8 @@ static int send_template_validate(struct store *st, json_t *ac, struct err *err)
 static int sender_account(struct automation_ctx *c, int64_t owner, struct mail_account **m_r,
 			  struct err *err)
 {
-	struct mail_account **list;
-	size_t n;
-	*m_r = NULL;
-	if (store_account_list(c->st, c->a, &list, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n && !*m_r; i++)
-		if (list[i]->enabled && !list[i]->shared && owner && list[i]->owner_id == owner)
-			*m_r = list[i];
-	for (size_t i = 0; i < n && !*m_r; i++)
-		if (list[i]->enabled && list[i]->shared)
-			*m_r = list[i];
-	return *m_r ? 0 : err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
+	int r = store_account_sender(c->st, owner, c->a, m_r, err);
+	return r < 0 ? -1 : r ? 0 : err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
 }
 
 static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t *detail,

@@ -37,8 +37,9 @@ static const struct {
 	  "{\"type\":\"notify\",\"user\":\"owner\",\"title\":\"Meeting soon: {{event.payload.title}}\"}]}",
 	  { "Meeting reminder", "Reminder: {{event.payload.title}}",
 	    "Hello {{contact.first_name|there}},\n\na reminder of our meeting "
-	    "**{{event.payload.title}}** at {{event.payload.starts_at}}.\n\n"
+	    "**{{event.payload.title}}** on {{event.payload.starts_at_text}}.\n\n"
 	    "{{#event.payload.location}}Where: {{event.payload.location}}\n\n{{/event.payload.location}}"
+	    "{{#event.payload.url}}Join: {{event.payload.url}}\n\n{{/event.payload.url}}"
 	    "See you soon,\n\n{{user.signature}}" } },
 	{ "unanswered_followup", "Follow-up task for unanswered mail",
 	  "When a client's mail has no answer after 24 hours, the owner gets a task.",

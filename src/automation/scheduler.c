@@ -1,8 +1,9 @@
 /* The scheduler's two halves: intake (events -> jobs, each once by its
  * idempotency key, the cursor moved in the same transaction) and execution
  * (claim a due job, run it, record the run; failures retry with exponential
- * backoff and finally notify). A job that crashed mid-run is retried; actions
- * are written to be safe to repeat under the same key.
+ * backoff and finally notify). A job left "running" by a process that died is
+ * run again after SCHEDULER_RUNNING_TIMEOUT; send_template is safe to repeat
+ * under the job's key (the outbox dedupes it), see docs/automation.md.
  *
  *   event --(rule's trigger)--> fire:R:E --(conditions hold)--> act:R:E:i --> action
  *   event --(built-in table)--> notifications
@@ -15,12 +16,15 @@
 #include "automation/automation.h"
 #include "automation/automation_int.h"
 #include "automation/scheduler.h"
+#include "automation/work_hours.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/testhook.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
+#include "core/meeting.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -34,8 +38,9 @@ static int64_t wait_of(const struct trigger *t, const json_t *rule)
 	return strcmp(t->param, "hours") == 0 ? n * 3600 : n * 60;
 }
 
+/* wh: the working hours, or NULL. email.unanswered's wait counts only them. */
 static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, int64_t now,
-		      struct arena *a, struct err *err)
+		      const struct work_hours *wh, struct arena *a, struct err *err)
 {
 	size_t i;
 	json_t *rule;
@@ -48,6 +53,8 @@ static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, i
 			continue;
 		int64_t rid = json_integer_value(json_object_get(rule, "id"));
 		int64_t run_at = now + wait_of(t, rule);
+		if (wh && strcmp(t->name, "email.unanswered") == 0)
+			run_at = work_hours_add(wh, now, wait_of(t, rule));
 		if (strcmp(t->name, "meeting.upcoming") == 0) /* before the start, not after the event */
 			run_at = json_integer_value(json_object_get(json_object_get(ev, "payload"),
 								    "starts_at")) -
@@ -174,6 +181,22 @@ static int notify_builtin(struct store *st, const json_t *ev, struct arena *a, s
 	return 0;
 }
 
+/* The working_hours setting: 1 and *wh, 0 if unset (or unusable: logged), -1. */
+static int load_work_hours(struct store *st, struct arena *a, struct work_hours *wh,
+			   struct err *err)
+{
+	json_t *v;
+	struct err e2 = { 0 };
+	int r = store_setting_get(st, WORK_HOURS_SETTING, a, &v, err);
+	if (r <= 0 || json_is_null(v))
+		return r < 0 ? -1 : 0;
+	if (work_hours_parse(v, wh, &e2) < 0) {
+		log_warn("automation: the working_hours setting is ignored: %s", e2.msg);
+		return 0;
+	}
+	return 1;
+}
+
 /* Reads a batch of new events; the cursor moves in the same transaction. */
 static int intake(struct store *st, int64_t now, struct arena *a, int *done, struct err *err)
 {
@@ -193,13 +216,15 @@ static int intake(struct store *st, int64_t now, struct arena *a, int *done, str
 		return -1;
 	if (!json_array_size(events))
 		return 0;
-	if (store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
+	struct work_hours wh;
+	int has_wh = load_work_hours(st, a, &wh, err);
+	if (has_wh < 0 || store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
 		return -1;
 	size_t i;
 	json_t *ev;
 	json_array_foreach(events, i, ev)
 	{
-		if (fire_rules(st, rules, ev, now, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
+		if (fire_rules(st, rules, ev, now, has_wh ? &wh : NULL, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
 			goto fail;
 		cursor = json_integer_value(json_object_get(ev, "id"));
 		(*done)++;
@@ -244,9 +269,31 @@ static int load_context(struct job_run *jr, struct automation_ctx *c, struct err
 
 /* Trigger-specific checks made when a waiting trigger fires: 1 it still
    applies, 0 not (detail says why), -1 error. */
+static int meeting_still_on(struct job_run *jr, json_t *detail, struct err *err)
+{
+	const json_t *p = json_object_get(jr->event, "payload");
+	json_t *m;
+	int r = store_record_get(jr->st, &meeting_def, json_integer_value(json_object_get(p, "id")),
+				 jr->a, &m, err);
+	if (r < 0)
+		return -1;
+	const char *why = r == 0 ? "the meeting was deleted"
+			  : strcmp(json_get_str(m, "status"), "cancelled") == 0
+				  ? "the meeting was cancelled"
+			  : meeting_time(json_object_get(m, "starts_at")) !=
+					  json_integer_value(json_object_get(p, "starts_at"))
+				  ? "the meeting was moved (its new time has a run of its own)"
+				  : NULL;
+	if (why)
+		json_object_set_new(detail, "skipped", json_string(why));
+	return !why;
+}
+
 static int still_applies(struct job_run *jr, json_t *detail, struct err *err)
 {
 	const json_t *p = json_object_get(jr->event, "payload");
+	if (strcmp(json_get_str(jr->rule, "trigger"), "meeting.upcoming") == 0)
+		return meeting_still_on(jr, detail, err);
 	if (strcmp(json_get_str(jr->rule, "trigger"), "email.unanswered") != 0)
 		return 1;
 	if (!json_array_size(json_object_get(p, "contact_ids"))) {
@@ -308,7 +355,11 @@ static int run_action(struct job_run *jr, json_t *detail, struct err *err)
 	json_object_set_new(detail, "action", json_string(def->name));
 	if (load_context(jr, &c, err) < 0)
 		return -1;
-	return def->run(&c, ac, detail, err);
+	testhook_crash("action.before");
+	if (def->run(&c, ac, detail, err) < 0)
+		return -1;
+	testhook_crash("action.after");
+	return 0;
 }
 
 static void record_failure(struct job_run *jr, const char *msg, bool final)
@@ -361,7 +412,10 @@ int scheduler_step(struct store *st, const struct automation_env *env, int64_t n
 	struct arena *a = arena_new();
 	int rc = 0;
 	*done_r = 0;
-	if (intake(st, now, a, done_r, err) < 0)
+	/* A job "running" for this long belongs to a process that died: run it
+	   again (its actions are safe to repeat under the job's key). */
+	if (store_job_recover(st, now - SCHEDULER_RUNNING_TIMEOUT, err) < 0 ||
+	    intake(st, now, a, done_r, err) < 0)
 		rc = -1;
 	for (int i = 0; rc == 0 && i < max_jobs; i++) {
 		size_t mark = arena_mark(a);

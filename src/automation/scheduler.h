@@ -12,6 +12,8 @@ struct store;
 #define SCHEDULER_EVENT_BATCH 200
 #define SCHEDULER_MAX_ATTEMPTS 6
 #define SCHEDULER_RETRY_BASE 60 /* seconds; doubled per attempt */
+/* A job "running" this long means its process died: it is run again. */
+#define SCHEDULER_RUNNING_TIMEOUT (10 * 60)
 
 struct automation_env {
 	const char *base_url;  /* for links in mail (unsubscribe), e.g. http://127.0.0.1:8080 */

@@ -1,17 +1,33 @@
 /* Calendar arithmetic without gmtime()/timegm(): pure, thread-safe, no TZ lookups. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/time.h"
 #include "base/banned.h"
 
+static int64_t clock_offset;
+static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+
+/* Tests only: PARLEY_TEST_CLOCK_OFFSET=SECONDS moves the clock forward, so a
+   restarted server sees delays and timeouts as elapsed. */
+static void clock_offset_load(void)
+{
+	const char *s = getenv("PARLEY_TEST_CLOCK_OFFSET");
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	clock_offset = s && *s && !*end ? (int64_t)v : 0;
+}
+
 int64_t time_now(void)
 {
 	struct timespec ts;
+	pthread_once(&clock_once, clock_offset_load);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec + clock_offset;
 }
 
 int64_t time_mono_ns(void)

@@ -6,7 +6,8 @@
 
 #define TIME_ISO_MAX 32
 
-/* Seconds since the epoch. */
+/* Seconds since the epoch (plus $PARLEY_TEST_CLOCK_OFFSET seconds, read once:
+   tests use it to make delays elapse across a restart). */
 int64_t time_now(void);
 /* Monotonic nanoseconds, for measuring durations. */
 int64_t time_mono_ns(void);

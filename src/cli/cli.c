@@ -87,6 +87,11 @@ static const struct cli_cmd commands[] = {
 	  "parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]\n"
 	  "  Prints the rendering. Partial NAME is read from DIR/NAME.mustache; '-' reads\n"
 	  "  the template or the context from stdin." },
+	{ "ics", cmd_ics, 0, "read an iCalendar file (JSON)",
+	  "parley ics show FILE\n"
+	  "  Prints what FILE says as JSON: method, and for each event uid, sequence,\n"
+	  "  summary, status, start (UTC), tzid, location, organizer and attendees with\n"
+	  "  their answers ('-' reads stdin)." },
 	{ "mime", cmd_mime, 0, "parse and thread messages (JSON)",
 	  "parley mime parse FILE\n"
 	  "parley mime thread FILE|DIR...\n"

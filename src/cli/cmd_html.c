@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "mail/mime/mime_html.h"
 #include "base/banned.h"
@@ -14,27 +15,6 @@
 static const char usage[] = "usage: parley html sanitize FILE [--allow-remote]\n"
 			    "       parley html text FILE\n"
 			    "FILE may be - for standard input.\n";
-
-/* Reads all of path ("-": stdin) into b; -1 with err set on failure. */
-static int read_file(const char *path, struct buf *b, struct err *err)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f)
-		return err_set(err, ERR_NOTFOUND, "cannot open '%s': %s", path, strerror(errno));
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf_finish(b) == 0)
-		buf_append(b, chunk, n);
-	int failed = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (failed)
-		return err_set(err, ERR_TEMP, "cannot read '%s'", path);
-	if (buf_finish(b) < 0)
-		return err_set(err, ERR_TOOBIG, "'%s' is larger than %d bytes", path,
-			       MIME_HTML_MAX_INPUT);
-	return 0;
-}
 
 /* Prints the error the way cli_fail() does; 1 is the exit code of a failure. */
 static int html_fail(const struct err *err)
@@ -49,7 +29,7 @@ static int html_run(const char *verb, const char *path, bool allow_remote, struc
 	struct buf in;
 	char *out;
 	buf_init(&in, a, MIME_HTML_MAX_INPUT);
-	if (read_file(path, &in, &err) < 0)
+	if (cli_read_file(path, &in, &err) < 0)
 		return html_fail(&err);
 	struct slice html = {in.data, in.len};
 	if (strcmp(verb, "sanitize") == 0) {

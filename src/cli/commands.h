@@ -14,6 +14,8 @@ cli_fn cmd_mustache;
 /* parley mime parse FILE | parley mime thread FILE|DIR...: MIME debugging tools
    (JSON out). Needs no app (may be NULL). */
 cli_fn cmd_mime;
+/* parley ics show FILE: an iCalendar file as JSON (libical). */
+cli_fn cmd_ics;
 
 /* parley html sanitize FILE [--allow-remote] | parley html text FILE. */
 cli_fn cmd_html;

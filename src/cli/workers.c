@@ -1,5 +1,6 @@
-/* The worker thread: every tick, the scheduler (events -> jobs -> actions) and
- * the outbox (due mail -> SMTP). Each pass is bounded so a backlog cannot
+/* The worker thread: every tick, the scheduler (events -> jobs -> actions),
+ * the calendar (invitation updates, replies, reminders) and the outbox (due
+ * mail -> SMTP). Each pass is bounded so a backlog cannot
  * starve the others; a pass that did work is followed at once by another. */
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/time.h"
+#include "calendar/calendar.h"
 #include "cli/workers.h"
 #include "core/mail_account.h"
 #include "base/arena.h"
@@ -136,9 +138,13 @@ static int pass(struct app *app, struct store *st, const char *base_url, int64_t
 	struct outbox_env oenv = { blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL };
 	if (scheduler_step(st, &aenv, now, WORKERS_BATCH, &done, err) < 0)
 		return -1;
+	struct calendar_env cenv = { base_url, blobs };
+	int cal = 0;
+	if (calendar_step(st, &cenv, now, &cal, err) < 0)
+		return -1;
 	if (outbox_step(st, &oenv, now, WORKERS_BATCH, &sent, err) < 0)
 		return -1;
-	return done + sent;
+	return done + cal + sent;
 }
 
 int workers_run_once(struct app *app, const char *base_url, int64_t now, struct err *err)

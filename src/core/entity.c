@@ -292,5 +292,5 @@ int entity_validate(const struct entity_def *def, const json_t *input, const jso
 }
 
 const struct entity_def *const entities[] = {
-	&company_def, &contact_def, &deal_def, &order_def, &note_def, &task_def, &activity_def, NULL,
+	&company_def, &contact_def, &deal_def, &order_def, &note_def, &task_def, &activity_def, &meeting_def, NULL,
 };

@@ -81,7 +81,7 @@ struct entity_env {
 };
 
 extern const struct entity_def company_def, contact_def, deal_def, order_def, note_def, task_def,
-	activity_def;
+	activity_def, meeting_def;
 
 /* Every entity, in the order the API documents them; NULL-terminated. */
 extern const struct entity_def *const entities[];
@@ -105,6 +105,6 @@ int entity_validate(const struct entity_def *def, const json_t *input, const jso
 extern const char *const entity_default_stages[];
 
 /* Element normalisers, exported for tests and for mail linking. */
-field_norm_fn norm_email, norm_phone, norm_tag, norm_domain, norm_order_item;
+field_norm_fn norm_email, norm_phone, norm_tag, norm_domain, norm_order_item, norm_attendee;
 
 #endif

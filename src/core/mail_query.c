@@ -109,7 +109,9 @@ static int read_value(struct parser *ps, char **out, bool *phrase)
 
 static int check_value(struct parser *ps, struct mq_node *n, const char *at)
 {
-	static const char *const is_values[] = { "unread", "read", "flagged", "unflagged", NULL };
+	static const char *const is_values[] = { "unread", "read",   "flagged",
+						 "unflagged", "linked", "unlinked",
+						 NULL };
 	switch (n->field) {
 	case MQ_HAS:
 		if (strcasecmp(n->value, "attachment") != 0)
@@ -119,7 +121,7 @@ static int check_value(struct parser *ps, struct mq_node *n, const char *at)
 		for (size_t i = 0; is_values[i]; i++)
 			if (strcasecmp(n->value, is_values[i]) == 0)
 				return 0;
-		return fail(ps, at, "is: takes unread, read, flagged or unflagged");
+		return fail(ps, at, "is: takes unread, read, flagged, unflagged, linked or unlinked");
 	case MQ_BEFORE:
 	case MQ_AFTER:
 		if (time_parse_date(n->value, &n->number) < 0)

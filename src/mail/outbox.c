@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "base/str.h"
+#include "base/testhook.h"
 #include "core/mail_account.h"
 #include "core/message.h"
 #include "mail/compose.h"
@@ -172,8 +173,11 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 				    .helo_name = env->helo_name };
 	struct smtp_outcome out;
 	const char **rcpts = recipients(it, a, &n);
+	testhook_crash("outbox.before_smtp");
 	if (smtp_send(&o, it->envelope_from, rcpts, n, raw, len, &out, &e) < 0)
 		return store_outbox_finish(st, it->id, "failed", e.msg, now, err);
+	if (out.result == SMTP_SENT)
+		testhook_crash("outbox.after_smtp");
 	if (out.result == SMTP_PERMFAIL && strcmp(out.stage, "auth") == 0)
 		store_account_set_health(st, m->id, "auth_failed", out.reply, &e);
 	if (finish(st, it, &out, now, err) < 0)

@@ -225,6 +225,11 @@ int store_account_by_name(struct store *st, const char *name, struct arena *a,
 /* Every account, by id, allocated in a. */
 int store_account_list(struct store *st, struct arena *a, struct mail_account ***list_r,
 		       size_t *n_r, struct err *err);
+/* The mailbox a user's automatic mail (rules, invitations, reminders) goes
+   out from: their own enabled mailbox, else a shared one. 1 and *m_r
+   (allocated in a), 0 if there is none, -1. */
+int store_account_sender(struct store *st, int64_t owner, struct arena *a,
+			 struct mail_account **m_r, struct err *err);
 /* Writes name, URLs, username, auth, secret, owner, shared, enabled back. */
 int store_account_save(struct store *st, const struct mail_account *acct, struct err *err);
 /* Sets the health and last error; when the health changes, writes the event
@@ -521,5 +526,24 @@ int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
 /* The company called name, compared ASCII case-insensitively. Returns 1 and
    *id_r (the lowest id if several), 0 if none, -1 on error. */
 int store_company_by_name(struct store *st, const char *name, int64_t *id_r, struct err *err);
+
+/* ---- The calendar (store_calendar.c) ---- */
+
+/* The meeting with iCalendar UID uid: 1 and *id_r, 0, -1. */
+int store_meeting_by_uid(struct store *st, const char *uid, int64_t *id_r, struct err *err);
+/* Marks meeting id as sent out at now; bump first raises its SEQUENCE. */
+int store_meeting_sent(struct store *st, int64_t id, bool bump, int64_t now, struct err *err);
+/* Ids of meetings starting in (from, to], by start. */
+int store_meeting_ids(struct store *st, int64_t from, int64_t to, bool scheduled_only,
+		      struct arena *a, json_t **ids_r, struct err *err);
+/* Records that user got the reminder offset_min before the meeting's start
+   starts_at: 1 if this is the first time, 0 if it was given already, -1. */
+int store_reminder_once(struct store *st, int64_t meeting, int64_t user, int64_t starts_at,
+			int64_t offset_min, int64_t now, struct err *err);
+/* Replaces (token_hash NULL: removes) user's feed secret. */
+int store_feed_set(struct store *st, int64_t user, const char *token_hash, int64_t now,
+		   struct err *err);
+/* The active user whose feed secret hashes to token_hash: 1, 0, -1. */
+int store_feed_user(struct store *st, const char *token_hash, int64_t *user_r, struct err *err);
 
 #endif

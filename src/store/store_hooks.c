@@ -9,7 +9,9 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "base/id.h"
 #include "core/entity.h"
+#include "core/meeting.h"
 #include "store/store_int.h"
 #include "base/banned.h"
 
@@ -265,6 +267,64 @@ static int task_hook(struct store *st, const struct record_change *ch, struct er
 	return mirror_activity(st, ch, act, err);
 }
 
+/* A meeting: its timeline entry (at its start), a UID for iCalendar on
+   creation, and meeting.scheduled whenever it is set for a (new) time, which
+   the meeting.upcoming trigger and reminders wait on. */
+static int meeting_hook(struct store *st, const struct record_change *ch, struct err *err)
+{
+	if (!ch->now)
+		return mirror_activity(st, ch, NULL, err);
+	const json_t *r = ch->now;
+	if (!ch->old) {
+		char rnd[33];
+		id_random_hex(rnd, 16);
+		struct stmt *s;
+		if (store_prepare(st, "UPDATE meetings SET uid = ?, sequence = 0 WHERE id = ?", &s,
+				  err) < 0)
+			return -1;
+		stmt_bind_text(s, 1, arena_printf(ch->a, "%s@parley", rnd));
+		stmt_bind_int(s, 2, ch->id);
+		int rc = stmt_step(s, err);
+		stmt_free(&s);
+		if (rc < 0)
+			return -1;
+	}
+	int64_t starts = meeting_time(json_object_get(r, "starts_at"));
+	const char *status = str_field(r, "status"), *kind = str_field(r, "kind");
+	bool cancelled = strcmp(status, "cancelled") == 0;
+	char when[MEETING_TIME_TEXT_MAX];
+	meeting_time_text(starts, str_field(r, "timezone"), when);
+	const json_t *contacts = json_object_get(r, "contact_ids");
+	json_t *act = activity_for(ch, kind,
+				   arena_printf(ch->a, "%s%s: %s, %s", cancelled ? "Cancelled " : "",
+						strcmp(kind, "call") == 0 ? "Call" : "Meeting",
+						str_field(r, "title"), when),
+				   starts);
+	json_object_set(act, "contact_ids", (json_t *)contacts);
+	json_object_set_new(act, "direction",
+			    json_string(json_array_size(contacts) ? "outbound" : "internal"));
+	json_object_set_new(act, "payload",
+			    json_pack("{s:I, s:s, s:s}", "meeting_id", (json_int_t)ch->id, "status",
+				      status, "starts_at_text", when));
+	if (mirror_activity(st, ch, act, err) < 0)
+		return -1;
+	bool moved = !ch->old || !json_equal(json_object_get(ch->old, "starts_at"),
+					      json_object_get(r, "starts_at")) ||
+		     strcmp(str_field(ch->old, "status"), status) != 0;
+	if (cancelled || !moved)
+		return 0;
+	json_t *p = json_in_arena(
+		ch->a, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:O, s:O, s:O}", "id",
+				 (json_int_t)ch->id, "title", str_field(r, "title"), "kind", kind,
+				 "starts_at", (json_int_t)starts, "starts_at_text", when, "location",
+				 json_get_str(r, "location"), "url", json_get_str(r, "url"),
+				 "contact_ids", contacts, "deal_id", json_object_get(r, "deal_id"),
+				 "owner_id", json_object_get(r, "owner_id")));
+	if (json_array_size(contacts))
+		json_object_set(p, "contact_id", json_array_get(contacts, 0));
+	return store_event_add(st, "meeting.scheduled", "meeting", ch->id, ch->actor_id, p, err);
+}
+
 /* An activity about a deal is also about the deal's contact and company, and
    one about a contact also about the contact's company: add those links. */
 static const char *const expand_sql[] = {
@@ -309,6 +369,7 @@ static const struct {
 } hooks[] = {
 	{ "contact", contact_hook }, { "deal", deal_hook },   { "order", order_hook },
 	{ "note", note_hook },	     { "task", task_hook },   { "activity", activity_hook },
+	{ "meeting", meeting_hook },
 };
 
 int store_hooks_after_write(struct store *st, const struct record_change *ch, struct err *err)

@@ -239,3 +239,20 @@ int store_account_delete(struct store *st, int64_t id, struct err *err)
 	return store_exec_ints(st, "DELETE FROM mail_accounts WHERE id = ?", err, 1, id) < 0 ? -1
 											      : 1;
 }
+
+int store_account_sender(struct store *st, int64_t owner, struct arena *a,
+			 struct mail_account **m_r, struct err *err)
+{
+	struct mail_account **list;
+	size_t n;
+	*m_r = NULL;
+	if (store_account_list(st, a, &list, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !*m_r; i++)
+		if (list[i]->enabled && !list[i]->shared && owner && list[i]->owner_id == owner)
+			*m_r = list[i];
+	for (size_t i = 0; i < n && !*m_r; i++)
+		if (list[i]->enabled && list[i]->shared)
+			*m_r = list[i];
+	return *m_r ? 1 : 0;
+}

@@ -78,6 +78,16 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b,
 		binds_text(b, like(a, v));
 		return;
 	case MQ_IS: {
+		if (str_eq_ci(v, "linked") || str_eq_ci(v, "unlinked")) {
+			/* linked: its email activity links some contact, company or deal */
+			buf_printf(w,
+				   "%sEXISTS (SELECT 1 FROM activities lt JOIN links ll ON "
+				   "ll.entity = 'activities' AND ll.record_id = lt.id WHERE "
+				   "lt.source_entity = 'message' AND lt.source_id = m.id AND "
+				   "ll.field IN ('contact_ids', 'company_ids', 'deal_ids'))",
+				   str_eq_ci(v, "unlinked") ? "NOT " : "");
+			return;
+		}
 		bool seen = str_eq_ci(v, "read") || str_eq_ci(v, "unread");
 		bool neg = str_eq_ci(v, "read") || str_eq_ci(v, "unflagged");
 		/* unread: some location lacks \Seen; flagged: some location has \Flagged */

@@ -422,6 +422,16 @@ rq GET /api/v1/settings
 expect settings_unchanged_after_400 200 '(.default_country_code // null) == null'
 rq PATCH /api/v1/settings '[]'
 expect settings_array_body_400 400
+rq GET /api/v1/settings
+expect settings_working_hours_unset 200 '.working_hours == null'
+rq PATCH /api/v1/settings '{"working_hours":{"days":[1,2,3,4,5],"start":"09:00","end":"18:00","timezone":"Mars/Olympus"}}'
+expect settings_working_hours_bad_zone_400 400 '.error.field == "working_hours" and (.error.message | test("Mars"))'
+rq PATCH /api/v1/settings '{"working_hours":{"days":[1,2],"start":"18:00","end":"09:00","timezone":"UTC"}}'
+expect settings_working_hours_end_before_start_400 400 '.error.field == "working_hours"'
+rq PATCH /api/v1/settings '{"working_hours":{"days":[1,2,3,4,5],"start":"09:00","end":"18:00","timezone":"Europe/London"}}'
+expect settings_working_hours_set 200 '.working_hours.timezone == "Europe/London" and .working_hours.days == [1,2,3,4,5]'
+rq PATCH /api/v1/settings '{"working_hours":null}'
+expect settings_working_hours_cleared 200 '.working_hours == null'
 
 # ==== companies ====
 

@@ -35,6 +35,8 @@ void test_scheduler(void);
 void test_smtp_send(void);
 void test_csv(void);
 void test_contact_import(void);
+void test_work_hours(void);
+void test_calendar(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -62,6 +64,8 @@ static const struct {
 	{ "smtp_send", test_smtp_send },
 	{ "csv", test_csv },
 	{ "contact_import", test_contact_import },
+	{ "work_hours", test_work_hours },
+	{ "calendar", test_calendar },
 	/* suites: add above this line */
 };
 

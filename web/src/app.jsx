@@ -2,6 +2,7 @@
 // (navigation, user menu, keyboard shortcuts) and the screen for the path.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, onAuthLost, setCsrfToken } from './api.js';
+import { MAIL_KEYS } from './mail.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { Company, Companies, NewCompany } from './screens/companies.jsx';
 import { Contact } from './screens/contact.jsx';
@@ -10,16 +11,18 @@ import { Deal, NewDeal } from './screens/deal.jsx';
 import { DealsBoard } from './screens/deals.jsx';
 import { Inbox } from './screens/inbox.jsx';
 import { Login } from './screens/login.jsx';
+import { Outbox } from './screens/outbox.jsx';
 import { Settings } from './screens/settings.jsx';
 import { Tasks } from './screens/tasks.jsx';
 import { Automation } from './screens/automation.jsx';
 import { Bell } from './screens/notifications.jsx';
 import { Templates } from './screens/templates.jsx';
+import { MailThread } from './screens/thread.jsx';
 import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
 import { errorText, label, toast } from './util.js';
 
 const NAV = [
-	{ href: '/inbox', label: 'Inbox', key: 'i' },
+	{ href: '/inbox', label: 'Inbox', key: 'i', also: '/mail/' },
 	{ href: '/contacts', label: 'Contacts', key: 'c' },
 	{ href: '/companies', label: 'Companies', key: 'o' },
 	{ href: '/deals', label: 'Deals', key: 'd' },
@@ -31,6 +34,8 @@ const NAV = [
 
 const ROUTES = [
 	['/inbox', Inbox],
+	['/mail/threads/:id', MailThread],
+	['/mail/outbox', Outbox],
 	['/contacts', Contacts],
 	['/contacts/new', NewContact],
 	['/contacts/:id', Contact],
@@ -128,7 +133,7 @@ function Shell({ session, path, onLogout }) {
 				</Link>
 				<nav aria-label="Main" class="nav">
 					{NAV.map((n) => {
-						const here = path === n.href || path.startsWith(`${n.href}/`);
+						const here = path === n.href || path.startsWith(`${n.href}/`) || (n.also && path.startsWith(n.also));
 						return (
 							<Link href={n.href} aria-current={here ? 'page' : undefined} class={here ? 'active' : ''}>
 								{n.label}
@@ -282,7 +287,7 @@ function Shortcuts({ onClose }) {
 					<dt>
 						<kbd>/</kbd>
 					</dt>
-					<dd>Search (contacts, companies)</dd>
+					<dd>Search (mail, contacts, companies)</dd>
 				</div>
 				<div>
 					<dt>
@@ -296,6 +301,14 @@ function Shortcuts({ onClose }) {
 							<kbd>g</kbd> <kbd>{n.key}</kbd>
 						</dt>
 						<dd>Go to {n.label}</dd>
+					</div>
+				))}
+				{MAIL_KEYS.map(([k, what]) => (
+					<div>
+						<dt>
+							<kbd>{k}</kbd>
+						</dt>
+						<dd>{what} (inbox and conversations)</dd>
 					</div>
 				))}
 				<div>

@@ -201,6 +201,28 @@ static const char m3_automation[] =
 	" read_at BIGINT, created_at BIGINT NOT NULL);"
 	"CREATE INDEX notifications_user ON notifications(user_id, id);";
 
+static const char m4_calendar[] =
+	"CREATE TABLE meetings ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'meeting',"
+	" status TEXT NOT NULL DEFAULT 'scheduled', starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,"
+	" timezone TEXT NOT NULL DEFAULT 'UTC', location TEXT, url TEXT, description TEXT,"
+	" owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	" deal_id INTEGER REFERENCES deals(id) ON DELETE SET NULL,"
+	" attendees TEXT NOT NULL DEFAULT '[]', reminders TEXT NOT NULL DEFAULT '[15]',"
+	" uid TEXT UNIQUE, sequence INTEGER, invited_at BIGINT, " RECORD_TAIL ");"
+	"CREATE INDEX meetings_starts ON meetings(starts_at);"
+	"CREATE INDEX meetings_owner ON meetings(owner_id, starts_at);"
+	/* One row per reminder given, so that each is given once. */
+	"CREATE TABLE meeting_reminders ("
+	" meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" starts_at BIGINT NOT NULL, offset_min INTEGER NOT NULL, sent_at BIGINT NOT NULL,"
+	" PRIMARY KEY (meeting_id, user_id, starts_at, offset_min));"
+	/* The secret of each user's ICS feed URL, hashed like API tokens. */
+	"CREATE TABLE calendar_feeds ("
+	" user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	" token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -209,6 +231,7 @@ static const struct store_migration migrations[] = {
 	{ 1, "core", m1_core },
 	{ 2, "mail", m2_mail },
 	{ 3, "automation", m3_automation },
+	{ 4, "calendar", m4_calendar },
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "base/time.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
 #include "core/user.h"
@@ -191,8 +192,39 @@ static void test_scheduler__validation_and_notifications(void)
 	afx_close(&fx);
 }
 
+/* With the working_hours setting, email.unanswered waits working time only:
+   mail on Friday 17:00 with 24 hours to wait (Mon-Fri 09-18) is due on
+   Wednesday 14:00; without it, plain time. */
+static void test_scheduler__unanswered_counts_working_hours(void)
+{
+	struct afx fx;
+	CHECK_MSG(afx_open(&fx), "%s", fx.err.msg);
+	int64_t fri = 0, wed = 0;
+	time_parse_iso("2026-01-09T17:00:00Z", &fri);
+	time_parse_iso("2026-01-14T14:00:00Z", &wed);
+	CHECK(add_rule(&fx, "{\"name\":\"late\",\"trigger\":\"email.unanswered\","
+			    "\"params\":{\"hours\":24},\"actions\":[{\"type\":\"notify\","
+			    "\"title\":\"Unanswered\"}]}") > 0);
+	CHECK(run_until_idle(&fx, fri) >= 0); /* sets the cursor */
+	json_t *p = json_in_arena(fx.a, json_pack("{s:I, s:I, s:[I]}", "thread_id", (json_int_t)1,
+						  "message_id", (json_int_t)1, "contact_ids",
+						  (json_int_t)1));
+	CHECK(store_event_add(fx.st, "email.received", "message", 1, 0, p, &fx.err) == 0);
+	CHECK(run_until_idle(&fx, fri) > 0);
+	CHECK_INT(q_int(&fx, "SELECT run_at FROM jobs WHERE kind = 'fire'"), fri + 24 * 3600);
+	json_t *wh = json_in_arena(fx.a, json_loads("{\"days\":[1,2,3,4,5],\"start\":\"09:00\","
+						     "\"end\":\"18:00\",\"timezone\":\"Europe/London\"}",
+						     0, NULL));
+	CHECK(store_setting_set(fx.st, "working_hours", wh, &fx.err) == 0);
+	CHECK(store_event_add(fx.st, "email.received", "message", 2, 0, p, &fx.err) == 0);
+	CHECK(run_until_idle(&fx, fri) > 0);
+	CHECK_INT(q_int(&fx, "SELECT MAX(run_at) FROM jobs WHERE kind = 'fire'"), wed);
+	afx_close(&fx);
+}
+
 void test_scheduler(void)
 {
 	TEST_STORE_RUN(test_scheduler__thank_you_after_order);
 	TEST_STORE_RUN(test_scheduler__validation_and_notifications);
+	TEST_STORE_RUN(test_scheduler__unanswered_counts_working_hours);
 }

@@ -1,0 +1,460 @@
+// Writing mail: new messages, replies and forwards in a dialog, with contact
+// autocomplete for the addresses, a Markdown body, attachments, a template
+// previewed for the recipient, a later send time and the mailbox to send
+// from. The draft is kept in this browser until it is sent, so a failed send
+// (or a closed dialog) loses nothing but the attached files.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, post } from '../api.js';
+import { addr, bareAddress, compose, loadAccounts, replyRecipients, splitAddresses, useAccounts } from '../mail.js';
+import { navigate } from '../router.js';
+import { Field, FormError, Modal, Submit } from '../ui.jsx';
+import { contactName, errorText, localToIso, toast } from '../util.js';
+
+const DRAFT_KEY = 'parley.mail.draft';
+const MAX_ATTACH = 25 * 1024 * 1024;
+const TITLES = { new: 'New message', reply: 'Reply', reply_all: 'Reply to all', forward: 'Forward' };
+
+// Shown by every mail screen: the dialog for the current compose request.
+export function ComposeHost() {
+	const req = compose.use();
+	if (!req) return null;
+	return (
+		<Modal title={TITLES[req.mode] || 'New message'} onClose={() => compose.set(null)}>
+			<ComposeForm key={req.at} req={req} onDone={() => compose.set(null)} />
+		</Modal>
+	);
+}
+
+function draftKey(req) {
+	return `${req.mode}:${req.parent ? req.parent.id : ''}`;
+}
+
+function loadDraft(req) {
+	try {
+		const d = JSON.parse(localStorage.getItem(DRAFT_KEY) || 'null');
+		return d && d.key === draftKey(req) ? d.fields : null;
+	} catch {
+		return null;
+	}
+}
+
+function prefixed(prefix, subject) {
+	const s = subject || '';
+	return new RegExp(`^${prefix}:`, 'i').test(s) ? s : `${prefix}: ${s}`.trim();
+}
+
+function initialFields(req, accounts) {
+	const p = req.parent;
+	const mine = (accounts || []).map((a) => a.email);
+	let to = req.to || '';
+	let cc = '';
+	let subject = '';
+	if (p && (req.mode === 'reply' || req.mode === 'reply_all')) {
+		({ to, cc } = replyRecipients(p, req.mode, mine));
+		subject = prefixed('Re', p.subject);
+	} else if (p && req.mode === 'forward') subject = prefixed('Fwd', p.subject);
+	// Send from the mailbox the parent was addressed to (or sent from).
+	let account = '';
+	if (p) {
+		const involved = [p.from, ...(p.to || []), ...(p.cc || [])].map((a) => a && a.address && a.address.toLowerCase());
+		const a = (accounts || []).find((x) => x.enabled && involved.includes(x.email));
+		if (a) account = String(a.id);
+	}
+	if (!account) {
+		const a = (accounts || []).find((x) => x.enabled);
+		if (a) account = String(a.id);
+	}
+	return { account, to, cc, bcc: '', subject, body: '', quote: true, later: false, sendAt: '', showCc: !!cc };
+}
+
+function fieldOf(f) {
+	if (!f) return null;
+	if (/^(to|cc|bcc)\b/.test(f)) return f.replace(/\[.*$/, '');
+	if (/^attachment/.test(f)) return 'attachments';
+	if (f === 'markdown' || f === 'text' || f === 'html') return 'body';
+	if (f === 'send_at') return 'sendAt';
+	if (f === 'account' || f === 'subject') return f;
+	return null;
+}
+
+function ComposeForm({ req, onDone }) {
+	const { accounts } = useAccounts();
+	const [f, setF] = useState(() => ({ ...initialFields(req, accounts), ...(loadDraft(req) || {}) }));
+	const [files, setFiles] = useState([]);
+	const [errors, setErrors] = useState({});
+	const [formError, setFormError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const idem = useRef(`ui-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+	const restored = useRef(!!loadDraft(req));
+
+	// The mailboxes may arrive after the dialog opened.
+	useEffect(() => {
+		if (accounts && !f.account) setF((x) => ({ ...x, account: initialFields(req, accounts).account }));
+		if (!accounts) loadAccounts().catch(() => {});
+	}, [accounts]);
+
+	// Keep the draft in this browser as it is written.
+	useEffect(() => {
+		const t = setTimeout(() => {
+			const empty = !f.body.trim() && !f.bcc && (req.mode !== 'new' || (!f.to && !f.subject));
+			if (empty && !restored.current) return;
+			try {
+				localStorage.setItem(DRAFT_KEY, JSON.stringify({ key: draftKey(req), fields: f }));
+			} catch {
+				/* full or disabled: the form still holds it */
+			}
+		}, 300);
+		return () => clearTimeout(t);
+	}, [f]);
+
+	const set = (name) => (v) => {
+		setF((x) => ({ ...x, [name]: v }));
+		if (errors[name]) setErrors((e) => ({ ...e, [name]: null }));
+	};
+	const onInput = (name) => (e) => set(name)(e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value);
+
+	const addFiles = async (list) => {
+		const read = (file) =>
+			new Promise((resolve, reject) => {
+				const r = new FileReader();
+				r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+				r.onerror = () => reject(r.error);
+				r.readAsDataURL(file);
+			});
+		const added = [];
+		for (const file of list) {
+			try {
+				added.push({ filename: file.name, content_type: file.type || 'application/octet-stream', size: file.size, content: await read(file) });
+			} catch (e) {
+				setErrors((x) => ({ ...x, attachments: `Could not read ${file.name}: ${e && e.message}` }));
+			}
+		}
+		const all = [...files, ...added];
+		if (all.reduce((n, a) => n + a.size, 0) > MAX_ATTACH)
+			return setErrors((x) => ({ ...x, attachments: 'Attachments may total at most 25 MB.' }));
+		setErrors((x) => ({ ...x, attachments: null }));
+		setFiles(all);
+	};
+
+	const submit = async (e) => {
+		e.preventDefault();
+		const to = splitAddresses(f.to);
+		const cc = splitAddresses(f.cc);
+		const bcc = splitAddresses(f.bcc);
+		const errs = {};
+		if (!to.length && !cc.length && !bcc.length) errs.to = 'Add at least one recipient.';
+		if (!f.account) errs.account = 'Choose the mailbox to send from.';
+		if (f.later && !localToIso(f.sendAt)) errs.sendAt = 'Choose when to send it.';
+		if (!f.body.trim() && !files.length && !req.parent) errs.body = 'Write something, or attach a file.';
+		setErrors(errs);
+		setFormError(null);
+		if (Object.values(errs).some(Boolean)) return;
+		const body = {
+			account: Number(f.account),
+			to,
+			cc,
+			bcc,
+			subject: f.subject,
+			idempotency_key: idem.current,
+		};
+		if (f.body.trim()) body.markdown = f.body;
+		if (files.length) body.attachments = files.map(({ filename, content_type, content }) => ({ filename, content_type, content }));
+		if (req.parent && req.mode === 'forward') body.forward_of = req.parent.id;
+		else if (req.parent) body.in_reply_to = req.parent.id;
+		if (req.parent) body.quote = f.quote;
+		if (f.later) body.send_at = localToIso(f.sendAt);
+		setBusy(true);
+		try {
+			const item = await post('/mail/messages', body);
+			localStorage.removeItem(DRAFT_KEY);
+			onDone();
+			toast({
+				message: f.later ? 'Scheduled: it waits in the outbox.' : 'Queued for sending.',
+				action: { label: 'Open the outbox', run: () => navigate('/mail/outbox') },
+			});
+			if (req.onSent) req.onSent(item);
+		} catch (err) {
+			const name = fieldOf(err.field);
+			if (name) setErrors({ [name]: err.message });
+			else setFormError(err);
+		} finally {
+			setBusy(false);
+		}
+	};
+
+	const discard = () => {
+		localStorage.removeItem(DRAFT_KEY);
+		onDone();
+	};
+
+	const enabled = (accounts || []).filter((a) => a.enabled);
+	return (
+		<form class="compose-form" onSubmit={submit} noValidate>
+			{req.parent && (
+				<p class="muted compose-about">
+					{req.mode === 'forward' ? 'Forwarding' : 'Replying to'} “{req.parent.subject || '(no subject)'}” from{' '}
+					{addr(req.parent.from)}
+				</p>
+			)}
+			<Field id="compose-account" label="From" error={errors.account}>
+				<select value={f.account} onChange={onInput('account')}>
+					{!enabled.length && <option value="">No mailbox you can send from</option>}
+					{enabled.map((a) => (
+						<option value={String(a.id)}>{a.name === a.email ? a.email : `${a.email} (${a.name})`}</option>
+					))}
+				</select>
+			</Field>
+			<AddressField id="compose-to" label="To" value={f.to} onChange={set('to')} error={errors.to} />
+			{f.showCc ? (
+				<>
+					<AddressField id="compose-cc" label="Cc" value={f.cc} onChange={set('cc')} error={errors.cc} />
+					<AddressField id="compose-bcc" label="Bcc" value={f.bcc} onChange={set('bcc')} error={errors.bcc} />
+				</>
+			) : (
+				<button type="button" class="link-button compose-cc" onClick={() => set('showCc')(true)}>
+					Add Cc or Bcc
+				</button>
+			)}
+			<Field id="compose-subject" label="Subject" error={errors.subject}>
+				<input type="text" value={f.subject} onInput={onInput('subject')} />
+			</Field>
+			<TemplatePicker
+				req={req}
+				to={f.to}
+				onInsert={(p) => {
+					setF((x) => ({
+						...x,
+						body: x.body.trim() ? `${p.text.trim()}\n\n${x.body}` : p.text.trim(),
+						subject: x.subject || p.subject,
+					}));
+				}}
+			/>
+			<Field id="compose-body" label="Message" error={errors.body} hint="Markdown: **bold**, *italic*, - lists, [links](https://…)">
+				<textarea rows={7} value={f.body} onInput={onInput('body')} />
+			</Field>
+			{req.parent && (
+				<label class="check">
+					<input type="checkbox" checked={f.quote} onChange={onInput('quote')} />
+					{req.mode === 'forward' ? 'Include the forwarded message below' : 'Quote the message below'}
+				</label>
+			)}
+			<Field
+				id="compose-files"
+				label="Attach files"
+				error={errors.attachments}
+				hint={files.length ? null : 'Up to 25 MB in all. Files are not kept in the draft.'}
+			>
+				<input type="file" multiple onChange={(e) => (addFiles([...e.currentTarget.files]), (e.currentTarget.value = ''))} />
+			</Field>
+			{files.length > 0 && (
+				<ul class="compose-files" aria-label="Attachments">
+					{files.map((a, i) => (
+						<li>
+							{a.filename} <span class="muted">({Math.ceil(a.size / 1024)} KB)</span>{' '}
+							<button type="button" class="link-button" onClick={() => setFiles(files.filter((_, j) => j !== i))} aria-label={`Remove ${a.filename}`}>
+								Remove
+							</button>
+						</li>
+					))}
+				</ul>
+			)}
+			<div class="compose-later">
+				<label class="check">
+					<input type="checkbox" checked={f.later} onChange={onInput('later')} />
+					Send later
+				</label>
+				{f.later && (
+					<Field id="compose-send-at" label="Send at" error={errors.sendAt}>
+						<input type="datetime-local" value={f.sendAt} onInput={onInput('sendAt')} />
+					</Field>
+				)}
+			</div>
+			<FormError error={formError} />
+			<div class="form-actions">
+				<Submit busy={busy} busyText="Sending…">
+					{f.later ? 'Schedule' : 'Send'}
+				</Submit>
+				<button type="button" onClick={onDone}>
+					Close (keep draft)
+				</button>
+				<button type="button" class="link-button" onClick={discard}>
+					Discard
+				</button>
+			</div>
+		</form>
+	);
+}
+
+// An address line with suggestions from the contacts for the word being typed.
+function AddressField({ id, label, value, onChange, error }) {
+	const [options, setOptions] = useState([]);
+	const [active, setActive] = useState(0);
+	const [open, setOpen] = useState(false);
+	const seq = useRef(0);
+	const last = () => {
+		const parts = value.split(/[,;]/);
+		return parts[parts.length - 1].trim();
+	};
+
+	useEffect(() => {
+		const word = last();
+		if (!open || word.length < 2 || word.includes('<')) return setOptions([]);
+		const n = ++seq.current;
+		const t = setTimeout(async () => {
+			try {
+				const r = await get('/contacts', { q: word, limit: 6 });
+				if (n !== seq.current) return;
+				const opts = [];
+				for (const c of r.items) for (const e of c.emails) opts.push({ label: contactName(c), value: `${contactName(c)} <${e}>`, email: e });
+				setOptions(opts.slice(0, 8));
+				setActive(0);
+			} catch {
+				setOptions([]);
+			}
+		}, 200);
+		return () => clearTimeout(t);
+	}, [value, open]);
+
+	const pick = (o) => {
+		const parts = value.split(/([,;])/);
+		parts[parts.length - 1] = parts.length > 1 ? ` ${o.value}` : o.value;
+		onChange(`${parts.join('')}, `);
+		setOptions([]);
+	};
+	const keydown = (e) => {
+		if (!options.length) return;
+		if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+			e.preventDefault();
+			setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + options.length) % options.length);
+		} else if (e.key === 'Enter' || e.key === 'Tab') {
+			if (e.key === 'Enter' || last()) {
+				e.preventDefault();
+				pick(options[active]);
+			}
+		} else if (e.key === 'Escape') {
+			e.preventDefault();
+			setOptions([]);
+		}
+	};
+	const shown = open && options.length > 0;
+	return (
+		<div class={`field address-field${error ? ' field-invalid' : ''}`}>
+			<label for={id}>{label}</label>
+			<div class="combo">
+				<input
+					id={id}
+					type="text"
+					role="combobox"
+					autocomplete="off"
+					aria-autocomplete="list"
+					aria-expanded={shown ? 'true' : 'false'}
+					aria-controls={`${id}-list`}
+					aria-activedescendant={shown ? `${id}-opt-${active}` : undefined}
+					aria-invalid={error ? 'true' : undefined}
+					aria-describedby={error ? `${id}-error` : undefined}
+					value={value}
+					onInput={(e) => (setOpen(true), onChange(e.currentTarget.value))}
+					onKeyDown={keydown}
+					onBlur={() => setTimeout(() => setOpen(false), 150)}
+					onFocus={() => setOpen(true)}
+				/>
+				{shown && (
+					<ul class="combo-list" role="listbox" id={`${id}-list`} aria-label={`${label} suggestions`}>
+						{options.map((o, i) => (
+							<li
+								id={`${id}-opt-${i}`}
+								role="option"
+								aria-selected={i === active ? 'true' : 'false'}
+								onMouseDown={(e) => (e.preventDefault(), pick(o))}
+							>
+								{o.label} <span class="muted">{o.email}</span>
+							</li>
+						))}
+					</ul>
+				)}
+			</div>
+			{error && (
+				<p class="field-error" id={`${id}-error`}>
+					{error}
+				</p>
+			)}
+		</div>
+	);
+}
+
+// The contact a template is rendered for: the one with the first recipient's
+// address, else the thread's first linked contact.
+async function contactFor(to, thread) {
+	const first = bareAddress(splitAddresses(to)[0] || '');
+	if (first) {
+		const r = await get('/contacts', { q: first, limit: 5 });
+		const c = r.items.find((x) => x.emails.includes(first));
+		if (c) return c;
+	}
+	const id = thread && thread.links && thread.links.contact_ids[0];
+	return id ? get(`/contacts/${id}`).catch(() => null) : null;
+}
+
+function TemplatePicker({ req, to, onInsert }) {
+	const [templates, setTemplates] = useState(null);
+	const [chosen, setChosen] = useState('');
+	const [preview, setPreview] = useState(null);
+	const [error, setError] = useState(null);
+	const [contact, setContact] = useState(null);
+
+	useEffect(() => {
+		get('/templates').then(
+			(r) => setTemplates(r.items),
+			() => setTemplates([]),
+		);
+	}, []);
+
+	useEffect(() => {
+		if (!chosen) return setPreview(null);
+		let live = true;
+		const t = setTimeout(async () => {
+			try {
+				const c = await contactFor(to, req.thread);
+				const body = {};
+				if (c) body.contact_id = c.id;
+				const deal = req.thread && req.thread.links && req.thread.links.deal_ids[0];
+				if (deal) body.deal_id = deal;
+				const p = await post(`/templates/${chosen}/preview`, body);
+				if (!live) return;
+				setContact(c);
+				setPreview(p);
+				setError(null);
+			} catch (e) {
+				if (live) setError(e);
+			}
+		}, 250);
+		return () => ((live = false), clearTimeout(t));
+	}, [chosen, to]);
+
+	if (!templates || !templates.length) return null;
+	return (
+		<div class="template-picker">
+			<Field id="compose-template" label="Template" error={error ? errorText(error) : null}>
+				<select value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
+					<option value="">No template</option>
+					{templates.map((t) => (
+						<option value={String(t.id)}>{t.name}</option>
+					))}
+				</select>
+			</Field>
+			{preview && (
+				<section class="template-preview" aria-label="Template preview">
+					<p class="muted">
+						Preview for {contact ? contactName(contact) : 'no known contact (fallbacks shown)'}
+						{preview.missing && preview.missing.length > 0 && ` · missing: ${preview.missing.map((m) => m.name).join(', ')}`}
+					</p>
+					<p class="template-subject">{preview.subject}</p>
+					<pre class="mail-text">{preview.text}</pre>
+					<button type="button" onClick={() => onInsert(preview)}>
+						Insert template
+					</button>
+				</section>
+			)}
+		</div>
+	);
+}
