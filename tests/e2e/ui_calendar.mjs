@@ -230,8 +230,8 @@ await step('feed_url', async () => {
 	const d = dialog('Subscribe in your calendar app');
 	await d.getByText(/replaces the old one/).waitFor();
 	await d.getByRole('button', { name: 'Create the feed address' }).click();
-	const url = await d.getByLabel('Feed URL').inputValue();
-	const webcal = await d.getByLabel('webcal link').inputValue();
+	const url = await d.getByLabel('Feed URL', { exact: true }).inputValue();
+	const webcal = await d.getByLabel('webcal link', { exact: true }).inputValue();
 	expect(/^http:\/\/.*\/calendar\/feed\/.+\.ics$/.test(url) && webcal.startsWith('webcal://'), `${url} ${webcal}`);
 	await shot(page, 'calendar-feed');
 	const r = await fetch(url); /* no cookies */
@@ -257,6 +257,17 @@ await step('schedule_from_contact_card', async () => {
 	await dialog('Meeting').getByLabel('Title').waitFor();
 	expect((await dialog('Meeting').getByLabel('Title').inputValue()) === 'Meeting with Bob Client', 'not opened in the calendar');
 	await page.keyboard.press('Escape');
+});
+
+await step('schedule_from_deal_card', async () => {
+	await page.goto(`${URL_}/deals/${SEED.deal}`);
+	await heading(page, /Bob's pilot/).waitFor();
+	await page.getByRole('button', { name: 'Schedule meeting' }).click();
+	const d = dialog('New meeting');
+	await d.getByRole('link', { name: "Bob's pilot" }).waitFor();
+	await d.getByRole('list', { name: 'Attendees' }).getByText('Bob Client').waitFor();
+	await d.getByRole('button', { name: 'Close' }).click();
+	await d.waitFor({ state: 'detached' });
 });
 
 await step('phone_width', async () => {

@@ -5,7 +5,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, post } from '../api.js';
 import {
-	addDays,
 	fmtDay,
 	fmtLongDay,
 	fmtTime,
@@ -77,11 +76,14 @@ export function Calendar() {
 		if (new URLSearchParams(location.search).get('meeting')) navigate(calUrl(view, date), { replace: true });
 	};
 	const create = (start) => {
+		// Without a slot: the next full hour when today is shown, else 10:00 on the shown date.
 		let st = start;
 		if (!st) {
 			const now = new Date();
-			st = now >= range.from && now < range.to ? new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1) : addDays(range.from, 0);
-			if (st.getHours() === 0 && st.getMinutes() === 0 && !(now >= range.from && now < range.to)) st.setHours(10);
+			st =
+				now >= range.from && now < range.to
+					? new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1)
+					: new Date(date.getFullYear(), date.getMonth(), date.getDate(), 10);
 		}
 		setDialog({ defaults: { start: st, end: new Date(st.getTime() + 3600000) } });
 	};
