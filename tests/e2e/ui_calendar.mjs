@@ -157,7 +157,7 @@ await step('create_and_send_invitations', async () => {
 	await d.getByLabel('Add attendee').fill('Bob');
 	await d.getByRole('option', { name: /Bob Client/ }).click();
 	const row = d.getByRole('list', { name: 'Attendees' }).getByRole('listitem').filter({ hasText: 'Bob Client' });
-	await row.getByText('Needs action').waitFor();
+	await row.locator('.badge', { hasText: 'Needs action' }).waitFor();
 	await d.getByLabel('1 hour before').check();
 	await shot(page, 'meeting-new');
 	await d.getByRole('button', { name: 'Save and send invitations' }).click();
@@ -180,8 +180,8 @@ await step('deep_link_opens_meeting_with_rsvp', async () => {
 	expect((await d.getByLabel('Title').inputValue()) === 'Kick-off with Bob', 'wrong meeting');
 	await page.waitForFunction((d) => new URLSearchParams(location.search).get('date') === d, TODAY);
 	const list = d.getByRole('list', { name: 'Attendees' });
-	await list.getByRole('listitem').filter({ hasText: 'Bob Client' }).getByText('Accepted').waitFor();
-	await list.getByRole('listitem').filter({ hasText: 'Carol Outside' }).getByText('Tentative').waitFor();
+	await list.getByRole('listitem').filter({ hasText: 'Bob Client' }).locator('.badge', { hasText: 'Accepted' }).waitFor();
+	await list.getByRole('listitem').filter({ hasText: 'Carol Outside' }).locator('.badge', { hasText: 'Tentative' }).waitFor();
 	expect((await d.getByLabel('Time zone').inputValue()) === 'Europe/Paris', 'time zone');
 	await d.getByRole('link', { name: 'Download .ics' }).waitFor();
 	const ics = await page.request.get(`${URL_}/api/v1/meetings/${SEED.kickoff}/ics`);
@@ -198,8 +198,16 @@ await step('rsvp_and_cancel', async () => {
 	await page.reload();
 	await event(/Pilot demo for Bob/).click();
 	const d = dialog('Meeting');
-	await d.getByRole('list', { name: 'Attendees' }).getByText('Declined').waitFor();
+	await d.getByRole('list', { name: 'Attendees' }).locator('.badge', { hasText: 'Declined' }).waitFor();
 	expect((await param('meeting')) === String(created.id), page.url());
+	// ... then calls back to accept: set by hand, which sends nothing.
+	await d.getByLabel('Set the answer of Bob Client by hand').selectOption('accepted');
+	await d.getByRole('button', { name: 'Save', exact: true }).click();
+	await d.waitFor({ state: 'detached' });
+	const m = await api('GET', `/meetings/${created.id}`);
+	expect(m.attendees[0].status === 'accepted' && m.sequence === 0, `after setting the RSVP: ${JSON.stringify(m.attendees)} sequence ${m.sequence}`);
+	await event(/Pilot demo for Bob/).click();
+	await d.getByRole('list', { name: 'Attendees' }).locator('.badge', { hasText: 'Accepted' }).waitFor();
 	await d.getByRole('button', { name: 'Cancel meeting' }).click();
 	await d.getByText(/each of them gets a cancellation/).waitFor();
 	await d.getByRole('button', { name: 'Yes, cancel the meeting' }).click();

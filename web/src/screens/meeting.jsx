@@ -577,7 +577,12 @@ function Attendees({ f, set, error }) {
 			{f.attendees.length ? (
 				<ul class="attendee-list" aria-label="Attendees">
 					{f.attendees.map((a, i) => (
-						<AttendeeRow a={a} users={users} onRemove={() => set('attendees', f.attendees.filter((_, j) => j !== i))} />
+						<AttendeeRow
+							a={a}
+							users={users}
+							onStatus={(status) => set('attendees', f.attendees.map((x, j) => (j === i ? { ...x, status } : x)))}
+							onRemove={() => set('attendees', f.attendees.filter((_, j) => j !== i))}
+						/>
 					))}
 				</ul>
 			) : (
@@ -588,7 +593,9 @@ function Attendees({ f, set, error }) {
 	);
 }
 
-function AttendeeRow({ a, users, onRemove }) {
+const RSVPS = ['needs-action', 'accepted', 'tentative', 'declined'];
+
+function AttendeeRow({ a, users, onStatus, onRemove }) {
 	const contact = useRecordTitle('contacts', a.label ? null : a.contact_id);
 	const name = a.user_id ? userName(users, a.user_id) : a.contact_id ? a.label || contact || `Contact ${a.contact_id}` : a.name ? `${a.name} <${a.email}>` : a.email;
 	const kind = a.user_id ? 'colleague' : a.contact_id ? 'contact' : 'guest';
@@ -600,6 +607,11 @@ function AttendeeRow({ a, users, onRemove }) {
 			<span class="attendee-rsvp" aria-label={`RSVP: ${label(a.status)}`}>
 				<Badge kind={`rsvp-${a.status}`}>{label(a.status)}</Badge>
 			</span>
+			<select class="attendee-set" aria-label={`Set the answer of ${name} by hand`} value={a.status} onChange={(e) => onStatus(e.currentTarget.value)}>
+				{RSVPS.map((x) => (
+					<option value={x}>{label(x)}</option>
+				))}
+			</select>
 			<button type="button" class="link-button" onClick={onRemove} aria-label={`Remove ${name}`}>
 				Remove
 			</button>
