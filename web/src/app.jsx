@@ -5,6 +5,7 @@ import { del, get, onAuthLost, setCsrfToken } from './api.js';
 import { MAIL_KEYS } from './mail.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { Company, Companies, NewCompany } from './screens/companies.jsx';
+import { Calendar } from './screens/calendar.jsx';
 import { Contact } from './screens/contact.jsx';
 import { Contacts, NewContact } from './screens/contacts.jsx';
 import { Deal, NewDeal } from './screens/deal.jsx';
@@ -27,6 +28,7 @@ const NAV = [
 	{ href: '/companies', label: 'Companies', key: 'o' },
 	{ href: '/deals', label: 'Deals', key: 'd' },
 	{ href: '/tasks', label: 'Tasks', key: 't' },
+	{ href: '/calendar', label: 'Calendar', key: 'l' },
 	{ href: '/templates', label: 'Templates', key: 'e' },
 	{ href: '/automation', label: 'Automation', key: 'a' },
 	{ href: '/settings', label: 'Settings', key: 's' },
@@ -46,6 +48,7 @@ const ROUTES = [
 	['/deals/new', NewDeal],
 	['/deals/:id', Deal],
 	['/tasks', Tasks],
+	['/calendar', Calendar],
 	['/settings', Settings],
 	['/templates', Templates],
 	['/templates/:id', Templates],

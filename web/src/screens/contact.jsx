@@ -7,6 +7,7 @@ import { contactFields } from '../record_form.jsx';
 import { Link } from '../router.js';
 import { Composer, Timeline } from '../timeline.jsx';
 import { Badge, Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
+import { ScheduleMeeting } from './meeting.jsx';
 import { contactName, formatDate, label, money, useRecordTitle, userName, useUsers } from '../util.js';
 
 export function Contact({ id, session }) {
@@ -46,6 +47,9 @@ function ContactCard({ c, session, onSaved }) {
 						{name} <Badge kind={c.stage}>{label(c.stage)}</Badge>
 					</h1>
 					{company && <p class="subtitle">{company}</p>}
+				</div>
+				<div class="head-actions">
+					<ScheduleMeeting contact={c} title={`Meeting with ${name}`} onSaved={() => setVersion((v) => v + 1)} />
 				</div>
 			</header>
 			<div class="record-grid">

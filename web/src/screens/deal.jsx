@@ -6,6 +6,7 @@ import { RecordForm, dealFields } from '../record_form.jsx';
 import { Link, navigate } from '../router.js';
 import { Composer, Timeline } from '../timeline.jsx';
 import { Badge, ErrorBox, Loading, useLoad } from '../ui.jsx';
+import { ScheduleMeeting } from './meeting.jsx';
 import { errorText, formatDate, formatDateTime, label, loadSettings, money, toast, useRecordTitle, userName, useUsers } from '../util.js';
 
 function usePipeline() {
@@ -67,6 +68,7 @@ function DealCard({ d, pipeline, session, onSaved }) {
 					<p class="subtitle">{money(d.amount, d.currency)}</p>
 				</div>
 				<div class="head-actions">
+					<ScheduleMeeting deal={d} title={d.title} onSaved={() => setVersion((v) => v + 1)} />
 					<label for="deal-stage-select">Stage</label>
 					<select id="deal-stage-select" value={d.stage} disabled={moving} onChange={(e) => moveTo(e.currentTarget.value)}>
 						{pipeline.map((s) => (

@@ -1,0 +1,442 @@
+// The calendar: a week of hour rows or a month grid in the browser's time
+// zone, the range in the URL (?view=week&date=2026-12-07), only the visible
+// range loaded; a meeting opens in the dialog (?meeting=ID links there too);
+// and the secret feed URL for calendar apps.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { del, get, getAll, post } from '../api.js';
+import {
+	fmtDay,
+	fmtLongDay,
+	fmtTime,
+	isoOf,
+	parseYmd,
+	rangeTitle,
+	sameDay,
+	shiftView,
+	today,
+	useCssVars,
+	viewRange,
+	ymd,
+} from '../calendar.js';
+import { navigate, useLocation } from '../router.js';
+import { ErrorBox, Loading, Modal, useLoad } from '../ui.jsx';
+import { errorText, toast } from '../util.js';
+import { MeetingDialog } from './meeting.jsx';
+
+function calUrl(view, date, meeting) {
+	const q = new URLSearchParams({ view, date: ymd(date) });
+	if (meeting) q.set('meeting', String(meeting));
+	return `/calendar?${q}`;
+}
+
+export function Calendar() {
+	const { params } = useLocation();
+	const view = params.get('view') === 'month' ? 'month' : 'week';
+	const date = parseYmd(params.get('date')) || today();
+	const meetingId = params.get('meeting');
+	const range = viewRange(view, date);
+	const [dialog, setDialog] = useState(null); /* { meeting } or { defaults } */
+	const [feed, setFeed] = useState(false);
+	const s = useLoad(
+		() => getAll('/meetings', { starts_at_after: isoOf(range.from.getTime()), starts_at_before: isoOf(range.to.getTime()) }, 2000),
+		[ymd(range.from), ymd(range.to)],
+	);
+
+	useEffect(() => {
+		document.title = 'Calendar · Parley';
+	}, []);
+
+	// ?meeting=ID opens that meeting (and shows its week when no date is given).
+	useEffect(() => {
+		if (!meetingId) {
+			if (dialog && dialog.meeting) setDialog(null);
+			return;
+		}
+		if (dialog && dialog.meeting && String(dialog.meeting.id) === meetingId) return;
+		let live = true;
+		get(`/meetings/${encodeURIComponent(meetingId)}`).then(
+			(m) => {
+				if (!live) return;
+				setDialog({ meeting: m });
+				if (!params.get('date')) navigate(calUrl(view, new Date(m.starts_at), m.id), { replace: true });
+			},
+			(e) => {
+				if (!live) return;
+				toast({ kind: 'error', message: e.status === 404 ? 'That meeting no longer exists.' : `Could not open the meeting: ${errorText(e)}` });
+				navigate(calUrl(view, date), { replace: true });
+			},
+		);
+		return () => (live = false);
+	}, [meetingId]);
+
+	const go = (v, d) => navigate(calUrl(v, d));
+	const open = (m) => navigate(calUrl(view, date, m.id));
+	const close = () => {
+		setDialog(null);
+		if (new URLSearchParams(location.search).get('meeting')) navigate(calUrl(view, date), { replace: true });
+	};
+	const create = (start) => {
+		// Without a slot: the next full hour when today is shown, else 10:00 on the shown date.
+		let st = start;
+		if (!st) {
+			const now = new Date();
+			st =
+				now >= range.from && now < range.to
+					? new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1)
+					: new Date(date.getFullYear(), date.getMonth(), date.getDate(), 10);
+		}
+		setDialog({ defaults: { start: st, end: new Date(st.getTime() + 3600000) } });
+	};
+
+	const meetings = s.data || [];
+	const unit = view === 'month' ? 'month' : 'week';
+	return (
+		<div class="page cal-page">
+			<header class="page-head cal-head">
+				<div>
+					<h1>Calendar</h1>
+					<p class="subtitle" aria-live="polite">
+						{rangeTitle(view, date, range)}
+					</p>
+				</div>
+				<div class="cal-tools">
+					<div class="cal-nav" role="group" aria-label="Dates">
+						<button type="button" aria-label={`Previous ${unit}`} onClick={() => go(view, shiftView(view, date, -1))}>
+							‹
+						</button>
+						<button type="button" onClick={() => go(view, today())}>
+							Today
+						</button>
+						<button type="button" aria-label={`Next ${unit}`} onClick={() => go(view, shiftView(view, date, 1))}>
+							›
+						</button>
+					</div>
+					<div class="cal-switch" role="group" aria-label="View">
+						<button type="button" aria-pressed={view === 'week' ? 'true' : 'false'} onClick={() => go('week', date)}>
+							Week
+						</button>
+						<button type="button" aria-pressed={view === 'month' ? 'true' : 'false'} onClick={() => go('month', date)}>
+							Month
+						</button>
+					</div>
+					<button type="button" onClick={() => setFeed(true)}>
+						Subscribe
+					</button>
+					<button type="button" class="primary" onClick={() => create(null)}>
+						New meeting
+					</button>
+				</div>
+			</header>
+			{s.error && <ErrorBox error={s.error} retry={s.reload} />}
+			{s.loading && !s.data && <Loading what="meetings" />}
+			{s.data && !s.loading && !meetings.length && (
+				<p class="cal-empty muted">No meetings this {unit}. Click a free time, or New meeting, to plan one.</p>
+			)}
+			{view === 'week' ? (
+				<WeekView days={range.days} meetings={meetings} onOpen={open} onNew={create} />
+			) : (
+				<MonthView date={date} days={range.days} meetings={meetings} onOpen={open} onNew={create} onWeek={(d) => go('week', d)} />
+			)}
+			<Legend />
+			{dialog && (
+				<MeetingDialog
+					key={dialog.meeting ? dialog.meeting.id : 'new'}
+					meeting={dialog.meeting || null}
+					defaults={dialog.defaults}
+					onClose={close}
+					onChanged={() => s.reload()}
+				/>
+			)}
+			{feed && <FeedDialog onClose={() => setFeed(false)} />}
+		</div>
+	);
+}
+
+function Legend() {
+	return (
+		<p class="cal-legend muted">
+			<span class="cal-key cal-kind-meeting">Meeting</span> <span class="cal-key cal-kind-call">☎ Call</span>{' '}
+			<span class="cal-key cal-cancelled">Cancelled</span> · Times in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}).
+		</p>
+	);
+}
+
+function eventLabel(m, s, e) {
+	return `${m.kind === 'call' ? 'Call' : 'Meeting'}: ${m.title}, ${fmtTime(s)} to ${fmtTime(e)}${m.status === 'cancelled' ? ', cancelled' : ''}`;
+}
+
+function eventClass(m) {
+	return `cal-kind-${m.kind}${m.status === 'cancelled' ? ' cal-cancelled' : ''}`;
+}
+
+// The meetings starting on each day, in order.
+function byDay(days, meetings) {
+	const map = new Map(days.map((d) => [ymd(d), []]));
+	for (const m of meetings) {
+		const list = map.get(ymd(new Date(m.starts_at)));
+		if (list) list.push(m);
+	}
+	for (const list of map.values()) list.sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+	return map;
+}
+
+// Side-by-side lanes for meetings that overlap within a day.
+function layout(day, list) {
+	const t0 = day.getTime();
+	const items = list.map((m) => {
+		const s = Math.max(0, (new Date(m.starts_at).getTime() - t0) / 60000);
+		const e = Math.min(1440, Math.max(s + 15, (new Date(m.ends_at).getTime() - t0) / 60000));
+		return { m, s, e, lane: 0, lanes: 1 };
+	});
+	let cluster = [];
+	let ends = [];
+	let clusterEnd = -1;
+	const flush = () => {
+		cluster.forEach((x) => (x.lanes = ends.length));
+		cluster = [];
+		ends = [];
+	};
+	for (const x of items) {
+		if (x.s >= clusterEnd) flush();
+		let lane = ends.findIndex((e) => e <= x.s);
+		if (lane < 0) lane = ends.length;
+		ends[lane] = Math.max(x.e, x.s + 24);
+		x.lane = lane;
+		clusterEnd = Math.max(clusterEnd, ends[lane]);
+		cluster.push(x);
+	}
+	flush();
+	return items;
+}
+
+const hourFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
+
+function WeekView({ days, meetings, onOpen, onNew }) {
+	const scroller = useRef(null);
+	const map = byDay(days, meetings);
+	const now = new Date();
+	useEffect(() => {
+		const el = scroller.current;
+		if (el) el.scrollTop = (el.scrollHeight / 24) * 7.5;
+	}, []);
+	const slot = (day) => (e) => {
+		if (e.target !== e.currentTarget) return;
+		const hour = e.currentTarget.clientHeight / 24;
+		const half = Math.floor(e.offsetY / (hour / 2));
+		onNew(new Date(day.getFullYear(), day.getMonth(), day.getDate(), Math.floor(half / 2), (half % 2) * 30));
+	};
+	return (
+		<div class="cal-week">
+			<div class="cal-week-inner">
+				<div class="cal-week-head" aria-hidden="true">
+					<span class="cal-gutter" />
+					{days.map((d) => (
+						<span class={`cal-dayhead${sameDay(d, now) ? ' cal-today' : ''}`}>{fmtDay(d)}</span>
+					))}
+				</div>
+				<div class="cal-week-body" ref={scroller}>
+					<div class="cal-hours" aria-hidden="true">
+						{Array.from({ length: 24 }, (_, h) => (
+							<div class="cal-hour">{h ? hourFmt.format(new Date(2000, 0, 1, h)) : ''}</div>
+						))}
+					</div>
+					{days.map((d) => (
+						<div
+							class={`cal-day${sameDay(d, now) ? ' cal-today' : ''}`}
+							role="group"
+							aria-label={fmtLongDay(d)}
+							aria-current={sameDay(d, now) ? 'date' : undefined}
+							onClick={slot(d)}
+						>
+							{layout(d, map.get(ymd(d))).map((x) => (
+								<WeekEvent x={x} onOpen={onOpen} />
+							))}
+							{sameDay(d, now) && <NowLine now={now} />}
+						</div>
+					))}
+				</div>
+			</div>
+		</div>
+	);
+}
+
+function WeekEvent({ x, onOpen }) {
+	const ref = useRef(null);
+	useCssVars(ref, { start: x.s, len: x.e - x.s, lane: x.lane, lanes: x.lanes });
+	const s = new Date(x.m.starts_at);
+	const e = new Date(x.m.ends_at);
+	return (
+		<button type="button" ref={ref} class={`cal-event ${eventClass(x.m)}${x.e - x.s < 45 ? ' cal-short' : ''}`} data-meeting={x.m.id} aria-label={eventLabel(x.m, s, e)} onClick={() => onOpen(x.m)}>
+			<span class="cal-event-title">
+				{x.m.kind === 'call' && '☎ '}
+				{x.m.title}
+			</span>
+			<span class="cal-event-time">
+				{fmtTime(s)}–{fmtTime(e)}
+			</span>
+		</button>
+	);
+}
+
+function NowLine({ now }) {
+	const ref = useRef(null);
+	useCssVars(ref, { start: now.getHours() * 60 + now.getMinutes() });
+	return <div class="cal-now" ref={ref} aria-hidden="true" />;
+}
+
+const MAX_PER_DAY = 4;
+
+function MonthView({ date, days, meetings, onOpen, onNew, onWeek }) {
+	const map = byDay(days, meetings);
+	const now = new Date();
+	const names = days.slice(0, 7).map((d) => new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(d));
+	const empty = (d) => (e) => {
+		if (e.target === e.currentTarget || e.target.classList.contains('cal-cell-list'))
+			onNew(new Date(d.getFullYear(), d.getMonth(), d.getDate(), 10));
+	};
+	return (
+		<div class="cal-month">
+			<div class="cal-month-head" aria-hidden="true">
+				{names.map((n) => (
+					<span>{n}</span>
+				))}
+			</div>
+			<div class="cal-month-grid">
+				{days.map((d) => {
+					const list = map.get(ymd(d));
+					const other = d.getMonth() !== date.getMonth();
+					return (
+						<div
+							class={`cal-cell${other ? ' cal-other' : ''}${sameDay(d, now) ? ' cal-today' : ''}`}
+							role="group"
+							aria-label={fmtLongDay(d)}
+							aria-current={sameDay(d, now) ? 'date' : undefined}
+							onClick={empty(d)}
+						>
+							<button type="button" class="cal-cell-day" aria-label={`Show the week of ${fmtLongDay(d)}`} onClick={() => onWeek(d)}>
+								{d.getDate()}
+							</button>
+							<ul class="cal-cell-list">
+								{list.slice(0, MAX_PER_DAY).map((m) => {
+									const s = new Date(m.starts_at);
+									return (
+										<li>
+											<button type="button" class={`cal-chip ${eventClass(m)}`} data-meeting={m.id} aria-label={eventLabel(m, s, new Date(m.ends_at))} onClick={() => onOpen(m)}>
+												<span class="cal-chip-time">{fmtTime(s)}</span> {m.kind === 'call' && '☎ '}
+												{m.title}
+											</button>
+										</li>
+									);
+								})}
+								{list.length > MAX_PER_DAY && (
+									<li>
+										<button type="button" class="link-button cal-more" onClick={() => onWeek(d)}>
+											{list.length - MAX_PER_DAY} more
+										</button>
+									</li>
+								)}
+							</ul>
+						</div>
+					);
+				})}
+			</div>
+		</div>
+	);
+}
+
+// ---- the feed ----
+function FeedDialog({ onClose }) {
+	const [feed, setFeed] = useState(null);
+	const [busy, setBusy] = useState(null);
+	const [error, setError] = useState(null);
+	const [off, setOff] = useState(false);
+
+	const make = async () => {
+		setBusy('make');
+		setError(null);
+		try {
+			setFeed(await post('/calendar/feed'));
+			setOff(false);
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(null);
+		}
+	};
+	const turnOff = async () => {
+		setBusy('off');
+		setError(null);
+		try {
+			await del('/calendar/feed');
+			setFeed(null);
+			setOff(true);
+			toast('Calendar feed turned off: its URL no longer works.');
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(null);
+		}
+	};
+	return (
+		<Modal title="Subscribe in your calendar app" onClose={onClose}>
+			<div class="feed">
+				<p>
+					Google Calendar, Outlook and Apple Calendar can subscribe to a secret address that lists your meetings (the ones you
+					organize or attend, from 90 days ago on). Anyone with the address can read them, so keep it to yourself.
+				</p>
+				{feed ? (
+					<div class="callout feed-urls">
+						<p>Your feed address. It is shown only now: copy it into your calendar app.</p>
+						<CopyField id="feed-url" label="Feed URL" value={feed.url} />
+						<CopyField id="feed-webcal" label="webcal link" value={feed.webcal} />
+						<p>
+							<a href={feed.webcal}>Open in your calendar app</a>
+						</p>
+					</div>
+				) : (
+					<p class="muted">
+						{off ? 'The feed is off. ' : ''}A new address replaces the old one, if you made one before: calendars subscribed to the old
+						address stop updating.
+					</p>
+				)}
+				{error && (
+					<p class="form-error" role="alert">
+						{errorText(error)}
+					</p>
+				)}
+				<div class="form-actions">
+					<button type="button" class="primary" disabled={!!busy} onClick={make}>
+						{busy === 'make' ? 'Creating…' : feed ? 'Make a new address' : 'Create the feed address'}
+					</button>
+					<button type="button" disabled={!!busy} onClick={turnOff}>
+						{busy === 'off' ? 'Turning off…' : 'Turn the feed off'}
+					</button>
+				</div>
+			</div>
+		</Modal>
+	);
+}
+
+function CopyField({ id, label: text, value }) {
+	const ref = useRef(null);
+	const copy = async () => {
+		try {
+			await navigator.clipboard.writeText(value);
+		} catch {
+			ref.current.select();
+			document.execCommand('copy');
+		}
+		toast(`${text} copied`);
+	};
+	return (
+		<div class="field">
+			<label for={id}>{text}</label>
+			<div class="copy-row">
+				<input id={id} ref={ref} type="text" readOnly value={value} onFocus={(e) => e.currentTarget.select()} />
+				<button type="button" onClick={copy} aria-label={`Copy the ${text}`}>
+					Copy
+				</button>
+			</div>
+		</div>
+	);
+}
