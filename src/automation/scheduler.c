@@ -155,6 +155,9 @@ static int notify_mentions(struct store *st, const json_t *ev, struct arena *a,
 				   : json_is_integer(json_object_get(p, "contact_id"))
 					   ? arena_printf(a, "/contacts/%" PRId64,
 							  (int64_t)json_integer_value(json_object_get(p, "contact_id")))
+				   : json_is_integer(json_object_get(p, "company_id"))
+					   ? arena_printf(a, "/companies/%" PRId64,
+							  (int64_t)json_integer_value(json_object_get(p, "company_id")))
 					   : NULL;
 		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link, err) < 0)
 			return -1;

@@ -181,7 +181,7 @@ function NoteForm({ table, id, onAdded }) {
 		<form onSubmit={submit} class="composer-form" noValidate>
 			<FormError error={error && error.field !== 'body' ? error : null} />
 			<Field id={`note-${table}-${id}`} label="Note" error={error && error.field === 'body' ? error.message : null}>
-				<textarea rows={3} value={body} placeholder="What happened, what was agreed…" onInput={(e) => setBody(e.currentTarget.value)} />
+				<textarea rows={3} value={body} placeholder="What happened, what was agreed… (@name tells a colleague)" onInput={(e) => setBody(e.currentTarget.value)} />
 			</Field>
 			<Submit busy={busy} busyText="Adding…">
 				Add note
