@@ -165,10 +165,13 @@ static int add_quote(struct send_ctx *c)
 	else if (text || !json_get_str(d, "html"))
 		json_object_set_new(d, "text", json_string(arena_printf(rq->arena, "%s\n\n%s",
 									text ? text : "", q)));
+	/* An HTML body quotes the parent's sanitised HTML, or its text (escaped)
+	 * when it has none, in a blockquote. */
 	const char *html = json_get_str(d, "html");
-	if (html && c->parsed->html) {
-		char *clean;
-		if (mime_html_sanitize((struct slice){ c->parsed->html, strlen(c->parsed->html) }, NULL,
+	if (html && (c->parsed->html || c->parsed->text)) {
+		char *clean = NULL;
+		if (c->parsed->html &&
+		    mime_html_sanitize((struct slice){ c->parsed->html, strlen(c->parsed->html) }, NULL,
 				       rq->arena, &clean, &rq->err) < 0)
 			return -1;
 		json_object_set_new(d, "html", json_string(arena_printf(
