@@ -1,12 +1,18 @@
 // Writing mail: new messages, replies and forwards in a dialog, with contact
-// autocomplete for the addresses, a Markdown body, attachments, a template
-// previewed for the recipient, a later send time and the mailbox to send
-// from. The draft is kept in this browser until it is sent, so a failed send
-// (or a closed dialog) loses nothing but the attached files.
+// autocomplete for the addresses, a body in Markdown or rich text (the
+// editor in rich.jsx; sent as `html`, the server makes the text part, and
+// quotes a reply's parent in a blockquote), attachments, a template previewed
+// for the recipient (inserted as Markdown text or as its rendered HTML), a
+// later send time and the mailbox to send from. Switching Markdown to rich
+// text renders the Markdown (the template lint endpoint; plain paragraphs if
+// that fails); rich text to Markdown keeps the text only. The draft, format
+// included, is kept in this browser until it is sent, so a failed send (or a
+// closed dialog) loses nothing but the attached files.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { addr, bareAddress, compose, loadAccounts, replyRecipients, splitAddresses, useAccounts } from '../mail.js';
 import { navigate } from '../router.js';
+import { cleanHtml, hasFormatting, RichEditor, textToHtml } from '../rich.jsx';
 import { Field, FormError, Modal, Submit } from '../ui.jsx';
 import { contactName, errorText, localToIso, toast } from '../util.js';
 
@@ -64,7 +70,7 @@ function initialFields(req, accounts) {
 		const a = (accounts || []).find((x) => x.enabled);
 		if (a) account = String(a.id);
 	}
-	return { account, to, cc, bcc: '', subject, body: '', quote: true, later: false, sendAt: '', showCc: !!cc };
+	return { account, to, cc, bcc: '', subject, format: 'markdown', body: '', html: '', quote: true, later: false, sendAt: '', showCc: !!cc };
 }
 
 function fieldOf(f) {
@@ -86,6 +92,9 @@ function ComposeForm({ req, onDone }) {
 	const [busy, setBusy] = useState(false);
 	const idem = useRef(`ui-${Date.now()}-${Math.random().toString(36).slice(2)}`);
 	const restored = useRef(!!loadDraft(req));
+	const editor = useRef(null);
+	const rich = f.format === 'rich';
+	const bodyEmpty = rich ? !f.html : !f.body.trim();
 
 	// The mailboxes may arrive after the dialog opened.
 	useEffect(() => {
@@ -96,7 +105,7 @@ function ComposeForm({ req, onDone }) {
 	// Keep the draft in this browser as it is written.
 	useEffect(() => {
 		const t = setTimeout(() => {
-			const empty = !f.body.trim() && !f.bcc && (req.mode !== 'new' || (!f.to && !f.subject));
+			const empty = bodyEmpty && !f.bcc && (req.mode !== 'new' || (!f.to && !f.subject));
 			if (empty && !restored.current) return;
 			try {
 				localStorage.setItem(DRAFT_KEY, JSON.stringify({ key: draftKey(req), fields: f }));
@@ -145,7 +154,7 @@ function ComposeForm({ req, onDone }) {
 		if (!to.length && !cc.length && !bcc.length) errs.to = 'Add at least one recipient.';
 		if (!f.account) errs.account = 'Choose the mailbox to send from.';
 		if (f.later && !localToIso(f.sendAt)) errs.sendAt = 'Choose when to send it.';
-		if (!f.body.trim() && !files.length && !req.parent) errs.body = 'Write something, or attach a file.';
+		if (bodyEmpty && !files.length && !req.parent) errs.body = 'Write something, or attach a file.';
 		setErrors(errs);
 		setFormError(null);
 		if (Object.values(errs).some(Boolean)) return;
@@ -157,7 +166,8 @@ function ComposeForm({ req, onDone }) {
 			subject: f.subject,
 			idempotency_key: idem.current,
 		};
-		if (f.body.trim()) body.markdown = f.body;
+		if (rich && f.html) body.html = cleanHtml(f.html);
+		else if (!rich && f.body.trim()) body.markdown = f.body;
 		if (files.length) body.attachments = files.map(({ filename, content_type, content }) => ({ filename, content_type, content }));
 		if (req.parent && req.mode === 'forward') body.forward_of = req.parent.id;
 		else if (req.parent) body.in_reply_to = req.parent.id;
@@ -180,6 +190,26 @@ function ComposeForm({ req, onDone }) {
 		} finally {
 			setBusy(false);
 		}
+	};
+
+	// Markdown to rich text: rendered by the server's Markdown (the template
+	// lint endpoint, so not when the text holds Mustache tags), else plain
+	// paragraphs. Rich text to Markdown: the editor's text.
+	const switchFormat = async (to) => {
+		if (to === f.format) return;
+		if (to === 'markdown') {
+			const text = editor.current ? editor.current.innerText.replace(/\n{3,}/g, '\n\n').trim() : '';
+			return setF((x) => ({ ...x, format: 'markdown', body: text }));
+		}
+		let html = textToHtml(f.body);
+		if (f.body.trim() && !f.body.includes('{{')) {
+			try {
+				html = cleanHtml((await post('/templates/lint', { subject: '-', body: f.body, format: 'markdown' })).html);
+			} catch {
+				/* plain paragraphs, then */
+			}
+		}
+		setF((x) => ({ ...x, format: 'rich', html }));
 	};
 
 	const discard = () => {
@@ -222,16 +252,51 @@ function ComposeForm({ req, onDone }) {
 				req={req}
 				to={f.to}
 				onInsert={(p) => {
-					setF((x) => ({
-						...x,
-						body: x.body.trim() ? `${p.text.trim()}\n\n${x.body}` : p.text.trim(),
-						subject: x.subject || p.subject,
-					}));
+					setF((x) =>
+						x.format === 'rich'
+							? { ...x, html: cleanHtml(p.html) + x.html, subject: x.subject || p.subject }
+							: { ...x, body: x.body.trim() ? `${p.text.trim()}\n\n${x.body}` : p.text.trim(), subject: x.subject || p.subject },
+					);
 				}}
 			/>
-			<Field id="compose-body" label="Message" error={errors.body} hint="Markdown: **bold**, *italic*, - lists, [links](https://…)">
-				<textarea rows={7} value={f.body} onInput={onInput('body')} />
-			</Field>
+			<div class="compose-format">
+				<div class="format-switch" role="group" aria-label="Format">
+					<button type="button" aria-pressed={rich ? 'false' : 'true'} onClick={() => switchFormat('markdown')}>
+						Markdown
+					</button>
+					<button type="button" aria-pressed={rich ? 'true' : 'false'} onClick={() => switchFormat('rich')}>
+						Rich text
+					</button>
+				</div>
+				{rich && hasFormatting(f.html) && <p class="field-hint">Switching to Markdown keeps the text only: bold, links, lists and quotes are lost.</p>}
+			</div>
+			{rich ? (
+				<div class={`field${errors.body ? ' field-invalid' : ''}`}>
+					<label id="compose-body-label" onClick={() => editor.current && editor.current.focus()}>
+						Message
+					</label>
+					<RichEditor
+						id="compose-body"
+						value={f.html}
+						onChange={(v) => {
+							setF((x) => ({ ...x, html: v }));
+							if (errors.body) setErrors((e) => ({ ...e, body: null }));
+						}}
+						elRef={editor}
+						invalid={!!errors.body}
+						describedBy={errors.body ? 'compose-body-error' : undefined}
+					/>
+					{errors.body && (
+						<p class="field-error" id="compose-body-error">
+							{errors.body}
+						</p>
+					)}
+				</div>
+			) : (
+				<Field id="compose-body" label="Message" error={errors.body} hint="Markdown: **bold**, *italic*, - lists, [links](https://…)">
+					<textarea rows={7} value={f.body} onInput={onInput('body')} />
+				</Field>
+			)}
 			{req.parent && (
 				<label class="check">
 					<input type="checkbox" checked={f.quote} onChange={onInput('quote')} />
