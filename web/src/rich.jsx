@@ -1,9 +1,10 @@
 // The rich-text body of compose: a contenteditable editor with a small
 // toolbar (document.execCommand, which Chromium, Firefox and Safari still
-// carry) and the allowlist every piece of HTML passes through on its way in
-// (paste, drop, a template, a restored draft) and out (the draft, the send).
-// The server does not sanitise the HTML it sends, so this allowlist is what
-// keeps pasted scripts, event handlers and images out of outgoing mail.
+// carry) and the allowlist the HTML passes through on its way in (a
+// template, a restored draft) and out (the draft, the send). The server does
+// not sanitise the HTML it sends, so: paste and drop insert plain text only
+// (a foreign page's HTML is never parsed here, and its scripts, handlers and
+// images never reach the editor), and what is sent is reduced to the list.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { toast } from './util.js';
 
@@ -133,8 +134,18 @@ export function RichEditor({ id, value, onChange, elRef, describedBy, invalid })
 		if (!url) return toast({ kind: 'error', message: 'Links must start with http://, https:// or mailto:.' });
 		el.current.focus();
 		if (range) (sel.removeAllRanges(), sel.addRange(range));
-		if (!range || range.collapsed) exec('insertHTML', `<a href="${escapeHtml(url)}">${escapeHtml(url.replace(/^mailto:/, ''))}</a>`);
-		else exec('createLink', url);
+		if (range && !range.collapsed) return exec('createLink', url);
+		// No selection: the address itself becomes the link's text.
+		const a = document.createElement('a');
+		a.href = url;
+		a.textContent = url.replace(/^mailto:/, '');
+		const at = range && el.current.contains(range.startContainer) ? range : document.createRange();
+		if (at !== range) (at.selectNodeContents(el.current), at.collapse(false));
+		at.insertNode(a);
+		at.setStartAfter(a);
+		at.collapse(true);
+		sel.removeAllRanges();
+		sel.addRange(at);
 	};
 	const run = (cmd) => {
 		el.current.focus();
@@ -151,13 +162,12 @@ export function RichEditor({ id, value, onChange, elRef, describedBy, invalid })
 		const t = TOOLS.find((x) => x.key && x.key === e.key.toUpperCase());
 		if (t) (e.preventDefault(), run(t.cmd));
 	};
-	// Pasted or dropped HTML goes through the allowlist; else its plain text.
+	// Pasted or dropped content goes in as plain text.
 	const insert = (e, data) => {
 		if (!data) return;
 		e.preventDefault();
-		const html = data.getData('text/html');
-		if (html) exec('insertHTML', cleanHtml(html) || ' ');
-		else exec('insertText', data.getData('text/plain'));
+		const text = data.getData('text/plain');
+		if (text) exec('insertText', text);
 		changed();
 	};
 
