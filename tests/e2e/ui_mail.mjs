@@ -2,7 +2,8 @@
 // mailbox (tests/integration/test_ui_mail.sh sets it up): the inbox, search,
 // keys, a conversation, hostile HTML kept inert, remote images, a reply with
 // a template that reaches the outbox and comes back as the sent copy,
-// relinking, compose with autocomplete and a scheduled send, phone width.
+// relinking, compose with autocomplete and a scheduled send, compose in rich
+// text, phone width.
 import { done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
 
 const page = await openBrowser();
@@ -303,6 +304,98 @@ await step('compose_autocomplete_draft_and_schedule', async () => {
 	const row = page.getByRole('row').filter({ hasText: 'Scheduled hello' });
 	await row.getByText('Queued', { exact: true }).waitFor();
 	await row.getByText(/Scheduled for/).waitFor();
+});
+
+// Rich text: Markdown carried over, a word made bold with the toolbar, Ctrl+I,
+// hostile HTML pasted (only its plain text goes in), a template, the format kept in the draft,
+// then sent to bob@localhost (test_ui_mail.sh checks the delivered parts).
+await step('compose_rich_text', async () => {
+	await page.goto(URL_ + '/inbox');
+	await heading(page, 'Inbox').waitFor();
+	await list().waitFor();
+	await page.keyboard.press('c');
+	let d = page.getByRole('dialog', { name: 'New message' });
+	await d.waitFor();
+	await d.getByLabel('To', { exact: true }).fill('bob@localhost');
+	await d.getByLabel('Subject').fill('Rich hello');
+	await d.getByLabel('Message', { exact: true }).fill('Carried **over**');
+	await d.getByRole('button', { name: 'Rich text' }).click();
+	const ed = d.getByRole('textbox', { name: 'Message' });
+	await ed.locator('strong').filter({ hasText: 'over' }).waitFor();
+	await ed.click();
+	await page.keyboard.press('ControlOrMeta+a');
+	await page.keyboard.type('Hello Bob, this is important and urgent.');
+	const select = (word) =>
+		ed.evaluate((el, w) => {
+			const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+				const i = n.data.indexOf(w);
+				if (i < 0) continue;
+				const r = document.createRange();
+				r.setStart(n, i);
+				r.setEnd(n, i + w.length);
+				getSelection().removeAllRanges();
+				getSelection().addRange(r);
+				return true;
+			}
+			return false;
+		}, word);
+	expect(await select('important'), 'word not found');
+	await d.getByRole('button', { name: 'Bold' }).click();
+	await ed.locator('b, strong').filter({ hasText: 'important' }).waitFor();
+	expect((await d.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed')) === 'true', 'Bold not shown as pressed');
+	expect(await select('urgent'), 'word not found');
+	await page.keyboard.press('ControlOrMeta+i');
+	await ed.locator('i, em').filter({ hasText: 'urgent' }).waitFor();
+	const paste = (html, text) =>
+		ed.evaluate(
+			(el, [h, t]) => {
+				el.focus();
+				const r = document.createRange();
+				r.selectNodeContents(el);
+				r.collapse(false);
+				getSelection().removeAllRanges();
+				getSelection().addRange(r);
+				const dt = new DataTransfer();
+				dt.setData('text/html', h);
+				dt.setData('text/plain', t);
+				el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+				return el.innerHTML;
+			},
+			[html, text],
+		);
+	// Paste inserts the plain text only: no image, handler or script arrives.
+	let html = await paste('<img src=x onerror=alert(1)>', '');
+	expect(!/<img|onerror/i.test(html), `paste let through: ${html}`);
+	html = await paste('<p onclick="alert(2)">Pasted <em>text</em><script>alert(3)</script></p>', ' Pasted text');
+	expect(!/<img|<script|onclick|onerror|<em>/i.test(html) && /Pasted text/.test(html), `paste: ${html}`);
+	await d.getByText('Switching to Markdown keeps the text only').waitFor();
+	await page.waitForTimeout(400); // the draft is saved 300 ms after the last change
+	await d.getByRole('button', { name: 'Close (keep draft)' }).click();
+	await d.waitFor({ state: 'detached' });
+	await page.keyboard.press('c');
+	d = page.getByRole('dialog', { name: 'New message' });
+	await d.waitFor();
+	expect((await d.getByRole('button', { name: 'Rich text' }).getAttribute('aria-pressed')) === 'true', 'the format was not kept');
+	const ed2 = d.getByRole('textbox', { name: 'Message' });
+	await ed2.locator('b, strong').filter({ hasText: 'important' }).waitFor();
+	// A template goes in as its rendered HTML, above what is written.
+	await d.getByLabel('Template').selectOption({ label: 'Follow-up' });
+	await d.getByRole('region', { name: 'Template preview' }).getByRole('button', { name: 'Insert template' }).click();
+	await ed2.locator('p').first().filter({ hasText: /^Hello there,$/ }).waitFor();
+	await ed2.locator('b, strong').filter({ hasText: 'important' }).waitFor();
+	await ed2.scrollIntoViewIfNeeded();
+	await shot(page, 'compose-rich');
+	await page.setViewportSize({ width: 390, height: 800 });
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	expect(overflow <= 1, `the compose dialog is ${overflow}px wider than the phone`);
+	await shot(page, 'compose-rich-phone');
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.waitForTimeout(500);
+	expect(!dialogs.length, `dialogs fired: ${dialogs.join(', ')}`);
+	await d.getByRole('button', { name: 'Send' }).click();
+	await d.waitFor({ state: 'detached' });
+	await page.getByText('Queued for sending.').waitFor();
 });
 
 await step('phone_width', async () => {

@@ -3,8 +3,10 @@
 # OpenSMTPD from tests/lib/mail.sh) hold a mailbox with mail from a contact,
 # a hostile HTML message, a newsletter with a remote image and enough filler
 # to page; parley serve --web syncs it; tests/e2e/ui_mail.mjs drives chromium
-# through the inbox, a conversation, a reply with a template, the outbox and
-# relinking. Screenshots go to tests/out/ui-mail/.
+# through the inbox, a conversation, a reply with a template, the outbox,
+# relinking and a rich-text message, whose delivered parts (and those of an
+# HTML reply to a plain-text message) are checked here after.
+# Screenshots go to tests/out/ui-mail/.
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/../lib/ui.sh"
 . "$(dirname "$0")/../lib/mail.sh"
@@ -135,6 +137,37 @@ unset AUTH
 export SEED="{\"ada\":$ID_ada,\"grace\":$ID_grace,\"ada_msg\":$ADA_MSG,\"ada_thread\":$ADA_THREAD,\"img_port\":$IMG_PORT}"
 export STEP_TIMEOUT=${STEP_TIMEOUT:-20000}
 run_e2e ui_mail.mjs "$OUT"
+
+# ---- what the rich-text compose delivered (to bob's Maildir) ----
+# mailpart.py DIR SUBJECT: the message with that subject has a text/plain part
+# and a text/html part; prints the HTML.
+cat >"$WORK/mailpart.py" <<'PY'
+import email, email.policy, glob, sys
+for f in glob.glob(sys.argv[1] + "/new/*") + glob.glob(sys.argv[1] + "/cur/*"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
+    if m["subject"] != sys.argv[2]:
+        continue
+    parts = {p.get_content_type(): p.get_content() for p in m.walk() if not p.is_multipart()}
+    if "text/plain" in parts and "text/html" in parts:
+        print(parts["text/html"])
+        print("----- text/plain -----")
+        print(parts["text/plain"])
+        sys.exit(0)
+sys.exit(1)
+PY
+check rich_delivered wait_for 60 python3 "$WORK/mailpart.py" "$MAILENV/mail/bob" "Rich hello"
+python3 "$WORK/mailpart.py" "$MAILENV/mail/bob" "Rich hello" >"$WORK/rich.txt" 2>&1
+check rich_html_bold grep -q -E '<(b|strong)>important</(b|strong)>' "$WORK/rich.txt"
+check rich_html_clean bash -c "! grep -q -i -E '<img|<script|onerror|onclick|javascript:' '$WORK/rich.txt'"
+check rich_text_alternative bash -c "sed -n '/^----- text\/plain/,\$p' '$WORK/rich.txt' | grep -q 'Hello Bob, this is important'"
+# An HTML reply to a plain-text message quotes it in a blockquote.
+AUTH="Authorization: Bearer $TOKEN"
+req POST /api/v1/mail/messages "{\"account\":\"alice\",\"in_reply_to\":$ADA_MSG,\"to\":[\"bob@localhost\"],\"subject\":\"Rich reply\",\"html\":\"<p>On it.</p>\"}"
+expect rich_reply_queued 202
+unset AUTH
+check rich_reply_delivered wait_for 60 python3 "$WORK/mailpart.py" "$MAILENV/mail/bob" "Rich reply"
+python3 "$WORK/mailpart.py" "$MAILENV/mail/bob" "Rich reply" >"$WORK/reply.txt" 2>&1
+check rich_reply_quotes_text_parent bash -c "tr '\n' ' ' <'$WORK/reply.txt' | grep -q -E '<blockquote[^>]*>.*could you send the proposal for Q3 by Friday'"
 
 check stop stop_parley
 finish
