@@ -1,6 +1,6 @@
 // The calendar: a week of hour rows or a month grid in the browser's time
 // zone, the range in the URL (?view=week&date=2026-12-07), only the visible
-// range loaded; a meeting opens in the dialog (?meeting=ID links there too);
+// range loaded (and two weeks before it, for meetings running into it); a meeting opens in the dialog (?meeting=ID links there too);
 // and the secret feed URL for calendar apps.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, post } from '../api.js';
