@@ -49,7 +49,10 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 URL=http://127.0.0.1:$PORT
 "$PARLEY" "${DATA[@]}" serve --listen "127.0.0.1:$PORT" --web "$TOP/web/dist" >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
-for _ in $(seq 100); do curl -sf -o /dev/null "$URL/healthz" && break || sleep 0.1; done
+for _ in $(seq 100); do
+	if curl -sf -o /dev/null "$URL/healthz"; then break; fi
+	sleep 0.1
+done
 
 echo
 echo "GET /api/v1/mail/threads?limit=$LIMIT, admin token, one keep-alive connection, $RUNS runs each"

@@ -21,6 +21,7 @@ trap cleanup EXIT
 
 # prepare: builds, generates the corpus, starts dovecot with it in alice's INBOX.
 prepare() {
+	# shellcheck disable=SC2086 # empty: no argument
 	"$TOP/scripts/deps.sh" ${BENCH_DEPS-bench}
 	make -C "$TOP" -s B="$B" "$B/parley" >/dev/null
 	echo "corpus: $COUNT messages, seed $SEED"
