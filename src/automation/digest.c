@@ -52,7 +52,7 @@ static const char *digest_text(const json_t *items, const char *base, struct are
 		buf_printf(&b, "\n");
 	}
 	buf_printf(&b,
-		   "All notifications: %s/notifications\n"
+		   "Open Parley: %s/\n"
 		   "To change how often this mail comes: %s/settings\n",
 		   base, base);
 	return b.data;
