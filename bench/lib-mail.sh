@@ -1,6 +1,8 @@
 # Shared by bench/sync.sh and bench/search.sh: a generated mailbox served by a
 # private dovecot, Parley synced from it, mbsync and notmuch on the same mail.
 # Figures, not tests. Needs `scripts/deps.sh bench` (isync, notmuch, time).
+# Knobs: COUNT, SEED, B (build directory, default build), BENCH_DEPS (the
+# scripts/deps.sh set prepare checks, default bench; empty: the base set).
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 COUNT=${COUNT:-20000}
@@ -9,7 +11,8 @@ GEN=${PARLEY_CORPUS_GEN:-$TOP/../shared/corpus/gen-corpus.py}
 [ -f "$GEN" ] || GEN=/work/shared/corpus/gen-corpus.py
 WORK=$(mktemp -d /tmp/parley-bench.XXXXXX)
 chmod 755 "$WORK"
-PARLEY=$TOP/build/parley
+B=${B:-build}
+PARLEY=$TOP/$B/parley
 cleanup() {
 	"$TOP/scripts/testenv/mail.sh" stop "$WORK/mail" >/dev/null 2>&1 || true
 	rm -rf "$WORK"
@@ -18,14 +21,16 @@ trap cleanup EXIT
 
 # prepare: builds, generates the corpus, starts dovecot with it in alice's INBOX.
 prepare() {
-	"$TOP/scripts/deps.sh" bench
-	make -C "$TOP" -s build/parley >/dev/null
+	# shellcheck disable=SC2086 # empty: no argument
+	"$TOP/scripts/deps.sh" ${BENCH_DEPS-bench}
+	make -C "$TOP" -s B="$B" "$B/parley" >/dev/null
 	echo "corpus: $COUNT messages, seed $SEED"
 	python3 "$GEN" --count "$COUNT" --seed "$SEED" --out "$WORK/corpus" >/dev/null
-	"$TOP/scripts/testenv/mail.sh" start "$WORK/mail" >/dev/null
+	# dovecot only: no OpenSMTPD (its start stops every other smtpd on the machine)
+	MAIL_SMTPD=0 "$TOP/scripts/testenv/mail.sh" start "$WORK/mail" >/dev/null
 	# shellcheck disable=SC1091
 	. "$WORK/mail/ports.env"
-	cp "$WORK"/corpus/Maildir/cur/* "$WORK/mail/mail/alice/cur/"
+	cp -r "$WORK/corpus/Maildir/cur/." "$WORK/mail/mail/alice/cur/"
 	chown -R parleymail: "$WORK/mail/mail/alice"
 	export PARLEY_CA_FILE="$CA_FILE"
 	"$PARLEY" --data "$WORK/parley" init >/dev/null

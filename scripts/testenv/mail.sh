@@ -6,7 +6,8 @@
 #   scripts/testenv/mail.sh stop DIR
 # Users alice, bob, carol (password "secret"); their addresses are
 # USER@localhost. OpenSMTPD keeps its queue in /var/spool/smtpd: one instance
-# at a time.
+# at a time (start stops any other smtpd). MAIL_SMTPD=0: dovecot only, no
+# OpenSMTPD (nothing is delivered; for benchmarks that only read over IMAP).
 set -eu
 cmd=${1:?start|stop}
 DIR=${2:?DIR}
@@ -117,12 +118,14 @@ table vusers file:$DIR/vusers
 action "deliver" maildir "$DIR/mail/%{rcpt.user}" virtual <vusers>
 match from any for any action "deliver"
 CONF
-	# A stale OpenSMTPD from an earlier run holds the spool: stop it.
-	pkill -x smtpd 2>/dev/null || true
-	sleep 0.2
 	dovecot -c "$DIR/dovecot.conf"
-	smtpd -d -f "$DIR/smtpd.conf" >"$DIR/log/smtpd.log" 2>&1 &
-	echo $! >"$DIR/run/smtpd.pid"
+	if [ "${MAIL_SMTPD:-1}" != 0 ]; then
+		# A stale OpenSMTPD from an earlier run holds the spool: stop it.
+		pkill -x smtpd 2>/dev/null || true
+		sleep 0.2
+		smtpd -d -f "$DIR/smtpd.conf" >"$DIR/log/smtpd.log" 2>&1 &
+		echo $! >"$DIR/run/smtpd.pid"
+	fi
 	cat >"$DIR/ports.env" <<ENV
 IMAP_PORT=$IMAP_PORT
 IMAPS_PORT=$IMAPS_PORT
@@ -133,7 +136,7 @@ CA_FILE=$DIR/cert.pem
 ENV
 	wait_port "$IMAP_PORT"
 	wait_port "$SUBMISSION_PORT"
-	wait_port "$SMTP_PORT"
+	[ "${MAIL_SMTPD:-1}" = 0 ] || wait_port "$SMTP_PORT"
 }
 
 stop() {

@@ -1,5 +1,5 @@
 /* Users and API tokens. Admins manage users; everyone may rename themselves,
- * change their own password and create their own API tokens. */
+ * change their own password and digest, and create their own API tokens. */
 #include <string.h>
 
 #include "api/handlers.h"
@@ -116,15 +116,17 @@ static int apply_admin_fields(struct req *rq, struct user *u)
 
 int h_users_update(struct req *rq)
 {
-	static const char *const keys[] = { "name", "role", "active", "password", NULL };
+	static const char *const keys[] = { "name", "role", "active", "password", "digest", NULL };
 	struct user *u;
-	const char *name = NULL, *pw = NULL;
+	const char *name = NULL, *pw = NULL, *digest = NULL;
 	if (req_only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)
 		return -1;
 	if (rq->user->role != USER_ADMIN && u->id != rq->user->id)
 		return err_set(&rq->err, ERR_FORBIDDEN, "managers may change only themselves");
 	if (string_field(rq, "name", false, USER_NAME_MAX, &name) < 0 ||
 	    string_field(rq, "password", false, USER_PASSWORD_MAX, &pw) < 0 ||
+	    string_field(rq, "digest", false, 20, &digest) < 0 ||
+	    (digest && user_digest_parse(digest, &u->digest, &rq->err) < 0) ||
 	    apply_admin_fields(rq, u) < 0)
 		return -1;
 	if (name)

@@ -1,7 +1,8 @@
 /* The worker thread: every tick, the scheduler (events -> jobs -> actions),
- * the calendar (invitation updates, replies, reminders) and the outbox (due
- * mail -> SMTP). Each pass is bounded so a backlog cannot
- * starve the others; a pass that did work is followed at once by another. */
+ * the calendar (invitation updates, replies, reminders), the notification
+ * digests and the outbox (due mail -> SMTP). Each pass is bounded so a
+ * backlog cannot starve the others; a pass that did work is followed at once
+ * by another. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "automation/digest.h"
 #include "automation/scheduler.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -139,12 +141,13 @@ static int pass(struct app *app, struct store *st, const char *base_url, int64_t
 	if (scheduler_step(st, &aenv, now, WORKERS_BATCH, &done, err) < 0)
 		return -1;
 	struct calendar_env cenv = { base_url, blobs };
-	int cal = 0;
-	if (calendar_step(st, &cenv, now, &cal, err) < 0)
+	int cal = 0, digests = 0;
+	if (calendar_step(st, &cenv, now, &cal, err) < 0 ||
+	    digest_step(st, &aenv, now, &digests, err) < 0)
 		return -1;
 	if (outbox_step(st, &oenv, now, WORKERS_BATCH, &sent, err) < 0)
 		return -1;
-	return done + cal + sent;
+	return done + cal + digests + sent;
 }
 
 int workers_run_once(struct app *app, const char *base_url, int64_t now, struct err *err)

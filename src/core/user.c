@@ -27,6 +27,25 @@ const char *user_role_name(enum user_role role)
 	return role_names[role];
 }
 
+static const char *const digest_names[] = { [USER_DIGEST_OFF] = "off",
+					     [USER_DIGEST_HOURLY] = "hourly",
+					     [USER_DIGEST_DAILY] = "daily" };
+
+int user_digest_parse(const char *s, enum user_digest *digest_r, struct err *err)
+{
+	for (size_t i = 0; i < sizeof(digest_names) / sizeof(digest_names[0]); i++)
+		if (s && strcmp(s, digest_names[i]) == 0) {
+			*digest_r = (enum user_digest)i;
+			return 0;
+		}
+	return err_set_field(err, ERR_INVALID, "digest", "'digest' must be off, hourly or daily");
+}
+
+const char *user_digest_name(enum user_digest digest)
+{
+	return digest_names[digest];
+}
+
 int user_password_check(const char *pw, struct err *err)
 {
 	size_t n = pw ? strlen(pw) : 0;
@@ -71,9 +90,9 @@ json_t *user_to_json(const struct user *u)
 {
 	char t[TIME_ISO_MAX];
 	time_format_iso(u->created_at, t);
-	return json_pack("{sIsssssssbss}", "id", (json_int_t)u->id, "email", u->email, "name",
-			 u->name, "role", user_role_name(u->role), "active", u->active,
-			 "created_at", t);
+	return json_pack("{sIsssssssbssss}", "id", (json_int_t)u->id, "email", u->email, "name",
+			 u->name, "role", user_role_name(u->role), "active", u->active, "digest",
+			 user_digest_name(u->digest), "created_at", t);
 }
 
 bool user_may_change(const struct user *u, const json_t *record,

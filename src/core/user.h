@@ -15,6 +15,9 @@ struct err;
 
 enum user_role { USER_MANAGER, USER_ADMIN };
 
+/* How often a user gets their unread notifications by mail (automation/digest.c). */
+enum user_digest { USER_DIGEST_OFF, USER_DIGEST_HOURLY, USER_DIGEST_DAILY };
+
 struct user {
 	int64_t id;
 	char *email;
@@ -22,12 +25,17 @@ struct user {
 	enum user_role role;
 	bool active;
 	char *password_hash; /* argon2id string, or NULL: cannot log in with a password */
+	enum user_digest digest;
 	int64_t created_at;
 };
 
 /* "admin" / "manager" to the role; 0 or -1 (err names the field "role"). */
 int user_role_parse(const char *s, enum user_role *role_r, struct err *err);
 const char *user_role_name(enum user_role role);
+
+/* "off" / "hourly" / "daily" to the digest; 0 or -1 (err names the field "digest"). */
+int user_digest_parse(const char *s, enum user_digest *digest_r, struct err *err);
+const char *user_digest_name(enum user_digest digest);
 
 /* Checks a password against the policy (length, UTF-8); 0 or -1. */
 int user_password_check(const char *pw, struct err *err);
@@ -41,7 +49,8 @@ bool user_password_verify(const char *hash, const char *pw);
 /* A new password of 20 random letters and digits, allocated in a. */
 char *user_password_generate(struct arena *a);
 
-/* The public JSON of u (no hash): id, email, name, role, active, created_at. */
+/* The public JSON of u (no hash): id, email, name, role, active, digest,
+   created_at. */
 json_t *user_to_json(const struct user *u);
 
 /* A manager may change a record if one of the record's perm_fields holds the

@@ -188,7 +188,8 @@ int store_user_by_email(struct store *st, const char *email, struct arena *a,
 /* Every user, oldest first, as a JSON array tied to a. */
 int store_user_list(struct store *st, struct arena *a, json_t **items_r, struct err *err);
 
-/* Writes u's name, role, active flag and password hash back. 1, 0 if gone, -1. */
+/* Writes u's name, role, active flag, password hash and digest back. 1, 0
+   if gone, -1. */
 int store_user_save(struct store *st, const struct user *u, struct err *err);
 
 /* Sessions are looked up by the SHA-256 of their token; expired ones are not found. */
@@ -501,6 +502,18 @@ int store_notifications(struct store *st, int64_t user_id, bool unread_only, int
 /* Marks ids (or all when ids is NULL) of user read. */
 int store_notifications_read(struct store *st, int64_t user_id, const int64_t *ids, size_t n,
 			     struct err *err);
+
+/* The email digest (automation/digest.c). Users whose digest is due, at most
+   limit: active, digest "hourly" with no digest for the hour starting at
+   hour_start, or "daily" with none for the day starting at day_start. A JSON
+   array of {id, digest, seen} tied to a; seen is the newest notification id
+   mailed so far. */
+int store_digest_due(struct store *st, int64_t hour_start, int64_t day_start, size_t limit,
+		     struct arena *a, json_t **users_r, struct err *err);
+/* Records that user's digest for the period starting at period_start is done
+   and that notifications up to id seen were mailed. */
+int store_digest_done(struct store *st, int64_t user_id, int64_t period_start, int64_t seen,
+		      struct err *err);
 
 /* One event by id as JSON (like store_event_list's items): 1, 0, -1. */
 int store_event_get(struct store *st, int64_t id, struct arena *a, json_t **event_r,

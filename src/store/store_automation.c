@@ -530,3 +530,43 @@ int store_notifications_read(struct store *st, int64_t user_id, const int64_t *i
 			return -1;
 	return 0;
 }
+
+/* ---- the email digest of unread notifications ---- */
+
+int store_digest_due(struct store *st, int64_t hour_start, int64_t day_start, size_t limit,
+		     struct arena *a, json_t **users_r, struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  arena_printf(a,
+				       "SELECT id, digest, digest_seen FROM users WHERE active = 1 "
+				       "AND ((digest = 'hourly' AND COALESCE(digest_at, 0) < ?) OR "
+				       "(digest = 'daily' AND COALESCE(digest_at, 0) < ?)) ORDER BY id "
+				       "LIMIT %zu",
+				       limit),
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, hour_start);
+	stmt_bind_int(s, 2, day_start);
+	json_t *users = json_in_arena(a, json_array());
+	int r;
+	while ((r = stmt_step(s, err)) == 1)
+		json_array_append_new(users, json_pack("{s:I, s:s, s:I}", "id",
+						       (json_int_t)stmt_int(s, 0), "digest",
+						       stmt_text(s, 1), "seen",
+						       (json_int_t)stmt_int(s, 2)));
+	stmt_free(&s);
+	if (r < 0)
+		return -1;
+	*users_r = users;
+	return 0;
+}
+
+int store_digest_done(struct store *st, int64_t user_id, int64_t period_start, int64_t seen,
+		      struct err *err)
+{
+	return store_exec_ints(st,
+			       "UPDATE users SET digest_at = ?, digest_seen = ? WHERE id = ? AND "
+			       "digest_seen <= ?",
+			       err, 4, period_start, seen, user_id, seen);
+}

@@ -9,7 +9,8 @@
 #include "store/store_int.h"
 #include "base/banned.h"
 
-#define USER_COLS "u.id, u.email, u.name, u.role, u.active, u.password_hash, u.created_at"
+#define USER_COLS                                                                              \
+	"u.id, u.email, u.name, u.role, u.active, u.password_hash, u.created_at, u.digest"
 
 static struct user *user_from_row(struct stmt *s, struct arena *a)
 {
@@ -21,6 +22,9 @@ static struct user *user_from_row(struct stmt *s, struct arena *a)
 	u->active = stmt_int(s, 4) != 0;
 	u->password_hash = arena_strdup(a, stmt_text(s, 5));
 	u->created_at = stmt_int(s, 6);
+	struct err ignored; /* the column holds only valid names */
+	if (user_digest_parse(stmt_text(s, 7), &u->digest, &ignored) < 0)
+		u->digest = USER_DIGEST_OFF;
 	return u;
 }
 
@@ -102,15 +106,16 @@ int store_user_save(struct store *st, const struct user *u, struct err *err)
 	struct stmt *s;
 	if (store_prepare(st,
 			  "UPDATE users SET name = ?, role = ?, active = ?, password_hash = ?, "
-			  "updated_at = ? WHERE id = ?",
+			  "digest = ?, updated_at = ? WHERE id = ?",
 			  &s, err) < 0)
 		return -1;
 	stmt_bind_text(s, 1, u->name);
 	stmt_bind_text(s, 2, user_role_name(u->role));
 	stmt_bind_int(s, 3, u->active);
 	stmt_bind_text(s, 4, u->password_hash);
-	stmt_bind_int(s, 5, time_now());
-	stmt_bind_int(s, 6, u->id);
+	stmt_bind_text(s, 5, user_digest_name(u->digest));
+	stmt_bind_int(s, 6, time_now());
+	stmt_bind_int(s, 7, u->id);
 	int r = stmt_step(s, err);
 	stmt_free(&s);
 	if (r < 0)
@@ -156,7 +161,7 @@ int store_session_lookup(struct store *st, const char *token_hash, struct arena 
 	int r = stmt_step(s, err);
 	if (r == 1) {
 		*u_r = user_from_row(s, a);
-		*csrf_r = arena_strdup(a, stmt_text(s, 7));
+		*csrf_r = arena_strdup(a, stmt_text(s, 8));
 	}
 	stmt_free(&s);
 	return r;

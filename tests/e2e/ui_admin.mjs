@@ -116,6 +116,20 @@ await step('template_save_error_keeps_text', async () => {
 	await page.getByRole('button', { name: 'Discard changes' }).click();
 });
 
+await step('template_delete', async () => {
+	const r = await api(process.env.ADMIN_TOKEN, 'POST', '/templates', { name: 'Scratch', subject: 'x', body: 'y', format: 'markdown' });
+	expect(r.status === 201, `template: ${r.status}`);
+	await page.goto(`${URL_}/templates/${r.body.id}`);
+	await page.getByRole('heading', { name: 'Scratch' }).waitFor();
+	await page.getByRole('button', { name: 'Delete', exact: true }).click();
+	await page.getByRole('group', { name: 'Confirm deletion' }).getByRole('button', { name: 'Yes, delete' }).click();
+	await page.getByText('Deleted “Scratch”').waitFor();
+	expect(/\/templates$/.test(page.url()), `at ${page.url()}`);
+	expect((await page.getByRole('navigation', { name: 'Templates' }).getByRole('link', { name: 'Scratch' }).count()) === 0, 'still listed');
+	const g = await api(process.env.ADMIN_TOKEN, 'GET', `/templates/${r.body.id}`);
+	expect(g.status === 404, `API after delete: ${g.status}`);
+});
+
 // ---- automation ----
 await step('automation_scenario_switch', async () => {
 	await nav('Automation');

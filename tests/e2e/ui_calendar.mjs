@@ -65,10 +65,12 @@ await step('nav_entry_and_week_view', async () => {
 await step('only_the_visible_range_is_loaded', async () => {
 	const last = ranges[ranges.length - 1];
 	expect(last && last[0] && last[1], `meetings were listed without a range: ${JSON.stringify(ranges)}`);
+	// From two weeks before Monday: meetings that began then may run into the week.
 	const from = new Date(last[0]);
 	const to = new Date(last[1]);
-	expect(ymd(from) === ymd(monday) && from.getHours() === 0, `from ${last[0]} is not this Monday`);
-	expect(Math.round((to - from) / 86400000) === 7, `range ${last[0]}..${last[1]} is not a week`);
+	const start = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() - 14);
+	expect(ymd(from) === ymd(start) && from.getHours() === 0, `from ${last[0]} is not two weeks before this Monday`);
+	expect(ymd(to) === ymd(new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 7)), `range ${last[0]}..${last[1]} does not end with the week`);
 });
 
 await step('calls_and_cancelled_look_different', async () => {
@@ -113,6 +115,26 @@ await step('month_view', async () => {
 	await page.locator('.cal-month').getByRole('button', { name: /Kick-off with Bob/ }).waitFor();
 	await page.getByRole('button', { name: 'Week', exact: true }).click();
 	await event(/Kick-off with Bob/).waitFor();
+});
+
+await step('meeting_over_midnight_shows_on_both_days', async () => {
+	const sunday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() - 1, 22);
+	const m = await api('POST', '/meetings', {
+		title: 'Night shift handover',
+		starts_at: sunday.toISOString(),
+		ends_at: new Date(sunday.getTime() + 4 * 3600000).toISOString(),
+	});
+	expect(m.id, `meeting: ${JSON.stringify(m)}`);
+	await page.reload();
+	const day = (d) => page.getByRole('group', { name: new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' }).format(d) });
+	await day(monday).getByRole('button', { name: /Night shift handover/ }).waitFor();
+	await page.getByRole('button', { name: 'Previous week' }).click();
+	await day(sunday).getByRole('button', { name: /Night shift handover/ }).waitFor();
+	await page.getByRole('button', { name: 'Today' }).click();
+	await fetch(URL_ + `/api/v1/meetings/${m.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SEED.token}` } });
+	await page.reload();
+	await event(/Kick-off with Bob/).waitFor();
+	await event(/Night shift handover/).waitFor({ state: 'detached' });
 });
 
 await step('field_errors_from_browser_and_server', async () => {

@@ -294,7 +294,7 @@ expect users_create_generated_password 201 '.role == "manager" and (.password | 
 MB_ID=$(jqr '.id // 0')
 MB_PW=$(jqr '.password // empty')
 rq GET "/api/v1/users/$MB_ID"
-expect users_get 200 '.email == "mb@example.com" and .name == "Manager B" and (has("password") | not)'
+expect users_get 200 '.email == "mb@example.com" and .name == "Manager B" and .digest == "off" and (has("password") | not)'
 AUTH=
 rq POST /api/v1/session "{\"email\":\"mb@example.com\",\"password\":\"$MB_PW\"}"
 expect users_generated_password_logs_in 201
@@ -343,6 +343,26 @@ rq PATCH "/api/v1/users/$MA_ID" '{"password":"a new manager password"}'
 expect manager_changes_own_password 200 '.email == "ma@example.com" and (has("password") | not)'
 rq GET "/api/v1/users/$MA_ID"
 expect manager_rename_persisted 200 '.name == "Manager Ada"'
+# The email digest: a user sets their own; reset to off so that no digest
+# mail is queued while the rest of the file runs.
+rq PATCH "/api/v1/users/$MA_ID" '{"digest":"hourly"}'
+expect manager_sets_own_digest 200 '.digest == "hourly" and .name == "Manager Ada"'
+rq GET /api/v1/me
+expect me_shows_digest 200 '.digest == "hourly"'
+rq PATCH "/api/v1/users/$MA_ID" '{"digest":"weekly"}'
+expect digest_bad_value_400 400 '.error.code == "invalid" and .error.field == "digest"'
+rq PATCH "/api/v1/users/$MA_ID" '{"digest":1}'
+expect digest_not_string_400 400 '.error.field == "digest"'
+rq PATCH "/api/v1/users/$MB_ID" '{"digest":"daily"}'
+expect manager_cannot_set_others_digest_403 403 '.error.code == "forbidden"'
+rq PATCH "/api/v1/users/$MA_ID" '{"digest":"off"}'
+expect manager_turns_digest_off 200 '.digest == "off"'
+bearer "$ADMIN_TOKEN"
+rq PATCH "/api/v1/users/$MB_ID" '{"digest":"daily"}'
+expect admin_sets_others_digest 200 '.digest == "daily"'
+rq PATCH "/api/v1/users/$MB_ID" '{"digest":"off"}'
+expect admin_resets_others_digest 200 '.digest == "off"'
+bearer "$MA_TOKEN"
 AUTH=
 rq POST /api/v1/session '{"email":"ma@example.com","password":"a new manager password"}'
 expect manager_new_password_logs_in 201

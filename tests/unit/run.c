@@ -37,6 +37,7 @@ void test_csv(void);
 void test_contact_import(void);
 void test_work_hours(void);
 void test_calendar(void);
+void test_digest(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -66,6 +67,7 @@ static const struct {
 	{ "contact_import", test_contact_import },
 	{ "work_hours", test_work_hours },
 	{ "calendar", test_calendar },
+	{ "digest", test_digest },
 	/* suites: add above this line */
 };
 

@@ -257,6 +257,10 @@ static const char m4_calendar[] =
     " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
     " token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);";
 
+static const char m5_digest[] =
+    "ALTER TABLE users ADD COLUMN digest TEXT NOT NULL DEFAULT 'off',"
+    " ADD COLUMN digest_at BIGINT, ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -266,6 +270,7 @@ static const struct store_migration migrations[] = {
     {2, "mail", m2_mail},
     {3, "automation", m3_automation},
     {4, "calendar", m4_calendar},
+    {5, "digest", m5_digest},
 };
 
 int pg_migrate(struct store *st, struct err *err)

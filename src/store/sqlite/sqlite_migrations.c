@@ -223,6 +223,13 @@ static const char m4_calendar[] =
 	" user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
 	" token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);";
 
+/* The email digest of unread notifications: how often (off, hourly, daily),
+   the start of the last period handled, and the newest notification mailed. */
+static const char m5_digest[] =
+	"ALTER TABLE users ADD COLUMN digest TEXT NOT NULL DEFAULT 'off';"
+	"ALTER TABLE users ADD COLUMN digest_at BIGINT;"
+	"ALTER TABLE users ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -232,6 +239,7 @@ static const struct store_migration migrations[] = {
 	{ 2, "mail", m2_mail },
 	{ 3, "automation", m3_automation },
 	{ 4, "calendar", m4_calendar },
+	{ 5, "digest", m5_digest },
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

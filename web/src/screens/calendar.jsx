@@ -1,6 +1,6 @@
 // The calendar: a week of hour rows or a month grid in the browser's time
 // zone, the range in the URL (?view=week&date=2026-12-07), only the visible
-// range loaded; a meeting opens in the dialog (?meeting=ID links there too);
+// range loaded (and two weeks before it, for meetings running into it); a meeting opens in the dialog (?meeting=ID links there too);
 // and the secret feed URL for calendar apps.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, post } from '../api.js';
@@ -29,6 +29,9 @@ function calUrl(view, date, meeting) {
 	return `/calendar?${q}`;
 }
 
+// Meetings that began up to this long before the range and run into it are shown.
+const SPAN_BACK = 14 * 86400000;
+
 export function Calendar() {
 	const { params } = useLocation();
 	const view = params.get('view') === 'month' ? 'month' : 'week';
@@ -38,7 +41,7 @@ export function Calendar() {
 	const [dialog, setDialog] = useState(null); /* { meeting } or { defaults } */
 	const [feed, setFeed] = useState(false);
 	const s = useLoad(
-		() => getAll('/meetings', { starts_at_after: isoOf(range.from.getTime()), starts_at_before: isoOf(range.to.getTime()) }, 2000),
+		() => getAll('/meetings', { starts_at_after: isoOf(range.from.getTime() - SPAN_BACK), starts_at_before: isoOf(range.to.getTime()) }, 2000),
 		[ymd(range.from), ymd(range.to)],
 	);
 
@@ -88,7 +91,7 @@ export function Calendar() {
 		setDialog({ defaults: { start: st, end: new Date(st.getTime() + 3600000) } });
 	};
 
-	const meetings = s.data || [];
+	const meetings = (s.data || []).filter((m) => Math.max(Date.parse(m.ends_at), Date.parse(m.starts_at) + 1) > range.from.getTime());
 	const unit = view === 'month' ? 'month' : 'week';
 	return (
 		<div class="page cal-page">
@@ -170,11 +173,19 @@ function eventClass(m) {
 }
 
 // The meetings starting on each day, in order.
+// Each day lists the meetings that overlap it, so one running past midnight
+// shows on both days.
 function byDay(days, meetings) {
 	const map = new Map(days.map((d) => [ymd(d), []]));
-	for (const m of meetings) {
-		const list = map.get(ymd(new Date(m.starts_at)));
-		if (list) list.push(m);
+	for (const d of days) {
+		const t0 = d.getTime();
+		const t1 = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+		const list = map.get(ymd(d));
+		for (const m of meetings) {
+			const s = Date.parse(m.starts_at);
+			const e = Math.max(Date.parse(m.ends_at), s + 1);
+			if (s < t1 && e > t0) list.push(m);
+		}
 	}
 	for (const list of map.values()) list.sort((a, b) => a.starts_at.localeCompare(b.starts_at));
 	return map;

@@ -1,7 +1,7 @@
-// Settings: your account, the users (admins add them), API tokens and the
-// deal pipeline.
+// Settings: your account (with the email digest), the users (admins add
+// them), API tokens and the deal pipeline.
 import { useEffect, useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { patch, post } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
 import { formatDate, label, loadSettings, loadUsers, toast } from '../util.js';
 import { ContactImport } from './contact_import.jsx';
@@ -33,6 +33,7 @@ export function Settings({ session, mailbox }) {
 						<dd>{label(me.role)}</dd>
 					</div>
 				</dl>
+				<Digest me={me} />
 			</section>
 			<Users admin={me.role === 'admin'} />
 			<Tokens />
@@ -40,6 +41,57 @@ export function Settings({ session, mailbox }) {
 			<ContactImport />
 			<Pipeline />
 		</div>
+	);
+}
+
+const DIGESTS = [
+	['off', 'Off'],
+	['hourly', 'Hourly'],
+	['daily', 'Daily (from 08:00 UTC)'],
+];
+
+// How often unread notifications come by mail; the session's user is updated
+// so that the choice shows again when the screen comes back.
+function Digest({ me }) {
+	const [digest, setDigest] = useState(me.digest || 'off');
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const submit = async (e) => {
+		e.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			const u = await patch(`/users/${me.id}`, { digest });
+			me.digest = u.digest;
+			toast(u.digest === 'off' ? 'Email digest off' : `Email digest: ${u.digest}`);
+		} catch (err) {
+			setError(err);
+			document.getElementById('account-digest')?.focus();
+		} finally {
+			setBusy(false);
+		}
+	};
+	return (
+		<>
+			<form class="inline-form digest-form" onSubmit={submit} noValidate>
+				<Field
+					id="account-digest"
+					label="Email digest of unread notifications"
+					error={error && error.field === 'digest' ? error.message : null}
+					hint="A mail listing what you have not read yet, sent only when there is something new."
+				>
+					<select value={digest} onChange={(e) => setDigest(e.currentTarget.value)}>
+						{DIGESTS.map(([v, l]) => (
+							<option value={v}>{l}</option>
+						))}
+					</select>
+				</Field>
+				<Submit busy={busy} busyText="Saving…">
+					Save
+				</Submit>
+			</form>
+			<FormError error={error && error.field !== 'digest' ? error : null} />
+		</>
 	);
 }
 

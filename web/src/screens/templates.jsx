@@ -2,7 +2,7 @@
 // its versions, syntax errors and missing variables as you type (POST
 // /templates/lint accepts unsaved text) and a live preview for a contact.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, patch, post } from '../api.js';
+import { del, get, patch, post } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
 import { contactName, errorText, formatDateTime, shared, toast, useUsers, userName } from '../util.js';
@@ -12,7 +12,8 @@ const FIELDS = ['name', 'subject', 'body', 'format'];
 // The contact previews are rendered for: kept from one template to the next.
 const previewContact = shared(null);
 
-export function Templates({ id }) {
+export function Templates({ id, session }) {
+	const admin = session && session.user && session.user.role === 'admin';
 	const s = useLoad(() => get('/templates'), []);
 	useEffect(() => {
 		document.title = 'Templates · Parley';
@@ -67,6 +68,14 @@ export function Templates({ id }) {
 							key={current.id}
 							template={current}
 							onSaved={(t) => s.setData((d) => ({ ...d, items: d.items.map((x) => (x.id === t.id ? t : x)) }))}
+							onDeleted={
+								admin
+									? () => {
+											s.setData((d) => ({ ...d, items: d.items.filter((x) => x.id !== current.id) }));
+											navigate('/templates', { replace: true });
+										}
+									: null
+							}
 						/>
 					)}
 				</div>
@@ -81,7 +90,8 @@ function pick(t) {
 	return d;
 }
 
-function Editor({ template, onSaved }) {
+function Editor({ template, onSaved, onDeleted }) {
+	const [confirm, setConfirm] = useState(false);
 	const [d, setD] = useState(() => pick(template));
 	const [saved, setSaved] = useState(template);
 	const [error, setError] = useState(null);
@@ -108,6 +118,20 @@ function Editor({ template, onSaved }) {
 			setError(err);
 			document.getElementById(`tpl-${err.field}`)?.focus();
 		} finally {
+			setBusy(false);
+		}
+	};
+
+	const remove = async () => {
+		setBusy(true);
+		setError(null);
+		try {
+			await del(`/templates/${saved.id}`);
+			toast(`Deleted “${saved.name}”`);
+			onDeleted();
+		} catch (err) {
+			setError(err);
+			setConfirm(false);
 			setBusy(false);
 		}
 	};
@@ -150,6 +174,22 @@ function Editor({ template, onSaved }) {
 						<button type="button" onClick={() => (setD(pick(saved)), setError(null))} disabled={busy}>
 							Discard changes
 						</button>
+					)}
+					{saved && onDeleted && !confirm && (
+						<button type="button" class="push-right" onClick={() => setConfirm(true)} disabled={busy}>
+							Delete
+						</button>
+					)}
+					{saved && onDeleted && confirm && (
+						<span class="confirm push-right" role="group" aria-label="Confirm deletion">
+							<span>Delete “{saved.name}” and its versions? Rules that send it will fail.</span>
+							<button type="button" class="danger" onClick={remove} disabled={busy}>
+								{busy ? 'Deleting…' : 'Yes, delete'}
+							</button>
+							<button type="button" onClick={() => setConfirm(false)} disabled={busy}>
+								Keep
+							</button>
+						</span>
 					)}
 				</div>
 			</form>
