@@ -11,18 +11,18 @@ struct err;
 struct store;
 
 #define APP_DEFAULT_DATA "./var"
-#define APP_DB_FILE "parley.db"
-#define APP_KEY_FILE "secret.key"
-#define APP_BLOB_DIR "blobs"
-#define APP_DEFAULT_WEB "web/dist" /* the built web UI, from the working directory */
+#define APP_DB_FILE	 "parley.db"
+#define APP_KEY_FILE	 "secret.key"
+#define APP_BLOB_DIR	 "blobs"
+#define APP_DEFAULT_WEB	 "web/dist" /* the built web UI, from the working directory */
 
 struct app {
-	const char *data_dir; /* --data, $PARLEY_DATA or ./var; borrowed from argv/env */
-	const char *db_url;   /* --db, or NULL: sqlite in data_dir */
-	const char *web_dir;  /* serve --web or $PARLEY_WEB, or NULL: APP_DEFAULT_WEB
-				 if it holds a UI; borrowed from argv/env */
-	char *db_url_owned;   /* the resolved URL; owned */
-	struct store *store;  /* the CLI's connection, opened by app_open_store(); owned */
+	const char *data_dir;  /* --data, $PARLEY_DATA or ./var; borrowed from argv/env */
+	const char *db_url;    /* --db, or NULL: sqlite in data_dir */
+	const char *web_dir;   /* serve --web or $PARLEY_WEB, or NULL: APP_DEFAULT_WEB
+				  if it holds a UI; borrowed from argv/env */
+	char *db_url_owned;    /* the resolved URL; owned */
+	struct store *store;   /* the CLI's connection, opened by app_open_store(); owned */
 	struct secret_key key; /* seals stored credentials; see app_load_key() */
 	bool key_loaded;
 };

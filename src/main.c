@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	char *help[] = { "help", NULL };
+	char *help[] = {"help", NULL};
 	int rc = i < argc && argv[i][0] == '-' ? cli_dispatch(&app, 1, help)
 					       : cli_dispatch(&app, argc - i, argv + i);
 	app_release(&app);

@@ -18,7 +18,8 @@ static const char *origin(struct req *rq)
 {
 	const char *host = req_header(rq, "Host");
 	const char *proto = req_header(rq, "X-Forwarded-Proto");
-	return arena_printf(rq->arena, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http",
+	return arena_printf(rq->arena, "%s://%s",
+			    proto && strcmp(proto, "https") == 0 ? "https" : "http",
 			    host ? host : "localhost");
 }
 
@@ -52,7 +53,7 @@ int h_meetings_ics(struct req *rq)
 	json_t *m;
 	if (load_meeting(rq, &id, &m) < 0)
 		return -1;
-	struct ics_event ev = { m, { NULL, NULL, NULL }, NULL, 0 };
+	struct ics_event ev = {m, {NULL, NULL, NULL}, NULL, 0};
 	rq->status = 200;
 	rq->content_type = "text/calendar; charset=utf-8";
 	req_add_header(rq, "Content-Disposition", "attachment; filename=\"meeting.ics\"");
@@ -66,8 +67,9 @@ int h_calendar_feed_create(struct req *rq)
 	if (calendar_feed_token_new(rq->store, rq->user->id, rq->arena, &tok, &rq->err) < 0)
 		return -1;
 	const char *url = arena_printf(rq->arena, "%s/calendar/feed/%s.ics", origin(rq), tok);
-	return req_json(rq, 201, json_pack("{s:s, s:s}", "url", url, "webcal",
-					   arena_printf(rq->arena, "webcal%s", strchr(url, ':'))));
+	return req_json(rq, 201,
+			json_pack("{s:s, s:s}", "url", url, "webcal",
+				  arena_printf(rq->arena, "webcal%s", strchr(url, ':'))));
 }
 
 int h_calendar_feed_delete(struct req *rq)

@@ -23,7 +23,7 @@
 
 static struct mail_viewer viewer_of(struct req *rq)
 {
-	return (struct mail_viewer){ rq->user->id, rq->user->role == USER_ADMIN };
+	return (struct mail_viewer){rq->user->id, rq->user->role == USER_ADMIN};
 }
 
 static int not_found(struct req *rq, const char *what, int64_t id)
@@ -44,8 +44,9 @@ int h_mail_threads_list(struct req *rq)
 				     MAIL_LIST_MAX_LIMIT);
 	struct mail_viewer v = viewer_of(rq);
 	if (mail_query_parse(q ? q : "", rq->arena, &root, &rq->err) < 0 ||
-	    store_thread_search(rq->store, root, &v, (size_t)limit, cursor && *cursor ? cursor : NULL,
-				rq->arena, &items, &next, &rq->err) < 0)
+	    store_thread_search(rq->store, root, &v, (size_t)limit,
+				cursor && *cursor ? cursor : NULL, rq->arena, &items, &next,
+				&rq->err) < 0)
 		return -1;
 	return req_json(rq, 200, json_pack("{s:Os:s?}", "items", items, "next_cursor", next));
 }
@@ -71,12 +72,11 @@ static int sanitise_html(struct req *rq, json_t *m, int64_t id)
 		return 0;
 	const char *remote = req_query(rq, "remote");
 	struct mime_html_opts o = {
-		.cid_url_prefix = arena_printf(rq->arena, "/api/v1/mail/messages/%" PRId64 "/cid/",
-					       id),
-		.allow_remote = remote && strcmp(remote, "1") == 0,
+	    .cid_url_prefix = arena_printf(rq->arena, "/api/v1/mail/messages/%" PRId64 "/cid/", id),
+	    .allow_remote = remote && strcmp(remote, "1") == 0,
 	};
 	struct mime_html_result res;
-	if (mime_html_sanitize_result((struct slice){ html, strlen(html) }, &o, rq->arena, &res,
+	if (mime_html_sanitize_result((struct slice){html, strlen(html)}, &o, rq->arena, &res,
 				      &rq->err) < 0)
 		return -1;
 	json_object_set_new(m, "html", json_string(res.html));
@@ -112,10 +112,11 @@ static const char *disposition(struct req *rq, const char *kind, const char *nam
 			buf_putc(&b, (char)*p);
 		else
 			buf_printf(&b, "%%%02X", *p);
-		buf_putc(&ascii, *p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ? (char)*p : '_');
+		buf_putc(&ascii,
+			 *p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ? (char)*p : '_');
 	}
-	return arena_printf(rq->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", kind,
-			    ascii.data, b.data);
+	return arena_printf(rq->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", kind, ascii.data,
+			    b.data);
 }
 
 static int send_blob(struct req *rq, const char *sha, const char *type, const char *kind,
@@ -142,8 +143,8 @@ int h_mail_attachments_get(struct req *rq)
 	struct mail_viewer v = viewer_of(rq);
 	if (req_param_id(rq, 0, &id) < 0 || req_param_id(rq, 1, &att) < 0)
 		return -1;
-	int r = store_attachment_get(rq->store, id, att, &v, rq->arena, &name, &type, &sha,
-				     &rq->err);
+	int r =
+	    store_attachment_get(rq->store, id, att, &v, rq->arena, &name, &type, &sha, &rq->err);
 	if (r <= 0)
 		return r < 0 ? -1 : not_found(rq, "attachment", att);
 	return send_blob(rq, sha, type, "attachment", name);
@@ -169,7 +170,8 @@ int h_mail_messages_raw(struct req *rq)
 #define BODY_CSS                                                                                   \
 	"body{margin:0;padding:4px 2px;font:15px/1.5 system-ui,sans-serif;color:#1f2328;"          \
 	"overflow-wrap:anywhere}img{max-width:100%;height:auto}pre{white-space:pre-wrap}"          \
-	"blockquote{margin:0 0 0 .5em;padding-left:.75em;border-left:3px solid #d0d7de;color:#57606a}"
+	"blockquote{margin:0 0 0 .5em;padding-left:.75em;border-left:3px solid "                   \
+	"#d0d7de;color:#57606a}"
 
 static void put_escaped(struct buf *b, const char *s)
 {
@@ -264,7 +266,7 @@ static int bool_field(struct req *rq, const char *key, int *v_r)
 
 int h_mail_messages_update(struct req *rq)
 {
-	static const char *const keys[] = { "unread", "flagged", "folder", NULL };
+	static const char *const keys[] = {"unread", "flagged", "folder", NULL};
 	int64_t id;
 	int unread, flagged;
 	struct mail_viewer v = viewer_of(rq);
@@ -273,21 +275,23 @@ int h_mail_messages_update(struct req *rq)
 		return -1;
 	json_t *folder = json_object_get(rq->json, "folder");
 	if (folder && (!json_is_string(folder) || !*json_string_value(folder)))
-		return err_set_field(&rq->err, ERR_INVALID, "folder", "'folder' must be a folder name");
+		return err_set_field(&rq->err, ERR_INVALID, "folder",
+				     "'folder' must be a folder name");
 	int r = store_message_visible(rq->store, id, &v, &rq->err);
 	if (r <= 0)
 		return r < 0 ? -1 : not_found(rq, "message", id);
 	unsigned set = (unread == 0 ? MAIL_SEEN : 0) | (flagged == 1 ? MAIL_FLAGGED : 0);
 	unsigned clear = (unread == 1 ? MAIL_SEEN : 0) | (flagged == 0 ? MAIL_FLAGGED : 0);
 	if (((set || clear) && store_message_flag(rq->store, id, &v, set, clear, &rq->err) < 0) ||
-	    (folder && store_message_move(rq->store, id, &v, json_string_value(folder), &rq->err) < 0))
+	    (folder &&
+	     store_message_move(rq->store, id, &v, json_string_value(folder), &rq->err) < 0))
 		return -1;
 	return h_mail_messages_get(rq);
 }
 
 int h_mail_messages_links(struct req *rq)
 {
-	static const char *const keys[] = { "contact_ids", "company_ids", "deal_ids", NULL };
+	static const char *const keys[] = {"contact_ids", "company_ids", "deal_ids", NULL};
 	int64_t id;
 	struct mail_viewer v = viewer_of(rq);
 	struct entity_env env;
@@ -300,7 +304,8 @@ int h_mail_messages_links(struct req *rq)
 		return r < 0 ? -1 : not_found(rq, "message", id);
 	/* Validated as a change to an activity: arrays of ids, checked to exist. */
 	if (store_entity_env(rq->store, rq->arena, &env, &rq->err) < 0 ||
-	    entity_validate(&activity_def, rq->json, as_update, &env, rq->arena, &links, &rq->err) < 0 ||
+	    entity_validate(&activity_def, rq->json, as_update, &env, rq->arena, &links, &rq->err) <
+		0 ||
 	    store_message_relink(rq->store, id, links, rq->user->id, rq->arena, &rq->err) < 0)
 		return -1;
 	return h_mail_messages_get(rq);
@@ -318,19 +323,21 @@ static int load_thread(struct req *rq, int64_t *id_r)
 
 int h_mail_threads_update(struct req *rq)
 {
-	static const char *const keys[] = { "shared", NULL };
+	static const char *const keys[] = {"shared", NULL};
 	int64_t id;
 	int shared;
 	struct mail_viewer v = viewer_of(rq);
-	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0 || bool_field(rq, "shared", &shared) < 0)
+	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0 ||
+	    bool_field(rq, "shared", &shared) < 0)
 		return -1;
 	if (shared >= 0) {
 		int r = store_thread_owned(rq->store, id, &v, &rq->err);
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return err_set(&rq->err, ERR_FORBIDDEN,
-				       "only the owner of a mailbox holding the thread may share it");
+			return err_set(
+			    &rq->err, ERR_FORBIDDEN,
+			    "only the owner of a mailbox holding the thread may share it");
 		if (store_thread_set_shared(rq->store, id, shared, &rq->err) < 0)
 			return -1;
 	}
@@ -339,7 +346,7 @@ int h_mail_threads_update(struct req *rq)
 
 int h_mail_threads_split(struct req *rq)
 {
-	static const char *const keys[] = { "message_ids", NULL };
+	static const char *const keys[] = {"message_ids", NULL};
 	int64_t id, fresh, ids[200];
 	json_t *list = json_object_get(rq->json, "message_ids"), *v;
 	size_t i, n = json_array_size(list);
@@ -357,13 +364,14 @@ int h_mail_threads_split(struct req *rq)
 	}
 	if (store_thread_split(rq->store, id, ids, n, &fresh, &rq->err) < 0)
 		return -1;
-	return req_json(rq, 201, json_pack("{sIsI}", "thread_id", (json_int_t)id, "new_thread_id",
-					   (json_int_t)fresh));
+	return req_json(
+	    rq, 201,
+	    json_pack("{sIsI}", "thread_id", (json_int_t)id, "new_thread_id", (json_int_t)fresh));
 }
 
 int h_mail_threads_join(struct req *rq)
 {
-	static const char *const keys[] = { "thread_id", NULL };
+	static const char *const keys[] = {"thread_id", NULL};
 	int64_t id;
 	struct mail_viewer v = viewer_of(rq);
 	json_t *other = json_object_get(rq->json, "thread_id");

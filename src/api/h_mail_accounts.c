@@ -48,11 +48,12 @@ int h_mail_accounts_create(struct req *rq)
 	if ((m.shared || m.owner_id != rq->user->id) && rq->user->role != USER_ADMIN)
 		return err_set(&rq->err, ERR_FORBIDDEN,
 			       "only admins may add shared mailboxes or mailboxes for others");
-	if (seal_password(rq, &m, pw) < 0 || store_account_create(rq->store, &m, &id, &rq->err) < 0 ||
+	if (seal_password(rq, &m, pw) < 0 ||
+	    store_account_create(rq->store, &m, &id, &rq->err) < 0 ||
 	    store_account_get(rq->store, id, rq->arena, &out, &rq->err) < 0)
 		return -1;
-	req_add_header(rq, "Location", arena_printf(rq->arena, "/api/v1/mail/accounts/%lld",
-						    (long long)id));
+	req_add_header(rq, "Location",
+		       arena_printf(rq->arena, "/api/v1/mail/accounts/%lld", (long long)id));
 	return req_json(rq, 201, mail_account_to_json(out));
 }
 
@@ -66,7 +67,8 @@ static int load(struct req *rq, struct mail_account **m_r)
 	if (r < 0)
 		return -1;
 	if (r == 0 || !mail_account_visible(*m_r, rq->user))
-		return err_set(&rq->err, ERR_NOTFOUND, "mail account %lld not found", (long long)id);
+		return err_set(&rq->err, ERR_NOTFOUND, "mail account %lld not found",
+			       (long long)id);
 	return 0;
 }
 
@@ -74,8 +76,9 @@ static int may_manage(struct req *rq, const struct mail_account *m)
 {
 	if (rq->user->role == USER_ADMIN || (m->owner_id == rq->user->id && !m->shared))
 		return 0;
-	return err_set(&rq->err, ERR_FORBIDDEN, "only the owner or an admin may change "
-						"this mailbox");
+	return err_set(&rq->err, ERR_FORBIDDEN,
+		       "only the owner or an admin may change "
+		       "this mailbox");
 }
 
 int h_mail_accounts_get(struct req *rq)
@@ -92,8 +95,8 @@ static int patch_field(struct req *rq, struct mail_account *m, const char *key, 
 	const char *s = json_string_value(v);
 	if (strcmp(key, "enabled") == 0 || strcmp(key, "shared") == 0) {
 		if (!json_is_boolean(v))
-			return err_set_field(&rq->err, ERR_INVALID, key, "'%s' must be true or false",
-					     key);
+			return err_set_field(&rq->err, ERR_INVALID, key,
+					     "'%s' must be true or false", key);
 		if (key[0] == 's' && rq->user->role != USER_ADMIN)
 			return err_set(&rq->err, ERR_FORBIDDEN, "only admins may share mailboxes");
 		*(key[0] == 'e' ? &m->enabled : &m->shared) = json_is_true(v);

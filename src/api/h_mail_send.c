@@ -25,17 +25,18 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-static const char *const send_keys[] = { "account", "to", "cc", "bcc", "subject", "text",
-					 "markdown", "html", "in_reply_to", "reply_all",
-					 "forward_of", "quote", "attachments", "send_at", "deal_id",
-					 "idempotency_key", NULL };
+static const char *const send_keys[] = {"account",     "to",	    "cc",	  "bcc",
+					"subject",     "text",	    "markdown",	  "html",
+					"in_reply_to", "reply_all", "forward_of", "quote",
+					"attachments", "send_at",   "deal_id",	  "idempotency_key",
+					NULL};
 
 struct send_ctx {
 	struct req *rq;
 	struct mail_viewer viewer;
 	struct mail_account *acct;
 	json_t *draft;
-	json_t *parent;	       /* the stored message replied to or forwarded, or NULL */
+	json_t *parent;		/* the stored message replied to or forwarded, or NULL */
 	struct message *parsed; /* its parsed raw */
 	bool forward;
 	int64_t deal;
@@ -50,10 +51,10 @@ static int pick_account(struct send_ctx *c)
 {
 	struct req *rq = c->rq;
 	const json_t *v = json_object_get(rq->json, "account");
-	int r = json_is_integer(v) ? store_account_get(rq->store, json_integer_value(v), rq->arena,
-						       &c->acct, &rq->err)
-		: json_is_string(v) ? store_account_by_name(rq->store, json_string_value(v), rq->arena,
-							    &c->acct, &rq->err)
+	int r = json_is_integer(v)  ? store_account_get(rq->store, json_integer_value(v), rq->arena,
+							&c->acct, &rq->err)
+		: json_is_string(v) ? store_account_by_name(rq->store, json_string_value(v),
+							    rq->arena, &c->acct, &rq->err)
 				    : err_set_field(&rq->err, ERR_INVALID, "account",
 						    "'account' (a mailbox name or id) is required");
 	if (r < 0)
@@ -81,22 +82,24 @@ static int load_parent(struct send_ctx *c)
 				     "give in_reply_to or forward_of, not both");
 	const char *field = irt ? "in_reply_to" : "forward_of";
 	if (!json_is_integer(id))
-		return err_set_field(&rq->err, ERR_INVALID, field, "'%s' must be a message id", field);
+		return err_set_field(&rq->err, ERR_INVALID, field, "'%s' must be a message id",
+				     field);
 	int r = store_message_get(rq->store, json_integer_value(id), &c->viewer, rq->arena,
 				  &c->parent, &rq->err);
 	if (r <= 0)
-		return r < 0 ? -1 : err_set_field(&rq->err, ERR_NOTFOUND, field, "message %lld not found",
-						   (long long)json_integer_value(id));
+		return r < 0
+			   ? -1
+			   : err_set_field(&rq->err, ERR_NOTFOUND, field, "message %lld not found",
+					   (long long)json_integer_value(id));
 	c->forward = fwd != NULL;
 	r = blob_get(blob_dir(rq), json_get_str(c->parent, "raw_sha256"), rq->arena, &raw, &len,
 		     &rq->err);
 	if (r < 0)
 		return -1;
-	if (r == 0 || mime_parse((struct slice){ raw, len }, rq->arena, &c->parsed, &rq->err) < 0)
+	if (r == 0 || mime_parse((struct slice){raw, len}, rq->arena, &c->parsed, &rq->err) < 0)
 		c->parsed = message_new(rq->arena);
-	c->deal = json_integer_value(json_array_get(json_object_get(json_object_get(c->parent, "links"),
-								     "deal_ids"),
-						    0));
+	c->deal = json_integer_value(
+	    json_array_get(json_object_get(json_object_get(c->parent, "links"), "deal_ids"), 0));
 	return 0;
 }
 
@@ -107,7 +110,7 @@ static void add_reply_all(struct send_ctx *c, json_t *to, json_t *cc)
 	const char *own = c->acct->email;
 	size_t i;
 	json_t *v;
-	json_t *lists[] = { json_object_get(p, "to"), json_object_get(p, "cc") };
+	json_t *lists[] = {json_object_get(p, "to"), json_object_get(p, "cc")};
 	for (int l = 0; l < 2; l++)
 		json_array_foreach(lists[l], i, v)
 		{
@@ -124,9 +127,10 @@ static int reply_headers(struct send_ctx *c)
 	const char **refs;
 	size_t n;
 	if (!json_object_get(d, "subject"))
-		json_object_set_new(d, "subject",
-				    json_string(mime_reply_subject(rq->arena, json_get_str(c->parent, "subject"),
-								   c->forward)));
+		json_object_set_new(
+		    d, "subject",
+		    json_string(mime_reply_subject(rq->arena, json_get_str(c->parent, "subject"),
+						   c->forward)));
 	if (c->forward)
 		return 0;
 	mime_reply_references(rq->arena, c->parsed, &refs, &n);
@@ -161,22 +165,25 @@ static int add_quote(struct send_ctx *c)
 	const char *text = json_get_str(d, "text"), *md = json_get_str(d, "markdown");
 	const char *q = mime_quote_text(rq->arena, c->parsed);
 	if (md)
-		json_object_set_new(d, "markdown", json_string(arena_printf(rq->arena, "%s\n\n%s", md, q)));
+		json_object_set_new(d, "markdown",
+				    json_string(arena_printf(rq->arena, "%s\n\n%s", md, q)));
 	else if (text || !json_get_str(d, "html"))
-		json_object_set_new(d, "text", json_string(arena_printf(rq->arena, "%s\n\n%s",
-									text ? text : "", q)));
+		json_object_set_new(
+		    d, "text",
+		    json_string(arena_printf(rq->arena, "%s\n\n%s", text ? text : "", q)));
 	/* An HTML body quotes the parent's sanitised HTML, or its text (escaped)
 	 * when it has none, in a blockquote. */
 	const char *html = json_get_str(d, "html");
 	if (html && (c->parsed->html || c->parsed->text)) {
 		char *clean = NULL;
 		if (c->parsed->html &&
-		    mime_html_sanitize((struct slice){ c->parsed->html, strlen(c->parsed->html) }, NULL,
-				       rq->arena, &clean, &rq->err) < 0)
+		    mime_html_sanitize((struct slice){c->parsed->html, strlen(c->parsed->html)},
+				       NULL, rq->arena, &clean, &rq->err) < 0)
 			return -1;
-		json_object_set_new(d, "html", json_string(arena_printf(
-						       rq->arena, "%s%s", html,
-						       mime_quote_html(rq->arena, c->parsed, clean))));
+		json_object_set_new(
+		    d, "html",
+		    json_string(arena_printf(rq->arena, "%s%s", html,
+					     mime_quote_html(rq->arena, c->parsed, clean))));
 	}
 	return 0;
 }
@@ -184,8 +191,8 @@ static int add_quote(struct send_ctx *c)
 static int make_draft(struct send_ctx *c)
 {
 	struct req *rq = c->rq;
-	static const char *const copy[] = { "to", "cc", "bcc", "subject", "text", "markdown", "html",
-					    "attachments", NULL };
+	static const char *const copy[] = {"to",       "cc",   "bcc",	      "subject", "text",
+					   "markdown", "html", "attachments", NULL};
 	c->draft = json_in_arena(rq->arena, json_object());
 	for (size_t i = 0; copy[i]; i++) {
 		json_t *v = json_object_get(rq->json, copy[i]);
@@ -223,14 +230,15 @@ static int send_when(struct req *rq, int64_t *at_r)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v) || time_parse_iso(json_string_value(v), at_r) < 0)
-		return err_set_field(&rq->err, ERR_INVALID, "send_at",
-				     "'send_at' must be an RFC 3339 time such as 2026-11-25T09:00:00Z");
+		return err_set_field(
+		    &rq->err, ERR_INVALID, "send_at",
+		    "'send_at' must be an RFC 3339 time such as 2026-11-25T09:00:00Z");
 	return 0;
 }
 
 int h_mail_messages_send(struct req *rq)
 {
-	struct send_ctx c = { .rq = rq, .viewer = { rq->user->id, rq->user->role == USER_ADMIN } };
+	struct send_ctx c = {.rq = rq, .viewer = {rq->user->id, rq->user->role == USER_ADMIN}};
 	int64_t send_at, id;
 	char *raw, sha[65];
 	size_t len, n;
@@ -240,7 +248,8 @@ int h_mail_messages_send(struct req *rq)
 	    send_when(rq, &send_at) < 0 || make_draft(&c) < 0)
 		return -1;
 	if (deal && (!json_is_integer(deal) || json_integer_value(deal) <= 0))
-		return err_set_field(&rq->err, ERR_INVALID, "deal_id", "'deal_id' must be a deal id");
+		return err_set_field(&rq->err, ERR_INVALID, "deal_id",
+				     "'deal_id' must be a deal id");
 	if (deal)
 		c.deal = json_integer_value(deal);
 	const char *host = strrchr(c.acct->email, '@') + 1;
@@ -252,19 +261,24 @@ int h_mail_messages_send(struct req *rq)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jr, json_string(rcpts[i]));
 	struct outbox_item it = {
-		.account_id = c.acct->id, .message_id = (char *)mid, .raw_sha256 = sha,
-		.envelope_from = c.acct->email, .recipients = jr,
-		.subject = (char *)json_get_str(c.draft, "subject"), .send_at = send_at,
-		.in_reply_to = c.parent ? json_integer_value(json_object_get(c.parent, "id")) : 0,
-		.deal_id = c.deal, .created_by = rq->user->id,
+	    .account_id = c.acct->id,
+	    .message_id = (char *)mid,
+	    .raw_sha256 = sha,
+	    .envelope_from = c.acct->email,
+	    .recipients = jr,
+	    .subject = (char *)json_get_str(c.draft, "subject"),
+	    .send_at = send_at,
+	    .in_reply_to = c.parent ? json_integer_value(json_object_get(c.parent, "id")) : 0,
+	    .deal_id = c.deal,
+	    .created_by = rq->user->id,
 	};
 	const char *key = req_header(rq, "Idempotency-Key");
 	if (!key)
 		key = json_get_str(rq->json, "idempotency_key");
-	if (store_outbox_enqueue(rq->store, &it, key ? arena_printf(rq->arena, "api:%lld:%s",
-								   (long long)rq->user->id, key)
-						      : NULL,
-				 &id, &rq->err) < 0)
+	if (store_outbox_enqueue(
+		rq->store, &it,
+		key ? arena_printf(rq->arena, "api:%lld:%s", (long long)rq->user->id, key) : NULL,
+		&id, &rq->err) < 0)
 		return -1;
 	json_t *out;
 	if (store_outbox_get(rq->store, id, &c.viewer, rq->arena, &out, &rq->err) < 0)
@@ -275,7 +289,7 @@ int h_mail_messages_send(struct req *rq)
 
 int h_mail_outbox_list(struct req *rq)
 {
-	struct mail_viewer v = { rq->user->id, rq->user->role == USER_ADMIN };
+	struct mail_viewer v = {rq->user->id, rq->user->role == USER_ADMIN};
 	json_t *items;
 	if (store_outbox_list(rq->store, &v, 200, rq->arena, &items, &rq->err) < 0)
 		return -1;
@@ -284,13 +298,15 @@ int h_mail_outbox_list(struct req *rq)
 
 int h_mail_outbox_get(struct req *rq)
 {
-	struct mail_viewer v = { rq->user->id, rq->user->role == USER_ADMIN };
+	struct mail_viewer v = {rq->user->id, rq->user->role == USER_ADMIN};
 	int64_t id;
 	json_t *out;
 	if (req_param_id(rq, 0, &id) < 0)
 		return -1;
 	int r = store_outbox_get(rq->store, id, &v, rq->arena, &out, &rq->err);
 	if (r <= 0)
-		return r < 0 ? -1 : err_set(&rq->err, ERR_NOTFOUND, "outbox item %" PRId64 " not found", id);
+		return r < 0 ? -1
+			     : err_set(&rq->err, ERR_NOTFOUND, "outbox item %" PRId64 " not found",
+				       id);
 	return req_json(rq, 200, json_incref(out));
 }

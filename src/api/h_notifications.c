@@ -19,9 +19,9 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define SSE_BATCH 20
+#define SSE_BATCH	20
 #define SSE_KEEPALIVE_S 15
-#define SSE_BUF 65536
+#define SSE_BUF		65536
 
 int h_notifications_list(struct req *rq)
 {
@@ -46,7 +46,8 @@ int h_notifications_read(struct req *rq)
 	json_array_foreach(ids, i, v)
 	{
 		if (!json_is_integer(v))
-			return err_set_field(&rq->err, ERR_INVALID, "ids", "'ids' must hold integers");
+			return err_set_field(&rq->err, ERR_INVALID, "ids",
+					     "'ids' must hold integers");
 		list[i] = json_integer_value(v);
 	}
 	if (store_notifications_read(rq->store, rq->user->id, ids ? list : NULL, n, &rq->err) < 0)
@@ -66,7 +67,7 @@ struct sse {
 static void sse_fill(struct sse *s)
 {
 	struct arena *a = arena_new();
-	struct err err = { 0 };
+	struct err err = {0};
 	json_t *items;
 	struct store *st = server_store_get(s->srv);
 	int r = store_notifications(st, s->user_id, false, s->last_id, SSE_BATCH, a, &items, &err);
@@ -76,8 +77,9 @@ static void sse_fill(struct sse *s)
 		json_t *it = json_array_get(items, i);
 		char *data = json_dumps(it, JSON_COMPACT);
 		int64_t id = json_integer_value(json_object_get(it, "id"));
-		int n = snprintf(s->buf + s->len, SSE_BUF - s->len, "id: %" PRId64
-				 "\nevent: notification\ndata: %s\n\n", id, data ? data : "{}");
+		int n = snprintf(s->buf + s->len, SSE_BUF - s->len,
+				 "id: %" PRId64 "\nevent: notification\ndata: %s\n\n", id,
+				 data ? data : "{}");
 		free(data);
 		if (n < 0 || (size_t)n >= SSE_BUF - s->len)
 			break;
@@ -100,7 +102,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 			return -1; /* MHD_CONTENT_READER_END_OF_STREAM */
 		sse_fill(s);
 		if (s->off == s->len) {
-			struct timespec ts = { 1, 0 };
+			struct timespec ts = {1, 0};
 			nanosleep(&ts, NULL);
 		}
 	}

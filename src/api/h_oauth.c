@@ -29,7 +29,8 @@ int h_mail_accounts_oauth(struct req *rq)
 	if (r == 0 || !mail_account_visible(m, rq->user))
 		return err_set(&rq->err, ERR_NOTFOUND, "mail account %" PRId64 " not found", id);
 	if (rq->user->role != USER_ADMIN && m->owner_id != rq->user->id)
-		return err_set(&rq->err, ERR_FORBIDDEN, "only the owner or an admin may connect it");
+		return err_set(&rq->err, ERR_FORBIDDEN,
+			       "only the owner or an admin may connect it");
 	if (oauth2_start(rq->store, m, rq->arena, &url, &rq->err) < 0)
 		return -1;
 	return req_json(rq, 200, json_pack("{s:s}", "authorize_url", url));
@@ -39,12 +40,14 @@ static int page(struct req *rq, int status, const char *title, const char *text)
 {
 	rq->status = status;
 	rq->content_type = "text/html; charset=utf-8";
-	req_add_header(rq, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-	buf_printf(&rq->resp,
-		   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
-		   "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32em;margin:4em auto;"
-		   "padding:0 1em}</style></head><body><h1>%s</h1><p>",
-		   title, title);
+	req_add_header(rq, "Content-Security-Policy",
+		       "default-src 'none'; style-src 'unsafe-inline'");
+	buf_printf(
+	    &rq->resp,
+	    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
+	    "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32em;margin:4em auto;"
+	    "padding:0 1em}</style></head><body><h1>%s</h1><p>",
+	    title, title);
 	for (const char *p = text; *p; p++) /* the provider's words, escaped */
 		if (*p == '<')
 			buf_puts(&rq->resp, "&lt;");
@@ -74,13 +77,12 @@ int h_oauth_callback(struct req *rq)
 	if (oauth2_finish(rq->store, &rq->app->key, state, code, rq->arena, &id, &rq->err) < 0) {
 		if (rq->err.code == ERR_INTERNAL)
 			return -1;
-		return page(rq, rq->err.code == ERR_TEMP ? 502 : 400, "The mailbox was not connected",
-			    rq->err.msg);
+		return page(rq, rq->err.code == ERR_TEMP ? 502 : 400,
+			    "The mailbox was not connected", rq->err.msg);
 	}
 	if (store_account_request_sync(rq->store, id, &rq->err) < 0)
 		return -1;
 	rq->status = 302;
-	req_add_header(rq, "Location",
-		       arena_printf(rq->arena, "/settings?connected=%" PRId64, id));
+	req_add_header(rq, "Location", arena_printf(rq->arena, "/settings?connected=%" PRId64, id));
 	return 0;
 }

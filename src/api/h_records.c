@@ -39,8 +39,9 @@ static int list_param(void *ctx, const char *name, const char *value)
 	}
 	if (strcmp(name, "cursor") == 0 || strcmp(name, "q") == 0 ||
 	    (p->timeline && strcmp(name, "kind") == 0)) {
-		const char **slot = name[0] == 'c' ? &p->q.cursor : name[0] == 'q' ? &p->q.q
-										    : &p->q.kind;
+		const char **slot = name[0] == 'c'   ? &p->q.cursor
+				    : name[0] == 'q' ? &p->q.q
+						     : &p->q.kind;
 		*slot = *value ? arena_strdup(p->rq->arena, value) : NULL;
 		return 0;
 	}
@@ -48,7 +49,7 @@ static int list_param(void *ctx, const char *name, const char *value)
 	const char *suffix = strrchr(name, '_');
 	if (!p->timeline && suffix && (!strcmp(suffix, "_before") || !strcmp(suffix, "_after"))) {
 		const struct field_def *f = entity_field(
-			p->def, arena_strndup(p->rq->arena, name, (size_t)(suffix - name)));
+		    p->def, arena_strndup(p->rq->arena, name, (size_t)(suffix - name)));
 		if (f && f->type == FT_TIME && p->q.nfilters < STORE_LIST_MAX_FILTERS) {
 			p->q.filters[p->q.nfilters].field = f;
 			p->q.filters[p->q.nfilters].op = suffix[1] == 'b' ? "<" : ">=";
@@ -100,14 +101,13 @@ int h_records_list(struct req *rq)
 /* Who a new record belongs to when the client does not say. */
 static void default_people(const struct entity_def *def, json_t *rec, int64_t uid)
 {
-	static const char *const keys[] = { "owner_id", "assignee_id", "actor_id" };
+	static const char *const keys[] = {"owner_id", "assignee_id", "actor_id"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (entity_field(def, keys[i]) && !json_object_get(rec, keys[i]))
 			json_object_set_new(rec, keys[i], json_integer(uid));
 }
 
-static int respond_record(struct req *rq, int status, const struct entity_def *def,
-			  json_t *rec)
+static int respond_record(struct req *rq, int status, const struct entity_def *def, json_t *rec)
 {
 	if (strcmp(def->name, "deal") == 0) {
 		json_t *hist;
@@ -146,8 +146,9 @@ static int load(struct req *rq, int64_t *id_r, json_t **rec_r)
 	/* The timeline entry of mail in someone's personal mailbox is theirs too. */
 	const char *src = r == 1 ? json_get_str(*rec_r, "source_entity") : NULL;
 	if (src && strcmp(src, "message") == 0) {
-		struct mail_viewer v = { rq->user->id, rq->user->role == USER_ADMIN };
-		r = store_message_visible(rq->store, json_integer_value(json_object_get(*rec_r, "source_id")),
+		struct mail_viewer v = {rq->user->id, rq->user->role == USER_ADMIN};
+		r = store_message_visible(rq->store,
+					  json_integer_value(json_object_get(*rec_r, "source_id")),
 					  &v, &rq->err);
 	}
 	if (r == 0)
@@ -162,8 +163,8 @@ static int may_change(struct req *rq, const json_t *rec)
 	if (user_may_change(rq->user, rec, def->perm_fields))
 		return 0;
 	return err_set(&rq->err, ERR_FORBIDDEN,
-		       "managers may change only %s they own (%s is you); ask an admin",
-		       def->table, def->perm_fields[0]);
+		       "managers may change only %s they own (%s is you); ask an admin", def->table,
+		       def->perm_fields[0]);
 }
 
 int h_records_get(struct req *rq)

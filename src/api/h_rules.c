@@ -18,11 +18,12 @@ int h_rules_catalog(struct req *rq)
 {
 	json_t *t = json_array(), *a = json_array();
 	for (size_t i = 0; triggers[i].name; i++)
-		json_array_append_new(t, json_pack("{s:ss:s?s:s}", "name", triggers[i].name, "param",
-						   triggers[i].param, "summary", triggers[i].summary));
+		json_array_append_new(t,
+				      json_pack("{s:ss:s?s:s}", "name", triggers[i].name, "param",
+						triggers[i].param, "summary", triggers[i].summary));
 	for (size_t i = 0; actions[i].name; i++)
-		json_array_append_new(a, json_pack("{ssss}", "name", actions[i].name, "summary",
-						   actions[i].summary));
+		json_array_append_new(
+		    a, json_pack("{ssss}", "name", actions[i].name, "summary", actions[i].summary));
 	return req_json(rq, 200, json_pack("{soso}", "triggers", t, "actions", a));
 }
 
@@ -91,8 +92,8 @@ int h_rules_runs(struct req *rq)
 {
 	int64_t id;
 	json_t *rule, *items;
-	if (load(rq, &id, &rule) < 0 || store_rule_runs(rq->store, id, 200, rq->arena, &items,
-							&rq->err) < 0)
+	if (load(rq, &id, &rule) < 0 ||
+	    store_rule_runs(rq->store, id, 200, rq->arena, &items, &rq->err) < 0)
 		return -1;
 	return req_json(rq, 200, json_pack("{sOsn}", "items", items, "next_cursor"));
 }
@@ -112,8 +113,9 @@ int h_scenarios_update(struct req *rq)
 	if (!json_is_object(rq->json) || !json_is_boolean(enabled))
 		return err_set_field(&rq->err, ERR_INVALID, "enabled",
 				     "send {\"enabled\": true} or {\"enabled\": false}");
-	int r = scenario_set(rq->store, key, json_is_true(enabled), json_object_get(rq->json, "params"),
-			     rq->user->id, rq->arena, &rule, &rq->err);
+	int r =
+	    scenario_set(rq->store, key, json_is_true(enabled), json_object_get(rq->json, "params"),
+			 rq->user->id, rq->arena, &rule, &rq->err);
 	if (r == 0)
 		return err_set(&rq->err, ERR_NOTFOUND, "no ready scenario '%s'", key);
 	return r < 0 ? -1 : req_json(rq, 200, json_incref(rule));

@@ -59,8 +59,8 @@ int h_session_create(struct req *rq)
 	id_random_hex(token, ID_TOKEN_BYTES);
 	id_random_hex(csrf, 16);
 	id_sha256_hex(token, hash);
-	if (store_session_create(rq->store, u->id, hash, csrf, time_now() + SESSION_TTL,
-				 &rq->err) < 0)
+	if (store_session_create(rq->store, u->id, hash, csrf, time_now() + SESSION_TTL, &rq->err) <
+	    0)
 		return -1;
 	rq->user = u;
 	req_add_header(rq, "Set-Cookie",

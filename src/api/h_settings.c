@@ -14,8 +14,8 @@
 #include "base/banned.h"
 
 #define PIPELINE_MAX_STAGES 20
-#define STAGE_MAX_LEN 40
-#define EVENTS_MAX_LIMIT 1000
+#define STAGE_MAX_LEN	    40
+#define EVENTS_MAX_LIMIT    1000
 
 int h_settings_get(struct req *rq)
 {
@@ -34,7 +34,7 @@ int h_settings_get(struct req *rq)
 		return -1;
 	}
 	json_object_set(out, WORK_HOURS_SETTING, has == 1 ? wh : json_null());
-	static const char *const presets[] = { "gmail", "outlook" };
+	static const char *const presets[] = {"gmail", "outlook"};
 	for (size_t i = 0; i < 2; i++) {
 		json_t *c;
 		const char *key = arena_printf(rq->arena, "oauth.%s", presets[i]);
@@ -59,14 +59,15 @@ static int check_url(struct req *rq, const char *key, const json_t *v, bool requ
 	if (!v && !required)
 		return 0;
 	if (!s || strlen(s) > 2000 || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7)))
-		return err_set_field(&rq->err, ERR_INVALID, key, "'%s' must be an http(s) URL", key);
+		return err_set_field(&rq->err, ERR_INVALID, key, "'%s' must be an http(s) URL",
+				     key);
 	return 0;
 }
 
 static int check_oauth(struct req *rq, const char *key, const json_t *v)
 {
-	static const char *const keys[] = { "client_id", "client_secret", "redirect_uri",
-					    "auth_endpoint", "token_endpoint", NULL };
+	static const char *const keys[] = {"client_id",	    "client_secret",  "redirect_uri",
+					   "auth_endpoint", "token_endpoint", NULL};
 	const char *k;
 	const json_t *x;
 	if (!json_is_object(v))
@@ -78,16 +79,16 @@ static int check_oauth(struct req *rq, const char *key, const json_t *v)
 		while (keys[i] && strcmp(keys[i], k))
 			i++;
 		if (!keys[i] || !json_is_string(x) || strlen(json_string_value(x)) > 2000)
-			return err_set_field(&rq->err, ERR_INVALID, key, "'%s.%s' is not allowed here",
-					     key, k);
+			return err_set_field(&rq->err, ERR_INVALID, key,
+					     "'%s.%s' is not allowed here", key, k);
 	}
 	if (!json_get_str(v, "client_id"))
 		return err_set_field(&rq->err, ERR_INVALID, key, "'%s.client_id' is required", key);
 	return check_url(rq, key, json_object_get(v, "redirect_uri"), true) < 0 ||
-			       check_url(rq, key, json_object_get(v, "auth_endpoint"), false) < 0 ||
-			       check_url(rq, key, json_object_get(v, "token_endpoint"), false) < 0
-		       ? -1
-		       : 0;
+		       check_url(rq, key, json_object_get(v, "auth_endpoint"), false) < 0 ||
+		       check_url(rq, key, json_object_get(v, "token_endpoint"), false) < 0
+		   ? -1
+		   : 0;
 }
 
 static int check_pipeline(struct req *rq, const json_t *v)
@@ -101,8 +102,8 @@ static int check_pipeline(struct req *rq, const json_t *v)
 		const char *s = json_string_value(json_array_get(v, i));
 		bool ok = s && *s && strlen(s) <= STAGE_MAX_LEN;
 		for (const char *p = s; ok && *p; p++)
-			ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
-			     *p == '-';
+			ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+			     *p == '_' || *p == '-';
 		for (size_t j = 0; ok && j < i; j++)
 			ok = strcmp(s, json_string_value(json_array_get(v, j))) != 0;
 		if (!ok)
@@ -144,13 +145,12 @@ int h_settings_update(struct req *rq)
 	{
 		if (strcmp(key, "pipeline") == 0 ? check_pipeline(rq, v) < 0
 		    : (strcmp(key, "oauth.gmail") == 0 || strcmp(key, "oauth.outlook") == 0)
-			    ? check_oauth(rq, key, v) < 0
-		    : strcmp(key, "default_country_code") == 0
-			    ? check_country_code(rq, v) < 0
+			? check_oauth(rq, key, v) < 0
+		    : strcmp(key, "default_country_code") == 0 ? check_country_code(rq, v) < 0
 		    : strcmp(key, WORK_HOURS_SETTING) == 0
-			    ? check_work_hours(rq, v) < 0
-			    : err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'",
-					    key) < 0)
+			? check_work_hours(rq, v) < 0
+			: err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'", key) <
+			      0)
 			return -1;
 	}
 	if (store_tx_begin(rq->store, &rq->err) < 0)
@@ -174,15 +174,15 @@ int h_events_list(struct req *rq)
 	if (a && (str_to_int64(a, &after) < 0 || after < 0))
 		return err_set_field(&rq->err, ERR_INVALID, "after", "'after' must be an event id");
 	if (l && (str_to_int64(l, &limit) < 0 || limit < 1 || limit > EVENTS_MAX_LIMIT))
-		return err_set_field(&rq->err, ERR_INVALID, "limit",
-				     "'limit' must be from 1 to %d", EVENTS_MAX_LIMIT);
+		return err_set_field(&rq->err, ERR_INVALID, "limit", "'limit' must be from 1 to %d",
+				     EVENTS_MAX_LIMIT);
 	json_t *items;
 	if (store_event_list(rq->store, after, (size_t)limit, rq->arena, &items, &rq->err) < 0)
 		return -1;
 	size_t n = json_array_size(items);
 	json_t *last = n ? json_object_get(json_array_get(items, n - 1), "id") : NULL;
 	char *next = (size_t)limit == n && last
-			     ? arena_printf(rq->arena, "%lld", (long long)json_integer_value(last))
-			     : NULL;
+			 ? arena_printf(rq->arena, "%lld", (long long)json_integer_value(last))
+			 : NULL;
 	return req_json(rq, 200, json_pack("{s:Os:s?}", "items", items, "next_cursor", next));
 }

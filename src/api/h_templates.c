@@ -16,8 +16,8 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-static const char *const tmpl_keys[] = { "name", "subject", "body", "format", "id", "version",
-					 "created_at", "updated_at", NULL };
+static const char *const tmpl_keys[] = {"name",	   "subject",	 "body",       "format", "id",
+					"version", "created_at", "updated_at", NULL};
 
 int h_templates_list(struct req *rq)
 {
@@ -39,13 +39,16 @@ static int load(struct req *rq, int64_t *id_r, json_t **t_r)
 
 int h_templates_create(struct req *rq)
 {
-	const char *name = json_get_str(rq->json, "name"), *subject = json_get_str(rq->json, "subject");
-	const char *body = json_get_str(rq->json, "body"), *format = json_get_str(rq->json, "format");
+	const char *name = json_get_str(rq->json, "name"),
+		   *subject = json_get_str(rq->json, "subject");
+	const char *body = json_get_str(rq->json, "body"),
+		   *format = json_get_str(rq->json, "format");
 	int64_t id;
 	json_t *t;
 	if (!format)
 		format = "markdown";
-	if (req_only_keys(rq, tmpl_keys) < 0 || email_template_check(name, subject, body, format, &rq->err) < 0 ||
+	if (req_only_keys(rq, tmpl_keys) < 0 ||
+	    email_template_check(name, subject, body, format, &rq->err) < 0 ||
 	    store_template_create(rq->store, name, subject, body, format, rq->user->id, &id,
 				  &rq->err) < 0 ||
 	    store_template_get(rq->store, id, rq->arena, &t, &rq->err) < 0)
@@ -69,7 +72,7 @@ int h_templates_update(struct req *rq)
 	json_t *t;
 	if (req_only_keys(rq, tmpl_keys) < 0 || load(rq, &id, &t) < 0)
 		return -1;
-	static const char *const keys[] = { "name", "subject", "body", "format" };
+	static const char *const keys[] = {"name", "subject", "body", "format"};
 	for (size_t i = 0; i < 4; i++) {
 		json_t *v = json_object_get(rq->json, keys[i]);
 		if (v)
@@ -112,9 +115,9 @@ int h_templates_versions(struct req *rq)
 /* The context for {contact_id, deal_id, order_id, company_id} in the body. */
 static int context(struct req *rq, json_t **ctx_r)
 {
-	struct tmpl_subject subj = { 0 };
-	static const char *const keys[] = { "contact_id", "deal_id", "order_id", "company_id" };
-	int64_t *slots[] = { &subj.contact_id, &subj.deal_id, &subj.order_id, &subj.company_id };
+	struct tmpl_subject subj = {0};
+	static const char *const keys[] = {"contact_id", "deal_id", "order_id", "company_id"};
+	int64_t *slots[] = {&subj.contact_id, &subj.deal_id, &subj.order_id, &subj.company_id};
 	for (size_t i = 0; i < 4; i++) {
 		json_t *v = json_object_get(rq->json, keys[i]);
 		if (v && (!json_is_integer(v) || json_integer_value(v) <= 0))
@@ -132,23 +135,24 @@ static int render(struct req *rq, const char *subject, const char *body, const c
 {
 	json_t *ctx, *missing;
 	struct rendered_email out;
-	if (context(rq, &ctx) < 0 ||
-	    email_template_render(subject, body, format, ctx, rq->arena, &out, &missing, &rq->err) < 0)
+	if (context(rq, &ctx) < 0 || email_template_render(subject, body, format, ctx, rq->arena,
+							   &out, &missing, &rq->err) < 0)
 		return -1;
 	char *clean;
-	if (mime_html_sanitize((struct slice){ out.html, strlen(out.html) }, NULL, rq->arena, &clean,
+	if (mime_html_sanitize((struct slice){out.html, strlen(out.html)}, NULL, rq->arena, &clean,
 			       &rq->err) < 0)
 		return -1;
-	if (!out.text && mime_html_to_text((struct slice){ out.html, strlen(out.html) }, rq->arena,
+	if (!out.text && mime_html_to_text((struct slice){out.html, strlen(out.html)}, rq->arena,
 					   &out.text, &rq->err) < 0)
 		return -1;
-	return req_json(rq, 200, json_pack("{sssssssOsO}", "subject", out.subject, "html", clean,
-					   "text", out.text, "missing", missing, "context", ctx));
+	return req_json(rq, 200,
+			json_pack("{sssssssOsO}", "subject", out.subject, "html", clean, "text",
+				  out.text, "missing", missing, "context", ctx));
 }
 
 int h_templates_preview(struct req *rq)
 {
-	static const char *const keys[] = { "contact_id", "deal_id", "order_id", "company_id", NULL };
+	static const char *const keys[] = {"contact_id", "deal_id", "order_id", "company_id", NULL};
 	int64_t id;
 	json_t *t;
 	if (req_only_keys(rq, keys) < 0 || load(rq, &id, &t) < 0)
@@ -159,12 +163,13 @@ int h_templates_preview(struct req *rq)
 
 int h_templates_lint(struct req *rq)
 {
-	static const char *const keys[] = { "name",	  "subject", "body",	 "format",
-					    "contact_id", "deal_id", "order_id", "company_id",
-					    NULL };
+	static const char *const keys[] = {"name",     "subject",    "body",
+					   "format",   "contact_id", "deal_id",
+					   "order_id", "company_id", NULL};
 	const char *format = json_get_str(rq->json, "format");
 	if (req_only_keys(rq, keys) < 0 ||
-	    email_template_check(json_get_str(rq->json, "name") ? json_get_str(rq->json, "name") : "lint",
+	    email_template_check(json_get_str(rq->json, "name") ? json_get_str(rq->json, "name")
+								: "lint",
 				 json_get_str(rq->json, "subject"), json_get_str(rq->json, "body"),
 				 format ? format : "markdown", &rq->err) < 0)
 		return -1;

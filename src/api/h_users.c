@@ -12,7 +12,7 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define USER_NAME_MAX 200
+#define USER_NAME_MAX  200
 #define TOKEN_NAME_MAX 200
 
 int h_me(struct req *rq)
@@ -45,7 +45,7 @@ static int string_field(struct req *rq, const char *key, bool required, size_t m
 
 int h_users_create(struct req *rq)
 {
-	static const char *const keys[] = { "email", "name", "role", "password", NULL };
+	static const char *const keys[] = {"email", "name", "role", "password", NULL};
 	const char *email_in = NULL, *name = NULL, *role_s = "manager", *pw = NULL;
 	enum user_role role;
 	if (req_only_keys(rq, keys) < 0 || string_field(rq, "email", true, 320, &email_in) < 0 ||
@@ -95,11 +95,13 @@ int h_users_get(struct req *rq)
 
 static int apply_admin_fields(struct req *rq, struct user *u)
 {
-	json_t *role = json_object_get(rq->json, "role"), *active = json_object_get(rq->json, "active");
+	json_t *role = json_object_get(rq->json, "role"),
+	       *active = json_object_get(rq->json, "active");
 	bool admin = rq->user->role == USER_ADMIN;
 	if ((role || active) && !admin)
-		return err_set(&rq->err, ERR_FORBIDDEN, "only admins may change roles or "
-							"deactivate users");
+		return err_set(&rq->err, ERR_FORBIDDEN,
+			       "only admins may change roles or "
+			       "deactivate users");
 	if (role && user_role_parse(json_string_value(role), &u->role, &rq->err) < 0)
 		return -1;
 	if (active) {
@@ -116,7 +118,7 @@ static int apply_admin_fields(struct req *rq, struct user *u)
 
 int h_users_update(struct req *rq)
 {
-	static const char *const keys[] = { "name", "role", "active", "password", "digest", NULL };
+	static const char *const keys[] = {"name", "role", "active", "password", "digest", NULL};
 	struct user *u;
 	const char *name = NULL, *pw = NULL, *digest = NULL;
 	if (req_only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)
@@ -145,11 +147,12 @@ int h_users_update(struct req *rq)
 
 int h_tokens_create(struct req *rq)
 {
-	static const char *const keys[] = { "name", NULL };
+	static const char *const keys[] = {"name", NULL};
 	const char *name = "api";
 	char token[ID_TOKEN_MAX], hash[65];
 	int64_t id;
-	if (req_only_keys(rq, keys) < 0 || string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0)
+	if (req_only_keys(rq, keys) < 0 ||
+	    string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0)
 		return -1;
 	id_random_hex(token, ID_TOKEN_BYTES);
 	id_sha256_hex(token, hash);

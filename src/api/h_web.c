@@ -282,8 +282,9 @@ int h_web_asset(struct req *rq)
    miss there is a 404. */
 static bool server_path(const char *path)
 {
-	static const char *const prefixes[] = { "/api", "/assets", "/healthz", "/metrics",
-						"/hooks", "/unsubscribe", "/calendar/feed", "/oauth" };
+	static const char *const prefixes[] = {"/api",		 "/assets", "/healthz",
+					       "/metrics",	 "/hooks",  "/unsubscribe",
+					       "/calendar/feed", "/oauth"};
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i]);
 		if (strncasecmp(path, prefixes[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))

@@ -17,21 +17,21 @@ route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_toke
 /* h_settings.c */
 route_fn h_settings_get, h_settings_update, h_events_list;
 /* h_mail_accounts.c */
-route_fn h_mail_accounts_list, h_mail_accounts_create, h_mail_accounts_get,
-	h_mail_accounts_update, h_mail_accounts_delete;
+route_fn h_mail_accounts_list, h_mail_accounts_create, h_mail_accounts_get, h_mail_accounts_update,
+    h_mail_accounts_delete;
 /* h_mail.c */
 route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_threads_split,
-	h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,
-	h_mail_messages_raw, h_mail_messages_body, h_mail_messages_cid, h_mail_attachments_get,
-	h_mail_accounts_sync;
+    h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,
+    h_mail_messages_raw, h_mail_messages_body, h_mail_messages_cid, h_mail_attachments_get,
+    h_mail_accounts_sync;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
 /* h_templates.c */
 route_fn h_templates_list, h_templates_create, h_templates_get, h_templates_update,
-	h_templates_delete, h_templates_versions, h_templates_preview, h_templates_lint;
+    h_templates_delete, h_templates_versions, h_templates_preview, h_templates_lint;
 /* h_rules.c */
-route_fn h_rules_catalog, h_rules_list, h_rules_create, h_rules_get, h_rules_update,
-	h_rules_delete, h_rules_runs, h_scenarios_list, h_scenarios_update;
+route_fn h_rules_catalog, h_rules_list, h_rules_create, h_rules_get, h_rules_update, h_rules_delete,
+    h_rules_runs, h_scenarios_list, h_scenarios_update;
 /* h_notifications.c */
 route_fn h_notifications_list, h_notifications_read, h_events_stream;
 /* h_import.c */
@@ -42,7 +42,7 @@ route_fn h_unsubscribe;
 route_fn h_mail_accounts_oauth, h_oauth_callback;
 /* h_records.c: one set for every entity in core/entity.h */
 route_fn h_records_list, h_records_create, h_records_get, h_records_update, h_records_delete,
-	h_records_timeline;
+    h_records_timeline;
 
 /* h_calendar.c */
 int h_meetings_invite(struct req *rq);

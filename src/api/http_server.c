@@ -151,7 +151,7 @@ static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const c
 
 int req_query_each(struct req *rq, req_query_fn *fn, void *ctx)
 {
-	struct query_iter it = { fn, ctx, 0 };
+	struct query_iter it = {fn, ctx, 0};
 	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, query_iter_cb, &it);
 	return it.result;
 }
@@ -171,7 +171,7 @@ int req_param_id(struct req *rq, int idx, int64_t *id_r)
 static const char *client_address(struct MHD_Connection *conn, struct arena *a)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char buf[INET6_ADDRSTRLEN] = "?";
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -213,10 +213,10 @@ static struct req *req_new(struct server_state *s, struct MHD_Connection *conn, 
 static enum MHD_Result send_response(struct req *rq)
 {
 	struct MHD_Response *resp =
-		rq->stream ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, rq->stream,
-							       rq->stream_ctx, rq->stream_free)
-			   : MHD_create_response_from_buffer(rq->resp.len, rq->resp.data,
-							     MHD_RESPMEM_PERSISTENT);
+	    rq->stream ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, rq->stream,
+							   rq->stream_ctx, rq->stream_free)
+		       : MHD_create_response_from_buffer(rq->resp.len, rq->resp.data,
+							 MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type",
@@ -248,9 +248,8 @@ static enum MHD_Result dispatch(struct server_state *s, struct req *rq)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct server_state *s = cls;
 	struct req *rq = *con_cls;
@@ -283,8 +282,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int64_t elapsed = time_mono_ns() - rq->start_ns;
 	int idx = rq->route ? (int)(rq->route - routes) : (int)nroutes;
 	metrics_record(s, idx, rq->status, elapsed);
-	log_info("access %s %s %s %s %d %zu %.3fms user=%lld%s", rq->id, rq->client_ip,
-		 rq->method, rq->path, rq->status, rq->resp.len, (double)elapsed / 1e6,
+	log_info("access %s %s %s %s %d %zu %.3fms user=%lld%s", rq->id, rq->client_ip, rq->method,
+		 rq->path, rq->status, rq->resp.len, (double)elapsed / 1e6,
 		 rq->user ? (long long)rq->user->id : 0LL,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	struct arena *a = rq->arena; /* rq itself lives in the arena */
@@ -300,7 +299,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	for (const char *r = s; *r;) {
 		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
 		    !(r[1] == '0' && r[2] == '0')) {
-			char hex[3] = { r[1], r[2], 0 };
+			char hex[3] = {r[1], r[2], 0};
 			*w++ = (char)strtol(hex, NULL, 16);
 			r += 3;
 		} else {
@@ -390,11 +389,10 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 	    pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0)
 		goto fail;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
-		unescape, NULL, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		err_set(err, ERR_TEMP, "cannot listen on %s (address in use or not allowed?)",
 			listen);

@@ -8,10 +8,10 @@
 #include "base/time.h"
 #include "base/banned.h"
 
-static const int counted_status[METRICS_NSTATUS] = { 200, 201, 204, 301, 302, 304, 400, 401, 403,
-						     404, 405, 409, 413, 415, 429, 500, 503, 0 };
-static const double bucket_le[METRICS_NBUCKETS] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-						    0.05,   0.1,   0.25,   0.5,   1.0,  2.5 };
+static const int counted_status[METRICS_NSTATUS] = {200, 201, 204, 301, 302, 304, 400, 401, 403,
+						    404, 405, 409, 413, 415, 429, 500, 503, 0};
+static const double bucket_le[METRICS_NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+						   0.05,   0.1,	  0.25,	  0.5,	 1.0,  2.5};
 
 void metrics_record(struct server_state *s, int route_idx, int status, int64_t elapsed_ns)
 {

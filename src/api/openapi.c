@@ -82,11 +82,11 @@ static json_t *entity_schema(const struct entity_def *def)
 		if (f->flags & FIELD_REQUIRED)
 			json_array_append_new(req, json_string(f->name));
 	}
-	static const char *const stamps[] = { "created_at", "updated_at" };
+	static const char *const stamps[] = {"created_at", "updated_at"};
 	for (size_t i = 0; i < 2; i++)
-		json_object_set_new(props, stamps[i],
-				    json_pack("{sssssb}", "type", "string", "format", "date-time",
-					      "readOnly", 1));
+		json_object_set_new(
+		    props, stamps[i],
+		    json_pack("{sssssb}", "type", "string", "format", "date-time", "readOnly", 1));
 	json_object_set_new(props, "created_by",
 			    json_pack("{sssb}", "type", "integer", "readOnly", 1));
 	return json_pack("{sssoso}", "type", "object", "properties", props, "required", req);
@@ -125,8 +125,7 @@ static json_t *parameters(const struct route *r)
 	for (size_t i = 0; i < r->entity->nfields; i++) {
 		const struct field_def *f = &r->entity->fields[i];
 		if (f->filter)
-			json_array_append_new(ps, query_param(f->filter, "string",
-							      f->name));
+			json_array_append_new(ps, query_param(f->filter, "string", f->name));
 	}
 	return ps;
 }
@@ -139,15 +138,15 @@ static json_t *operation(const struct route *r, struct arena *a)
 		if (!isalnum((unsigned char)*p))
 			*p = '_';
 	json_object_set_new(op, "operationId", json_string(opid));
-	const char *ref = r->entity ? arena_printf(a, "#/components/schemas/%s",
-						   schema_name(a, r->entity))
-				    : NULL;
+	const char *ref =
+	    r->entity ? arena_printf(a, "#/components/schemas/%s", schema_name(a, r->entity))
+		      : NULL;
 	if (r->flags & ROUTE_JSON)
-		json_object_set_new(
-			op, "requestBody",
-			json_pack("{sbs{s{s{ss}}}}", "required", 1, "content", "application/json",
-				  "schema", ref ? "$ref" : "type", ref ? ref : "object"));
-	const char *ok = strcmp(r->method, "POST") == 0     ? "201"
+		json_object_set_new(op, "requestBody",
+				    json_pack("{sbs{s{s{ss}}}}", "required", 1, "content",
+					      "application/json", "schema", ref ? "$ref" : "type",
+					      ref ? ref : "object"));
+	const char *ok = strcmp(r->method, "POST") == 0	    ? "201"
 			 : strcmp(r->method, "DELETE") == 0 ? "204"
 							    : "200";
 	json_t *resp = json_pack("{s{ss}s{ss}}", ok, "description", "success", "default",
@@ -175,16 +174,16 @@ json_t *openapi_document(const char *version)
 		json_object_set_new(item, m, operation(r, a));
 	}
 	for (size_t i = 0; entities[i]; i++)
-		json_object_set_new(schemas, schema_name(a, entities[i]), entity_schema(entities[i]));
+		json_object_set_new(schemas, schema_name(a, entities[i]),
+				    entity_schema(entities[i]));
 	json_t *doc = json_pack(
-		"{sss{ssssss}s[{ss}]sos{sos{s{ssss}s{ssssss}}}s[{s[]}{s[]}]}", "openapi", "3.1.0",
-		"info", "title", "Parley API", "version", version, "description",
-		"Parley, a CRM communications hub. Errors are {\"error\": {\"code\", \"message\", "
-		"\"field\"}}; lists are {\"items\": [...], \"next_cursor\": ...}.",
-		"servers", "url", "/", "paths", paths, "components", "schemas", schemas,
-		"securitySchemes", "bearer", "type", "http", "scheme", "bearer", "session", "type",
-		"apiKey", "in", "cookie", "name", "parley_session", "security", "bearer",
-		"session");
+	    "{sss{ssssss}s[{ss}]sos{sos{s{ssss}s{ssssss}}}s[{s[]}{s[]}]}", "openapi", "3.1.0",
+	    "info", "title", "Parley API", "version", version, "description",
+	    "Parley, a CRM communications hub. Errors are {\"error\": {\"code\", \"message\", "
+	    "\"field\"}}; lists are {\"items\": [...], \"next_cursor\": ...}.",
+	    "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+	    "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "session", "type",
+	    "apiKey", "in", "cookie", "name", "parley_session", "security", "bearer", "session");
 	arena_free(&a);
 	return doc;
 }

@@ -18,7 +18,7 @@ struct server_state;
 struct store;
 struct user;
 
-#define REQ_MAX_PARAMS 4
+#define REQ_MAX_PARAMS	4
 #define REQ_MAX_HEADERS 8
 
 struct req {
@@ -35,8 +35,8 @@ struct req {
 	int nparams;
 	struct buf body;
 	bool body_too_big;
-	json_t *json;	   /* the parsed body with ROUTE_JSON */
-	struct user *user; /* the authenticated user, or NULL */
+	json_t *json;		  /* the parsed body with ROUTE_JSON */
+	struct user *user;	  /* the authenticated user, or NULL */
 	const char *session_hash; /* the session token's hash when cookie-authenticated */
 	const char *csrf;	  /* the session's CSRF token */
 	const char *client_ip;

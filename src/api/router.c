@@ -22,9 +22,9 @@
  * err_code -> HTTP status. One table: the CLI has its own for exit codes.
  */
 static const int status_of[] = {
-	[ERR_OK] = 200,	       [ERR_INVALID] = 400, [ERR_AUTH] = 401,	   [ERR_FORBIDDEN] = 403,
-	[ERR_NOTFOUND] = 404,  [ERR_CONFLICT] = 409, [ERR_TOOBIG] = 413, [ERR_LIMITED] = 429,  [ERR_TEMP] = 503,
-	[ERR_INTERNAL] = 500,
+    [ERR_OK] = 200,	  [ERR_INVALID] = 400,	[ERR_AUTH] = 401,   [ERR_FORBIDDEN] = 403,
+    [ERR_NOTFOUND] = 404, [ERR_CONFLICT] = 409, [ERR_TOOBIG] = 413, [ERR_LIMITED] = 429,
+    [ERR_TEMP] = 503,	  [ERR_INTERNAL] = 500,
 };
 
 int router_status(int code)
@@ -132,8 +132,9 @@ static int check_access(struct req *rq, const struct route *r)
 	if (found < 0)
 		return -1;
 	if (!found)
-		return err_set(&rq->err, ERR_AUTH, "authentication required: log in or send "
-						   "'Authorization: Bearer TOKEN'");
+		return err_set(&rq->err, ERR_AUTH,
+			       "authentication required: log in or send "
+			       "'Authorization: Bearer TOKEN'");
 	if ((r->flags & ROUTE_WRITE) && rq->session_hash) {
 		const char *sent = req_header(rq, "X-CSRF-Token");
 		if (!sent || !id_secret_eq(sent, rq->csrf))
@@ -156,14 +157,15 @@ static int read_json_body(struct req *rq)
 			       "the request body must be sent as Content-Type: application/json");
 	}
 	if (rq->body.len == 0)
-		return err_set(&rq->err, ERR_INVALID, "the request body is empty: send a JSON object");
+		return err_set(&rq->err, ERR_INVALID,
+			       "the request body is empty: send a JSON object");
 	rq->json = json_parse(rq->arena, rq->body.data, rq->body.len, &rq->err);
 	return rq->json ? 0 : -1;
 }
 
 size_t router_body_limit(const char *method, const char *path)
 {
-	struct req probe = { 0 };
+	struct req probe = {0};
 	probe.arena = arena_new();
 	size_t limit = HTTP_MAX_BODY;
 	for (size_t i = 0; i < nroutes; i++)

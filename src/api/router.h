@@ -8,12 +8,12 @@ struct req;
 struct entity_def;
 
 enum route_flags {
-	ROUTE_AUTH = 1 << 0,  /* a session or an API token is needed */
-	ROUTE_WRITE = 1 << 1, /* changes state: cookie sessions need the CSRF token */
-	ROUTE_JSON = 1 << 2,  /* the body is JSON (Content-Type checked, parsed into rq->json) */
-	ROUTE_ADMIN = 1 << 3, /* admins only */
-	ROUTE_PUBLIC = 1 << 4, /* documented as needing no auth (health, login) */
-	ROUTE_UPLOAD = 1 << 5, /* the body may be up to HTTP_MAX_UPLOAD (attachments) */
+	ROUTE_AUTH = 1 << 0,	 /* a session or an API token is needed */
+	ROUTE_WRITE = 1 << 1,	 /* changes state: cookie sessions need the CSRF token */
+	ROUTE_JSON = 1 << 2,	 /* the body is JSON (Content-Type checked, parsed into rq->json) */
+	ROUTE_ADMIN = 1 << 3,	 /* admins only */
+	ROUTE_PUBLIC = 1 << 4,	 /* documented as needing no auth (health, login) */
+	ROUTE_UPLOAD = 1 << 5,	 /* the body may be up to HTTP_MAX_UPLOAD (attachments) */
 	ROUTE_FALLBACK = 1 << 6, /* GET only, tried when no other route has the path */
 };
 

@@ -24,9 +24,9 @@ struct route_metrics {
 	_Atomic uint64_t sum_us;
 };
 
-#define THROTTLE_SLOTS 1024
+#define THROTTLE_SLOTS	      1024
 #define THROTTLE_MAX_FAILURES 5
-#define THROTTLE_WINDOW 900 /* seconds */
+#define THROTTLE_WINDOW	      900 /* seconds */
 
 struct throttle_slot {
 	uint64_t key; /* hash of the email or client address; 0 = free */
@@ -47,7 +47,7 @@ struct web_root;
 struct server_state {
 	struct app *app;
 	struct store_pool pool;
-	struct web_root *web; /* the web UI's files, or NULL (API only); owned */
+	struct web_root *web;	       /* the web UI's files, or NULL (API only); owned */
 	struct route_metrics *metrics; /* nroutes + 1 (unmatched) */
 	pthread_mutex_t throttle_lock;
 	struct throttle_slot throttle[THROTTLE_SLOTS];
@@ -81,7 +81,7 @@ void throttle_clear(struct server_state *s, const char *email, const char *clien
 
 /* h_web.c: the built web UI (index.html, assets/NAME.HASH.EXT), served from memory. */
 #define WEB_MAX_FILES 64
-#define WEB_MAX_FILE (8 * 1024 * 1024)
+#define WEB_MAX_FILE  (8 * 1024 * 1024)
 
 /* Reads DIR/index.html and every DIR/assets file with a hashed name (and its
    .gz sibling) into memory. Returns 1 and *root_r (free with web_root_free()),

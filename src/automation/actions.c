@@ -26,7 +26,7 @@
 #include "base/banned.h"
 
 #define WEBHOOK_TIMEOUT_S 10
-#define WEBHOOK_MAX_URL 2000
+#define WEBHOOK_MAX_URL	  2000
 
 char *automation_render_text(struct automation_ctx *c, const char *tmpl)
 {
@@ -34,7 +34,7 @@ char *automation_render_text(struct automation_ctx *c, const char *tmpl)
 	struct buf b;
 	buf_init(&b, c->a, 64 * 1024);
 	struct mustache_tmpl *t = mustache_parse(c->a, tmpl, strlen(tmpl), &e);
-	struct mustache_opts o = { .no_escape = true };
+	struct mustache_opts o = {.no_escape = true};
 	if (!t || mustache_render(t, c->ctx, &o, &b, &e) < 0)
 		return arena_strdup(c->a, tmpl);
 	return b.data;
@@ -44,11 +44,13 @@ int64_t automation_user(struct automation_ctx *c, const json_t *who)
 {
 	if (json_is_integer(who))
 		return json_integer_value(who);
-	const json_t *contact = json_object_get(c->ctx, "contact"), *deal = json_object_get(c->ctx, "deal");
+	const json_t *contact = json_object_get(c->ctx, "contact"),
+		     *deal = json_object_get(c->ctx, "deal");
 	const char *entity = json_get_str(c->event, "entity");
 	if (entity && strcmp(entity, "meeting") == 0 && /* the organizer */
 	    json_integer_value(json_object_get(json_object_get(c->event, "payload"), "owner_id")))
-		return json_integer_value(json_object_get(json_object_get(c->event, "payload"), "owner_id"));
+		return json_integer_value(
+		    json_object_get(json_object_get(c->event, "payload"), "owner_id"));
 	int64_t u = json_integer_value(json_object_get(contact, "owner_id"));
 	if (!u)
 		u = json_integer_value(json_object_get(deal, "owner_id"));
@@ -92,8 +94,9 @@ static int find_template(struct store *st, const json_t *t, struct arena *a, jso
 			 struct err *err)
 {
 	int r = json_is_integer(t) ? store_template_get(st, json_integer_value(t), a, tmpl_r, err)
-		: json_is_string(t) ? store_template_by_name(st, json_string_value(t), a, tmpl_r, err)
-				    : 0;
+		: json_is_string(t)
+		    ? store_template_by_name(st, json_string_value(t), a, tmpl_r, err)
+		    : 0;
 	if (r == 0)
 		return err_set(err, ERR_INVALID, "no such template");
 	return r < 0 ? -1 : 0;
@@ -113,7 +116,9 @@ static int sender_account(struct automation_ctx *c, int64_t owner, struct mail_a
 			  struct err *err)
 {
 	int r = store_account_sender(c->st, owner, c->a, m_r, err);
-	return r < 0 ? -1 : r ? 0 : err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
+	return r < 0 ? -1
+	       : r   ? 0
+		     : err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
 }
 
 static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t *detail,
@@ -126,10 +131,12 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	if (json_is_array(json_object_get(contact, "tags"))) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(json_object_get(contact, "tags"), i, t) if (json_is_string(t) &&
-			strcmp(json_string_value(t), "unsubscribed") == 0)
+		json_array_foreach(json_object_get(contact, "tags"), i,
+				   t) if (json_is_string(t) &&
+					  strcmp(json_string_value(t), "unsubscribed") == 0)
 		{
-			json_object_set_new(detail, "skipped", json_string("the contact unsubscribed"));
+			json_object_set_new(detail, "skipped",
+					    json_string("the contact unsubscribed"));
 			return 0;
 		}
 	}
@@ -138,24 +145,25 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	int64_t owner = automation_user(c, NULL), id;
 	if (find_template(c->st, json_object_get(ac, "template"), c->a, &tmpl, err) < 0 ||
 	    email_template_render(json_get_str(tmpl, "subject"), json_get_str(tmpl, "body"),
-				  json_get_str(tmpl, "format"), c->ctx, c->a, &out, NULL, err) < 0 ||
+				  json_get_str(tmpl, "format"), c->ctx, c->a, &out, NULL,
+				  err) < 0 ||
 	    sender_account(c, owner, &from, err) < 0)
 		return -1;
 	int64_t deal = json_integer_value(json_object_get(json_object_get(c->ctx, "deal"), "id"));
 	const json_t *user = json_object_get(c->ctx, "user");
 	struct outbox_item it = {
-		.account_id = from->id,
-		.message_id = mail_message_id_new(c->a, deal, strrchr(from->email, '@') + 1),
-		.envelope_from = from->email,
-		.recipients = json_in_arena(c->a, json_pack("[s]", to)),
-		.subject = out.subject,
-		.deal_id = deal,
-		.created_by = owner,
-		.draft = json_in_arena(c->a, json_pack("{s:s?s:ss:[s]s:ss:ss:ss:s}", "from_name",
-						       json_get_str(user, "name"), "from_addr",
-						       from->email, "to", to, "subject", out.subject,
-						       "text", out.text ? out.text : "", "html", out.html,
-						       "auto_submitted", "auto-generated")),
+	    .account_id = from->id,
+	    .message_id = mail_message_id_new(c->a, deal, strrchr(from->email, '@') + 1),
+	    .envelope_from = from->email,
+	    .recipients = json_in_arena(c->a, json_pack("[s]", to)),
+	    .subject = out.subject,
+	    .deal_id = deal,
+	    .created_by = owner,
+	    .draft = json_in_arena(c->a, json_pack("{s:s?s:ss:[s]s:ss:ss:ss:s}", "from_name",
+						   json_get_str(user, "name"), "from_addr",
+						   from->email, "to", to, "subject", out.subject,
+						   "text", out.text ? out.text : "", "html",
+						   out.html, "auto_submitted", "auto-generated")),
 	};
 	if (store_outbox_enqueue(c->st, &it, c->key, &id, err) < 0)
 		return -1;
@@ -170,9 +178,11 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 static int create_task_validate(struct store *st, json_t *ac, struct err *err)
 {
 	const json_t *h = json_object_get(ac, "due_in_hours");
-	if (check_text(ac, "title", true, err) < 0 || check_who(json_object_get(ac, "assignee"), err) < 0)
+	if (check_text(ac, "title", true, err) < 0 ||
+	    check_who(json_object_get(ac, "assignee"), err) < 0)
 		return -1;
-	if (h && (!json_is_integer(h) || json_integer_value(h) < 0 || json_integer_value(h) > 24 * 365))
+	if (h &&
+	    (!json_is_integer(h) || json_integer_value(h) < 0 || json_integer_value(h) > 24 * 365))
 		return err_set(err, ERR_INVALID, "'due_in_hours' must be 0 to 8760");
 	return 0;
 }
@@ -182,15 +192,16 @@ static int create_task_run(struct automation_ctx *c, const json_t *ac, json_t *d
 {
 	const json_t *h = json_object_get(ac, "due_in_hours");
 	int64_t assignee = automation_user(c, json_object_get(ac, "assignee"));
-	json_t *rec = json_in_arena(c->a, json_pack("{sssIss}", "title",
-						    automation_render_text(c, json_get_str(ac, "title")),
-						    "due_at", (json_int_t)(c->now + (h ? json_integer_value(h) : 24) * 3600),
-						    "source", "rule"));
+	json_t *rec = json_in_arena(
+	    c->a,
+	    json_pack("{sssIss}", "title", automation_render_text(c, json_get_str(ac, "title")),
+		      "due_at", (json_int_t)(c->now + (h ? json_integer_value(h) : 24) * 3600),
+		      "source", "rule"));
 	json_object_set_new(rec, "status", json_string("open"));
 	if (assignee)
 		json_object_set_new(rec, "assignee_id", json_integer(assignee));
-	static const char *const links[][2] = { { "contact", "contact_id" }, { "deal", "deal_id" },
-						{ "company", "company_id" } };
+	static const char *const links[][2] = {
+	    {"contact", "contact_id"}, {"deal", "deal_id"}, {"company", "company_id"}};
 	for (size_t i = 0; i < 3; i++) {
 		const json_t *r = json_object_get(c->ctx, links[i][0]);
 		if (r)
@@ -208,12 +219,11 @@ static int create_task_run(struct automation_ctx *c, const json_t *ac, json_t *d
 static int notify_validate(struct store *st, json_t *ac, struct err *err)
 {
 	return check_text(ac, "title", true, err) < 0 || check_text(ac, "body", false, err) < 0
-		       ? -1
-		       : check_who(json_object_get(ac, "user"), err);
+		   ? -1
+		   : check_who(json_object_get(ac, "user"), err);
 }
 
-static int notify_run(struct automation_ctx *c, const json_t *ac, json_t *detail,
-		      struct err *err)
+static int notify_run(struct automation_ctx *c, const json_t *ac, json_t *detail, struct err *err)
 {
 	int64_t u = automation_user(c, json_object_get(ac, "user"));
 	const char *body = json_get_str(ac, "body");
@@ -253,8 +263,8 @@ static int set_deal_stage_run(struct automation_ctx *c, const json_t *ac, json_t
 	if (!deal)
 		return err_set(err, ERR_INVALID, "the event concerns no deal");
 	json_t *ch = json_in_arena(c->a, json_pack("{sO}", "stage", json_object_get(ac, "stage")));
-	if (store_record_update(c->st, &deal_def, json_integer_value(json_object_get(deal, "id")), ch,
-				0, c->a, &out, err) < 0)
+	if (store_record_update(c->st, &deal_def, json_integer_value(json_object_get(deal, "id")),
+				ch, 0, c->a, &out, err) < 0)
 		return -1;
 	json_object_set(detail, "deal_id", json_object_get(deal, "id"));
 	return 0;
@@ -266,7 +276,7 @@ static int add_tag_validate(struct store *st, json_t *ac, struct err *err)
 {
 	struct arena *a = arena_new();
 	json_t *out;
-	struct entity_env env = { 0 };
+	struct entity_env env = {0};
 	int r = norm_tag(json_object_get(ac, "tag"), &env, a, &out, err);
 	if (r == 0)
 		json_object_set(ac, "tag", out);
@@ -274,8 +284,7 @@ static int add_tag_validate(struct store *st, json_t *ac, struct err *err)
 	return r;
 }
 
-static int add_tag_run(struct automation_ctx *c, const json_t *ac, json_t *detail,
-		       struct err *err)
+static int add_tag_run(struct automation_ctx *c, const json_t *ac, json_t *detail, struct err *err)
 {
 	const json_t *contact = json_object_get(c->ctx, "contact");
 	json_t *out;
@@ -287,8 +296,9 @@ static int add_tag_run(struct automation_ctx *c, const json_t *ac, json_t *detai
 	json_array_foreach(tags, i, t) if (json_equal(t, json_object_get(ac, "tag"))) return 0;
 	json_array_append(tags, json_object_get(ac, "tag"));
 	json_t *ch = json_in_arena(c->a, json_pack("{sO}", "tags", tags));
-	if (store_record_update(c->st, &contact_def, json_integer_value(json_object_get(contact, "id")),
-				ch, 0, c->a, &out, err) < 0)
+	if (store_record_update(c->st, &contact_def,
+				json_integer_value(json_object_get(contact, "id")), ch, 0, c->a,
+				&out, err) < 0)
 		return -1;
 	json_object_set(detail, "contact_id", json_object_get(contact, "id"));
 	return 0;
@@ -312,12 +322,12 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-static int webhook_run(struct automation_ctx *c, const json_t *ac, json_t *detail,
-		       struct err *err)
+static int webhook_run(struct automation_ctx *c, const json_t *ac, json_t *detail, struct err *err)
 {
 	const char *secret = json_get_str(ac, "secret");
-	json_t *body = json_in_arena(c->a, json_pack("{sOsOsOss}", "rule", c->rule, "event", c->event,
-						     "context", c->ctx, "idempotency_key", c->key));
+	json_t *body =
+	    json_in_arena(c->a, json_pack("{sOsOsOss}", "rule", c->rule, "event", c->event,
+					  "context", c->ctx, "idempotency_key", c->key));
 	char *data = json_dump_arena(c->a, body);
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	char hex[sizeof(mac) * 2 + 1];
@@ -353,15 +363,14 @@ static int webhook_run(struct automation_ctx *c, const json_t *ac, json_t *detai
 }
 
 const struct action actions[] = {
-	{ "send_template", "send a template to the contact from the owner's mailbox",
-	  send_template_validate, send_template_run },
-	{ "create_task", "create a task for the owner", create_task_validate, create_task_run },
-	{ "notify", "notify a user", notify_validate, notify_run },
-	{ "set_deal_stage", "move the deal to a stage", set_deal_stage_validate,
-	  set_deal_stage_run },
-	{ "add_tag", "add a tag to the contact", add_tag_validate, add_tag_run },
-	{ "webhook", "POST the event, signed with HMAC-SHA256", webhook_validate, webhook_run },
-	{ NULL, NULL, NULL, NULL },
+    {"send_template", "send a template to the contact from the owner's mailbox",
+     send_template_validate, send_template_run},
+    {"create_task", "create a task for the owner", create_task_validate, create_task_run},
+    {"notify", "notify a user", notify_validate, notify_run},
+    {"set_deal_stage", "move the deal to a stage", set_deal_stage_validate, set_deal_stage_run},
+    {"add_tag", "add a tag to the contact", add_tag_validate, add_tag_run},
+    {"webhook", "POST the event, signed with HMAC-SHA256", webhook_validate, webhook_run},
+    {NULL, NULL, NULL, NULL},
 };
 
 const struct action *action_find(const char *name)

@@ -13,8 +13,8 @@ struct arena;
 struct err;
 struct store;
 
-#define RULE_MAX_CONDITIONS 20
-#define RULE_MAX_ACTIONS 10
+#define RULE_MAX_CONDITIONS    20
+#define RULE_MAX_ACTIONS       10
 #define RULE_MAX_DELAY_MINUTES (60 * 24 * 365)
 
 /* One trigger: the domain event that fires it, and the parameter it takes. */
@@ -38,8 +38,7 @@ struct action {
 	/* Checks the action's JSON (name already checked); may normalise it. */
 	int (*validate)(struct store *st, json_t *action, struct err *err);
 	/* Runs it for one fired rule; ctx holds the rule, event and client context. */
-	int (*run)(struct automation_ctx *c, const json_t *action, json_t *detail,
-		   struct err *err);
+	int (*run)(struct automation_ctx *c, const json_t *action, json_t *detail, struct err *err);
 };
 
 extern const struct action actions[];

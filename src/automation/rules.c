@@ -9,8 +9,8 @@
 #include "base/str.h"
 #include "base/banned.h"
 
-static const char *const ops[] = { "eq", "ne", "gt", "gte", "lt", "lte", "contains", "in",
-				   "exists", NULL };
+static const char *const ops[] = {"eq",	 "ne",	     "gt", "gte",    "lt",
+				  "lte", "contains", "in", "exists", NULL};
 
 static bool known_op(const char *op)
 {
@@ -55,10 +55,11 @@ static bool contains(const json_t *hay, const json_t *needle)
 	size_t i;
 	const json_t *v;
 	if (json_is_array(hay)) {
-		json_array_foreach(hay, i, v) if (json_equal(v, needle) ||
-						  (json_is_string(v) && json_is_string(needle) &&
-						   str_eq_ci(json_string_value(v),
-							     json_string_value(needle)))) return true;
+		json_array_foreach(hay, i,
+				   v) if (json_equal(v, needle) ||
+					  (json_is_string(v) && json_is_string(needle) &&
+					   str_eq_ci(json_string_value(v),
+						     json_string_value(needle)))) return true;
 		return false;
 	}
 	if (json_is_string(hay) && json_is_string(needle))
@@ -87,9 +88,10 @@ static bool holds(const json_t *cond, const json_t *ctx)
 	int c = compare(v, want, &ok);
 	if (!ok)
 		return false;
-	return strcmp(op, "gt") == 0 ? c > 0 : strcmp(op, "gte") == 0 ? c >= 0
-			: strcmp(op, "lt") == 0				? c < 0
-									: c <= 0;
+	return strcmp(op, "gt") == 0	? c > 0
+	       : strcmp(op, "gte") == 0 ? c >= 0
+	       : strcmp(op, "lt") == 0	? c < 0
+					: c <= 0;
 }
 
 bool rule_conditions_hold(const json_t *conditions, const json_t *ctx)
@@ -105,19 +107,21 @@ static int check_conditions(const json_t *conds, struct err *err)
 	size_t i;
 	const json_t *c;
 	if (!json_is_array(conds) || json_array_size(conds) > RULE_MAX_CONDITIONS)
-		return err_set_field(err, ERR_INVALID, "conditions",
-				     "'conditions' must be an array of at most %d {field, op, value}",
-				     RULE_MAX_CONDITIONS);
+		return err_set_field(
+		    err, ERR_INVALID, "conditions",
+		    "'conditions' must be an array of at most %d {field, op, value}",
+		    RULE_MAX_CONDITIONS);
 	json_array_foreach(conds, i, c)
 	{
 		const char *f = json_get_str(c, "field");
 		if (!json_is_object(c) || !f || !*f || strlen(f) > 100 ||
 		    !known_op(json_get_str(c, "op")) ||
 		    (!json_object_get(c, "value") && strcmp(json_get_str(c, "op"), "exists") != 0))
-			return err_set_field(err, ERR_INVALID, "conditions",
-					     "condition %zu needs a field, an op (eq ne gt gte lt lte "
-					     "contains in exists) and a value",
-					     i);
+			return err_set_field(
+			    err, ERR_INVALID, "conditions",
+			    "condition %zu needs a field, an op (eq ne gt gte lt lte "
+			    "contains in exists) and a value",
+			    i);
 	}
 	return 0;
 }
@@ -129,16 +133,18 @@ static int check_actions(struct store *st, json_t *acts, struct err *err)
 	size_t n = json_array_size(acts);
 	if (!json_is_array(acts) || n == 0 || n > RULE_MAX_ACTIONS)
 		return err_set_field(err, ERR_INVALID, "actions",
-				     "'actions' must be an array of 1 to %d actions", RULE_MAX_ACTIONS);
+				     "'actions' must be an array of 1 to %d actions",
+				     RULE_MAX_ACTIONS);
 	json_array_foreach(acts, i, ac)
 	{
 		const struct action *a = action_find(json_get_str(ac, "type"));
-		struct err e2 = { 0 };
+		struct err e2 = {0};
 		if (!json_is_object(ac) || !a)
-			return err_set_field(err, ERR_INVALID, "actions",
-					     "action %zu has an unknown type (send_template, "
-					     "create_task, notify, set_deal_stage, add_tag, webhook)",
-					     i);
+			return err_set_field(
+			    err, ERR_INVALID, "actions",
+			    "action %zu has an unknown type (send_template, "
+			    "create_task, notify, set_deal_stage, add_tag, webhook)",
+			    i);
 		const json_t *d = json_object_get(ac, "delay_minutes");
 		if (d && (!json_is_integer(d) || json_integer_value(d) < 0 ||
 			  json_integer_value(d) > RULE_MAX_DELAY_MINUTES))
@@ -162,15 +168,16 @@ static int check_params(const struct trigger *t, const json_t *params, struct er
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > 24 * 365 * 60)
 		return err_set_field(err, ERR_INVALID, "params",
-				     "trigger '%s' needs params.%s, a whole number", t->name, t->param);
+				     "trigger '%s' needs params.%s, a whole number", t->name,
+				     t->param);
 	return 0;
 }
 
 int rule_validate(struct store *st, const json_t *in, const json_t *old, struct arena *a,
 		  json_t **rec_r, struct err *err)
 {
-	static const char *const keys[] = { "name",    "trigger", "params", "conditions",
-					    "actions", "enabled", NULL };
+	static const char *const keys[] = {"name",    "trigger", "params", "conditions",
+					   "actions", "enabled", NULL};
 	const char *key;
 	const json_t *v;
 	if (!json_is_object(in))
@@ -184,21 +191,24 @@ int rule_validate(struct store *st, const json_t *in, const json_t *old, struct 
 		    strcmp(key, "created_at") && strcmp(key, "updated_at"))
 			return err_set_field(err, ERR_INVALID, key, "unknown field '%s'", key);
 	}
-	json_t *rec = json_in_arena(a, old ? json_deep_copy(old) : json_pack("{s{}s[]sb}", "params",
-									      "conditions",
-									      "enabled", 1));
+	json_t *rec =
+	    json_in_arena(a, old ? json_deep_copy(old)
+				 : json_pack("{s{}s[]sb}", "params", "conditions", "enabled", 1));
 	for (size_t i = 0; keys[i]; i++)
 		if ((v = json_object_get(in, keys[i])))
 			json_object_set(rec, keys[i], (json_t *)v);
 	const char *name = json_get_str(rec, "name");
 	const struct trigger *t = trigger_find(json_get_str(rec, "trigger"));
 	if (!name || !*name || strlen(name) > 200)
-		return err_set_field(err, ERR_INVALID, "name", "'name' is required (at most 200 bytes)");
+		return err_set_field(err, ERR_INVALID, "name",
+				     "'name' is required (at most 200 bytes)");
 	if (!t)
-		return err_set_field(err, ERR_INVALID, "trigger",
-				     "'trigger' must be one of the triggers (GET /api/v1/rules/catalog)");
+		return err_set_field(
+		    err, ERR_INVALID, "trigger",
+		    "'trigger' must be one of the triggers (GET /api/v1/rules/catalog)");
 	if (!json_is_boolean(json_object_get(rec, "enabled")))
-		return err_set_field(err, ERR_INVALID, "enabled", "'enabled' must be true or false");
+		return err_set_field(err, ERR_INVALID, "enabled",
+				     "'enabled' must be true or false");
 	if (check_params(t, json_object_get(rec, "params"), err) < 0 ||
 	    check_conditions(json_object_get(rec, "conditions"), err) < 0 ||
 	    check_actions(st, json_object_get(rec, "actions"), err) < 0)

@@ -55,9 +55,10 @@ static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, i
 		int64_t run_at = now + wait_of(t, rule);
 		if (wh && strcmp(t->name, "email.unanswered") == 0)
 			run_at = work_hours_add(wh, now, wait_of(t, rule));
-		if (strcmp(t->name, "meeting.upcoming") == 0) /* before the start, not after the event */
-			run_at = json_integer_value(json_object_get(json_object_get(ev, "payload"),
-								    "starts_at")) -
+		if (strcmp(t->name, "meeting.upcoming") ==
+		    0) /* before the start, not after the event */
+			run_at = json_integer_value(
+				     json_object_get(json_object_get(ev, "payload"), "starts_at")) -
 				 wait_of(t, rule);
 		bool created;
 		if (store_job_add(st, rid, eid, "fire", NULL, run_at,
@@ -112,17 +113,16 @@ static int notify_reply(struct store *st, const json_t *ev, struct arena *a, str
 	if (!owner || !contact || store_record_get(st, &contact_def, contact, a, &c, err) != 1)
 		return 0;
 	const char *f = json_get_str(c, "first_name"), *l = json_get_str(c, "last_name");
-	return store_notify(st, owner, "mail",
-			    arena_printf(a, "Mail from %s %s", f ? f : "", l ? l : ""), "",
-			    arena_printf(a, "/mail/threads/%" PRId64,
-					 (int64_t)json_integer_value(json_object_get(p, "thread_id"))),
-			    err);
+	return store_notify(
+	    st, owner, "mail", arena_printf(a, "Mail from %s %s", f ? f : "", l ? l : ""), "",
+	    arena_printf(a, "/mail/threads/%" PRId64,
+			 (int64_t)json_integer_value(json_object_get(p, "thread_id"))),
+	    err);
 }
 
 /* @mentions in a note: "@ada@example.com" or "@ada" (the local part of a
    user's address) notify that user. */
-static int notify_mentions(struct store *st, const json_t *ev, struct arena *a,
-			   struct err *err)
+static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, struct err *err)
 {
 	const json_t *p = json_object_get(ev, "payload");
 	const char *body = json_get_str(p, "body");
@@ -145,21 +145,26 @@ static int notify_mentions(struct store *st, const json_t *ev, struct arena *a,
 			size_t n = strlen(email);
 			hit = (strncasecmp(w, email, n) == 0 && !isalnum((unsigned char)w[n])) ||
 			      (strncasecmp(w, email, local) == 0 &&
-			       !isalnum((unsigned char)w[local]) && w[local] != '@' && w[local] != '.');
+			       !isalnum((unsigned char)w[local]) && w[local] != '@' &&
+			       w[local] != '.');
 		}
 		if (!hit || uid == author || !json_is_true(json_object_get(u, "active")))
 			continue;
-		const char *link = json_is_integer(json_object_get(p, "deal_id"))
-					   ? arena_printf(a, "/deals/%" PRId64,
-							  (int64_t)json_integer_value(json_object_get(p, "deal_id")))
-				   : json_is_integer(json_object_get(p, "contact_id"))
-					   ? arena_printf(a, "/contacts/%" PRId64,
-							  (int64_t)json_integer_value(json_object_get(p, "contact_id")))
-				   : json_is_integer(json_object_get(p, "company_id"))
-					   ? arena_printf(a, "/companies/%" PRId64,
-							  (int64_t)json_integer_value(json_object_get(p, "company_id")))
-					   : NULL;
-		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link, err) < 0)
+		const char *link =
+		    json_is_integer(json_object_get(p, "deal_id"))
+			? arena_printf(a, "/deals/%" PRId64,
+				       (int64_t)json_integer_value(json_object_get(p, "deal_id")))
+		    : json_is_integer(json_object_get(p, "contact_id"))
+			? arena_printf(
+			      a, "/contacts/%" PRId64,
+			      (int64_t)json_integer_value(json_object_get(p, "contact_id")))
+		    : json_is_integer(json_object_get(p, "company_id"))
+			? arena_printf(
+			      a, "/companies/%" PRId64,
+			      (int64_t)json_integer_value(json_object_get(p, "company_id")))
+			: NULL;
+		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link,
+				 err) < 0)
 			return -1;
 	}
 	return 0;
@@ -169,11 +174,9 @@ static const struct {
 	const char *event;
 	int (*fn)(struct store *st, const json_t *ev, struct arena *a, struct err *err);
 } builtin[] = {
-	{ "note.created", notify_mentions },
-	{ "mail_account.health_changed", notify_health },
-	{ "task.created", notify_task },
-	{ "task.updated", notify_task },
-	{ "email.received", notify_reply },
+    {"note.created", notify_mentions}, {"mail_account.health_changed", notify_health},
+    {"task.created", notify_task},     {"task.updated", notify_task},
+    {"email.received", notify_reply},
 };
 
 static int notify_builtin(struct store *st, const json_t *ev, struct arena *a, struct err *err)
@@ -189,7 +192,7 @@ static int load_work_hours(struct store *st, struct arena *a, struct work_hours 
 			   struct err *err)
 {
 	json_t *v;
-	struct err e2 = { 0 };
+	struct err e2 = {0};
 	int r = store_setting_get(st, WORK_HOURS_SETTING, a, &v, err);
 	if (r <= 0 || json_is_null(v))
 		return r < 0 ? -1 : 0;
@@ -221,13 +224,15 @@ static int intake(struct store *st, int64_t now, struct arena *a, int *done, str
 		return 0;
 	struct work_hours wh;
 	int has_wh = load_work_hours(st, a, &wh, err);
-	if (has_wh < 0 || store_rule_list(st, true, a, &rules, err) < 0 || store_tx_begin(st, err) < 0)
+	if (has_wh < 0 || store_rule_list(st, true, a, &rules, err) < 0 ||
+	    store_tx_begin(st, err) < 0)
 		return -1;
 	size_t i;
 	json_t *ev;
 	json_array_foreach(events, i, ev)
 	{
-		if (fire_rules(st, rules, ev, now, has_wh ? &wh : NULL, a, err) < 0 || notify_builtin(st, ev, a, err) < 0)
+		if (fire_rules(st, rules, ev, now, has_wh ? &wh : NULL, a, err) < 0 ||
+		    notify_builtin(st, ev, a, err) < 0)
 			goto fail;
 		cursor = json_integer_value(json_object_get(ev, "id"));
 		(*done)++;
@@ -282,11 +287,11 @@ static int meeting_still_on(struct job_run *jr, json_t *detail, struct err *err)
 		return -1;
 	const char *why = r == 0 ? "the meeting was deleted"
 			  : strcmp(json_get_str(m, "status"), "cancelled") == 0
-				  ? "the meeting was cancelled"
+			      ? "the meeting was cancelled"
 			  : meeting_time(json_object_get(m, "starts_at")) !=
-					  json_integer_value(json_object_get(p, "starts_at"))
-				  ? "the meeting was moved (its new time has a run of its own)"
-				  : NULL;
+				  json_integer_value(json_object_get(p, "starts_at"))
+			      ? "the meeting was moved (its new time has a run of its own)"
+			      : NULL;
 	if (why)
 		json_object_set_new(detail, "skipped", json_string(why));
 	return !why;
@@ -335,13 +340,14 @@ static int run_fire(struct job_run *jr, json_t *detail, struct err *err)
 		if (store_job_add(jr->st, jr->job->rule_id, jr->job->event_id, "action",
 				  json_in_arena(jr->a, json_pack("{sI}", "index", (json_int_t)i)),
 				  jr->now + delay,
-				  arena_printf(jr->a, "act:%" PRId64 ":%" PRId64 ":%zu", jr->job->rule_id,
-					       jr->job->event_id, i),
+				  arena_printf(jr->a, "act:%" PRId64 ":%" PRId64 ":%zu",
+					       jr->job->rule_id, jr->job->event_id, i),
 				  &created, err) < 0)
 			return -1;
 	}
-	json_object_set_new(detail, "actions", json_integer((json_int_t)json_array_size(
-						     json_object_get(jr->rule, "actions"))));
+	json_object_set_new(
+	    detail, "actions",
+	    json_integer((json_int_t)json_array_size(json_object_get(jr->rule, "actions"))));
 	return 0;
 }
 
@@ -373,18 +379,20 @@ static void record_failure(struct job_run *jr, const char *msg, bool final)
 	if (store_rule_run_add(jr->st, jr->job->rule_id, jr->job->event_id, jr->job->id, "failed",
 			       detail, &e2) < 0)
 		log_error("automation: cannot log run of job %" PRId64 ": %s", jr->job->id, e2.msg);
-	if (!final || store_query_int(jr->st, "SELECT created_by FROM rules WHERE id = ?", &creator,
-				      &e2, 1, jr->job->rule_id) != 1 || !creator)
+	if (!final ||
+	    store_query_int(jr->st, "SELECT created_by FROM rules WHERE id = ?", &creator, &e2, 1,
+			    jr->job->rule_id) != 1 ||
+	    !creator)
 		return;
 	store_notify(jr->st, creator, "rule",
 		     arena_printf(jr->a, "Rule '%s' failed", json_get_str(jr->rule, "name")), msg,
 		     arena_printf(jr->a, "/rules/%" PRId64, jr->job->rule_id), &e2);
 }
 
-static int run_job(struct store *st, const struct automation_env *env, struct job *job,
-		   int64_t now, struct arena *a, struct err *err)
+static int run_job(struct store *st, const struct automation_env *env, struct job *job, int64_t now,
+		   struct arena *a, struct err *err)
 {
-	struct job_run jr = { st, env, job, NULL, NULL, now, a };
+	struct job_run jr = {st, env, job, NULL, NULL, now, a};
 	json_t *detail = json_in_arena(a, json_object());
 	int r1 = store_rule_get(st, job->rule_id, a, &jr.rule, err);
 	int r2 = r1 == 1 ? store_event_get(st, job->event_id, a, &jr.event, err) : r1;
@@ -392,25 +400,27 @@ static int run_job(struct store *st, const struct automation_env *env, struct jo
 		return -1;
 	if (r1 == 0 || r2 == 0) /* the rule or event is gone: nothing to do */
 		return store_job_finish(st, job->id, "done", "gone", now, err);
-	struct err jerr = { 0 };
+	struct err jerr = {0};
 	int r = strcmp(job->kind, "fire") == 0 ? run_fire(&jr, detail, &jerr)
-						: run_action(&jr, detail, &jerr);
+					       : run_action(&jr, detail, &jerr);
 	if (r == 0) {
 		const char *status = json_object_get(detail, "skipped") ? "skipped"
-					: strcmp(job->kind, "fire") == 0 ? "fired"
-									 : "ok";
-		if (store_rule_run_add(st, job->rule_id, job->event_id, job->id, status, detail, err) < 0)
+				     : strcmp(job->kind, "fire") == 0	? "fired"
+									: "ok";
+		if (store_rule_run_add(st, job->rule_id, job->event_id, job->id, status, detail,
+				       err) < 0)
 			return -1;
 		return store_job_finish(st, job->id, "done", NULL, now, err);
 	}
 	bool final = jerr.code == ERR_INVALID || job->attempts >= SCHEDULER_MAX_ATTEMPTS;
-	int64_t next = now + ((int64_t)SCHEDULER_RETRY_BASE << (job->attempts < 20 ? job->attempts : 20));
+	int64_t next =
+	    now + ((int64_t)SCHEDULER_RETRY_BASE << (job->attempts < 20 ? job->attempts : 20));
 	record_failure(&jr, jerr.msg, final);
 	return store_job_finish(st, job->id, final ? "failed" : "pending", jerr.msg, next, err);
 }
 
-int scheduler_step(struct store *st, const struct automation_env *env, int64_t now,
-		   int max_jobs, int *done_r, struct err *err)
+int scheduler_step(struct store *st, const struct automation_env *env, int64_t now, int max_jobs,
+		   int *done_r, struct err *err)
 {
 	struct arena *a = arena_new();
 	int rc = 0;

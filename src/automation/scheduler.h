@@ -9,9 +9,9 @@
 struct err;
 struct store;
 
-#define SCHEDULER_EVENT_BATCH 200
+#define SCHEDULER_EVENT_BATCH  200
 #define SCHEDULER_MAX_ATTEMPTS 6
-#define SCHEDULER_RETRY_BASE 60 /* seconds; doubled per attempt */
+#define SCHEDULER_RETRY_BASE   60 /* seconds; doubled per attempt */
 /* A job "running" this long means its process died: it is run again. */
 #define SCHEDULER_RUNNING_TIMEOUT (10 * 60)
 
@@ -21,8 +21,8 @@ struct automation_env {
 };
 
 /* One pass at time now: events into jobs, then up to max_jobs due jobs.
-   *done_r counts events read and jobs run (0: idle). */
-int scheduler_step(struct store *st, const struct automation_env *env, int64_t now,
-		   int max_jobs, int *done_r, struct err *err);
+ *done_r counts events read and jobs run (0: idle). */
+int scheduler_step(struct store *st, const struct automation_env *env, int64_t now, int max_jobs,
+		   int *done_r, struct err *err);
 
 #endif

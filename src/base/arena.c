@@ -9,7 +9,7 @@
 #include "base/banned.h"
 
 #define ARENA_BLOCK_SIZE (16 * 1024)
-#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_ALIGN	 (alignof(max_align_t))
 
 struct arena_block {
 	struct arena_block *prev;

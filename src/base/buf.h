@@ -13,7 +13,7 @@ struct buf {
 	char *data; /* never NULL after buf_init(); always NUL-terminated */
 	size_t len;
 	size_t cap;
-	size_t max;	   /* appends past this many bytes set overflow */
+	size_t max;	     /* appends past this many bytes set overflow */
 	struct arena *arena; /* where data lives; NULL: the heap */
 	bool overflow;
 };

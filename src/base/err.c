@@ -7,16 +7,16 @@
 #include "base/banned.h"
 
 static const char *const code_names[] = {
-	[ERR_OK] = "ok",
-	[ERR_INVALID] = "invalid",
-	[ERR_AUTH] = "unauthorized",
-	[ERR_FORBIDDEN] = "forbidden",
-	[ERR_NOTFOUND] = "not_found",
-	[ERR_CONFLICT] = "conflict",
-	[ERR_TOOBIG] = "too_big",
-	[ERR_LIMITED] = "too_many_requests",
-	[ERR_TEMP] = "unavailable",
-	[ERR_INTERNAL] = "internal",
+    [ERR_OK] = "ok",
+    [ERR_INVALID] = "invalid",
+    [ERR_AUTH] = "unauthorized",
+    [ERR_FORBIDDEN] = "forbidden",
+    [ERR_NOTFOUND] = "not_found",
+    [ERR_CONFLICT] = "conflict",
+    [ERR_TOOBIG] = "too_big",
+    [ERR_LIMITED] = "too_many_requests",
+    [ERR_TEMP] = "unavailable",
+    [ERR_INTERNAL] = "internal",
 };
 
 static int err_vset(struct err *err, enum err_code code, const char *field, const char *fmt,

@@ -15,7 +15,7 @@ enum err_code {
 	ERR_INTERNAL,  /* a bug or an unexpected failure: 500, details only in the log */
 };
 
-#define ERR_MSG_MAX 256
+#define ERR_MSG_MAX   256
 #define ERR_FIELD_MAX 64
 
 struct err {
@@ -27,11 +27,11 @@ struct err {
 /* Sets err (which may be NULL) and returns -1, so callers can write
    return err_set(err, ...); */
 int err_set(struct err *err, enum err_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The same, naming the input field at fault (a JSON field, a CSV column). */
 int err_set_field(struct err *err, enum err_code code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Clears err to ERR_OK. */
 void err_clear(struct err *err);

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #define ID_TOKEN_BYTES 32
-#define ID_TOKEN_MAX (ID_TOKEN_BYTES * 2 + 1)
+#define ID_TOKEN_MAX   (ID_TOKEN_BYTES * 2 + 1)
 
 /* Must be called once before any other id_ function; 0 or -1. */
 int id_init(void);

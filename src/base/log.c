@@ -9,7 +9,7 @@
 #include "base/banned.h"
 
 static _Atomic int min_level = LOG_INFO;
-static const char *const level_names[] = { "debug", "info", "warn", "error", "quiet" };
+static const char *const level_names[] = {"debug", "info", "warn", "error", "quiet"};
 
 void log_set_level(enum log_level level)
 {

@@ -51,8 +51,8 @@ char *secret_seal(const struct secret_key *key, const void *plain, size_t n, str
 	return out;
 }
 
-int secret_open(const struct secret_key *key, const char *sealed, struct arena *a,
-		char **plain_r, size_t *n_r, struct err *err)
+int secret_open(const struct secret_key *key, const char *sealed, struct arena *a, char **plain_r,
+		size_t *n_r, struct err *err)
 {
 	size_t len = strlen(sealed), raw_len = 0;
 	if (strncmp(sealed, SEAL_PREFIX, sizeof(SEAL_PREFIX) - 1) != 0 ||

@@ -25,7 +25,7 @@ char *secret_seal(const struct secret_key *key, const void *plain, size_t n, str
 
 /* Opens sealed; *plain_r (NUL-terminated, allocated in a) and *n_r.
    ERR_INVALID if it was not sealed under this key or was tampered with. */
-int secret_open(const struct secret_key *key, const char *sealed, struct arena *a,
-		char **plain_r, size_t *n_r, struct err *err);
+int secret_open(const struct secret_key *key, const char *sealed, struct arena *a, char **plain_r,
+		size_t *n_r, struct err *err);
 
 #endif

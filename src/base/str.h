@@ -14,8 +14,8 @@ struct slice {
 	size_t len;
 };
 
-#define SLICE_LIT(s) ((struct slice){ (s), sizeof(s) - 1 })
-#define SLICE_STR(s) ((struct slice){ (s), strlen(s) })
+#define SLICE_LIT(s) ((struct slice){(s), sizeof(s) - 1})
+#define SLICE_STR(s) ((struct slice){(s), strlen(s)})
 
 bool slice_eq(struct slice a, struct slice b);
 bool slice_eq_ci(struct slice a, struct slice b);

@@ -99,7 +99,7 @@ static int digits(const char **p, int n, int *v_r)
 static int parse_date_part(const char **p, int64_t *days_r)
 {
 	int y, m, d;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (digits(p, 4, &y) < 0 || *(*p)++ != '-' || digits(p, 2, &m) < 0 || *(*p)++ != '-' ||
 	    digits(p, 2, &d) < 0)
 		return -1;
@@ -165,6 +165,7 @@ int time_parse_iso(const char *s, int64_t *t_r)
 	}
 	if (*s)
 		return -1;
-	*t_r = days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss) - sign * (oh * 3600 + om * 60);
+	*t_r = days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss) -
+	       sign * (oh * 3600 + om * 60);
 	return 0;
 }

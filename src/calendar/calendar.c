@@ -25,7 +25,7 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define CURSOR_KEY "calendar.cursor"
+#define CURSOR_KEY	  "calendar.cursor"
 #define FEED_MAX_MEETINGS 5000
 
 /* ---- who is invited ---- */
@@ -82,7 +82,7 @@ static int attendees_of(struct store *st, const json_t *m, const char *skip, str
 			return -1;
 		if (!email || (skip && strcasecmp(email, skip) == 0))
 			continue;
-		p[n++] = (struct ics_person){ email, name, json_get_str(x, "status") };
+		p[n++] = (struct ics_person){email, name, json_get_str(x, "status")};
 	}
 	*people_r = p;
 	*n_r = n;
@@ -110,17 +110,18 @@ static const char *invite_text(const json_t *m, const char *method, const char *
 			       struct arena *a)
 {
 	char when[MEETING_TIME_TEXT_MAX];
-	meeting_time_text(meeting_time(json_object_get(m, "starts_at")), json_get_str(m, "timezone"),
-			  when);
+	meeting_time_text(meeting_time(json_object_get(m, "starts_at")),
+			  json_get_str(m, "timezone"), when);
 	const char *loc = json_get_str(m, "location"), *url = json_get_str(m, "url"),
 		   *desc = json_get_str(m, "description");
 	const char *head =
-		strcmp(method, "CANCEL") == 0
-			? arena_printf(a, "This meeting is cancelled: %s", json_get_str(m, "title"))
-			: arena_printf(a, "%s invites you to: %s", organizer, json_get_str(m, "title"));
+	    strcmp(method, "CANCEL") == 0
+		? arena_printf(a, "This meeting is cancelled: %s", json_get_str(m, "title"))
+		: arena_printf(a, "%s invites you to: %s", organizer, json_get_str(m, "title"));
 	return arena_printf(a, "%s\n\nWhen: %s\n%s%s%s%s%s%s%s\n", head, when,
-			    loc && *loc ? "Where: " : "", loc && *loc ? loc : "", loc && *loc ? "\n" : "",
-			    url && *url ? "Join: " : "", url && *url ? url : "", url && *url ? "\n" : "",
+			    loc && *loc ? "Where: " : "", loc && *loc ? loc : "",
+			    loc && *loc ? "\n" : "", url && *url ? "Join: " : "",
+			    url && *url ? url : "", url && *url ? "\n" : "",
 			    desc && *desc ? arena_printf(a, "\n%s\n", desc) : "");
 }
 
@@ -141,7 +142,7 @@ static int send_meeting(struct store *st, const json_t *m, const char *method, i
 				       "no mailbox to send the invitation from (connect one)");
 	if (owner && store_user_get(st, owner, a, &u, err) < 0)
 		return -1;
-	struct ics_event ev = { m, { from->email, u ? u->name : NULL, NULL }, NULL, 0 };
+	struct ics_event ev = {m, {from->email, u ? u->name : NULL, NULL}, NULL, 0};
 	struct ics_person *people;
 	if (attendees_of(st, m, from->email, a, &people, &ev.nattendees, err) < 0)
 		return -1;
@@ -152,38 +153,38 @@ static int send_meeting(struct store *st, const json_t *m, const char *method, i
 	const char *ics = ics_build(method, &ev, 1, now, a);
 	const char *title = json_get_str(m, "title");
 	char when[MEETING_TIME_TEXT_MAX];
-	meeting_time_text(meeting_time(json_object_get(m, "starts_at")), json_get_str(m, "timezone"),
-			  when);
-	const char *subject = strcmp(method, "CANCEL") == 0 ? arena_printf(a, "Cancelled: %s", title)
-			      : seq > 0 ? arena_printf(a, "Updated invitation: %s @ %s", title, when)
-					: arena_printf(a, "Invitation: %s @ %s", title, when);
+	meeting_time_text(meeting_time(json_object_get(m, "starts_at")),
+			  json_get_str(m, "timezone"), when);
+	const char *subject =
+	    strcmp(method, "CANCEL") == 0 ? arena_printf(a, "Cancelled: %s", title)
+	    : seq > 0 ? arena_printf(a, "Updated invitation: %s @ %s", title, when)
+		      : arena_printf(a, "Invitation: %s @ %s", title, when);
 	json_t *to = json_in_arena(a, json_array());
 	for (size_t i = 0; i < ev.nattendees; i++)
 		json_array_append_new(to, json_string(people[i].email));
 	int64_t deal = json_integer_value(json_object_get(m, "deal_id"));
 	const char *organizer = u ? u->name : from->email;
 	struct outbox_item it = {
-		.account_id = from->id,
-		.message_id = mail_message_id_new(a, deal, strrchr(from->email, '@') + 1),
-		.envelope_from = from->email,
-		.recipients = to,
-		.subject = (char *)subject,
-		.deal_id = deal,
-		.created_by = owner,
-		.draft = json_in_arena(
-			a, json_pack("{s:s?, s:s, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "from_name",
-				     u ? u->name : NULL, "from_addr", from->email, "to", to,
-				     "subject", subject, "text", invite_text(m, method, organizer, a),
-				     "attachments", "filename",
-				     strcmp(method, "CANCEL") == 0 ? "cancel.ics" : "invite.ics",
-				     "content_type",
-				     arena_printf(a, "text/calendar; method=%s; charset=UTF-8", method),
-				     "content", base64(ics, a))),
+	    .account_id = from->id,
+	    .message_id = mail_message_id_new(a, deal, strrchr(from->email, '@') + 1),
+	    .envelope_from = from->email,
+	    .recipients = to,
+	    .subject = (char *)subject,
+	    .deal_id = deal,
+	    .created_by = owner,
+	    .draft = json_in_arena(
+		a, json_pack(
+		       "{s:s?, s:s, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "from_name",
+		       u ? u->name : NULL, "from_addr", from->email, "to", to, "subject", subject,
+		       "text", invite_text(m, method, organizer, a), "attachments", "filename",
+		       strcmp(method, "CANCEL") == 0 ? "cancel.ics" : "invite.ics", "content_type",
+		       arena_printf(a, "text/calendar; method=%s; charset=UTF-8", method),
+		       "content", base64(ics, a))),
 	};
 	int64_t oid;
-	if (store_outbox_enqueue(st, &it,
-				 arena_printf(a, "invite:%" PRId64 ":%" PRId64 ":%s", id, seq, method),
-				 &oid, err) < 0)
+	if (store_outbox_enqueue(
+		st, &it, arena_printf(a, "invite:%" PRId64 ":%" PRId64 ":%s", id, seq, method),
+		&oid, err) < 0)
 		return -1;
 	if (result_r)
 		*result_r = json_in_arena(a, json_pack("{s:s, s:I, s:I, s:O}", "method", method,
@@ -224,7 +225,7 @@ int calendar_invite(struct store *st, int64_t meeting_id, const char *method, in
 
 static bool same_people(const json_t *x, const json_t *y)
 {
-	static const char *const keys[] = { "user_id", "contact_id", "email" };
+	static const char *const keys[] = {"user_id", "contact_id", "email"};
 	if (json_array_size(x) != json_array_size(y))
 		return false;
 	for (size_t i = 0; i < json_array_size(x); i++)
@@ -240,8 +241,8 @@ static bool same_people(const json_t *x, const json_t *y)
 /* Whether a change matters to the people invited (an RSVP does not). */
 static bool invitees_care(const json_t *changes)
 {
-	static const char *const keys[] = { "title",	"starts_at", "ends_at",	    "timezone",
-					    "location", "url",	     "description", "status" };
+	static const char *const keys[] = {"title",    "starts_at", "ends_at",	   "timezone",
+					   "location", "url",	    "description", "status"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (json_object_get(changes, keys[i]))
 			return true;
@@ -266,7 +267,7 @@ static int on_meeting_updated(struct store *st, const json_t *ev, int64_t now, s
 	if (store_meeting_sent(st, id, true, now, err) < 0 ||
 	    store_record_get(st, &meeting_def, id, a, &m, err) < 0)
 		return -1;
-	struct err e2 = { 0 };
+	struct err e2 = {0};
 	if (send_meeting(st, m, cancelled ? "CANCEL" : "REQUEST", now, a, NULL, &e2) < 0) {
 		if (e2.code != ERR_INVALID)
 			return err_set(err, e2.code, "%s", e2.msg);
@@ -285,7 +286,7 @@ static int on_meeting_deleted(struct store *st, const json_t *ev, int64_t now, s
 	m = json_in_arena(a, json_deep_copy(m));
 	json_object_set_new(m, "sequence",
 			    json_integer(json_integer_value(json_object_get(m, "sequence")) + 1));
-	struct err e2 = { 0 };
+	struct err e2 = {0};
 	if (send_meeting(st, m, "CANCEL", now, a, NULL, &e2) < 0) {
 		if (e2.code != ERR_INVALID)
 			return err_set(err, e2.code, "%s", e2.msg);
@@ -317,7 +318,8 @@ static int apply_reply(struct store *st, const struct ics_reply *rp, struct aren
 			return -1;
 		bool hit = email && strcasecmp(email, rp->attendee) == 0;
 		for (size_t k = 0; !hit && k < json_array_size(all); k++)
-			hit = strcasecmp(json_string_value(json_array_get(all, k)), rp->attendee) == 0;
+			hit = strcasecmp(json_string_value(json_array_get(all, k)), rp->attendee) ==
+			      0;
 		if (!hit)
 			continue;
 		who = name && *name ? name : rp->attendee;
@@ -337,11 +339,12 @@ static int apply_reply(struct store *st, const struct ics_reply *rp, struct aren
 	int64_t owner = json_integer_value(json_object_get(m, "owner_id"));
 	if (!owner)
 		return 1;
-	return store_notify(st, owner, "calendar",
-			    arena_printf(a, "%s %s: %s", who, rp->partstat, json_get_str(m, "title")),
-			    "", arena_printf(a, "/calendar?meeting=%" PRId64, id), err) < 0
-		       ? -1
-		       : 1;
+	return store_notify(
+		   st, owner, "calendar",
+		   arena_printf(a, "%s %s: %s", who, rp->partstat, json_get_str(m, "title")), "",
+		   arena_printf(a, "/calendar?meeting=%" PRId64, id), err) < 0
+		   ? -1
+		   : 1;
 }
 
 static bool is_calendar_part(const json_t *att)
@@ -357,7 +360,7 @@ static int on_mail(struct store *st, const struct calendar_env *env, const json_
 		   struct arena *a, struct err *err)
 {
 	json_t *msg;
-	struct mail_viewer all = { 0, true };
+	struct mail_viewer all = {0, true};
 	int64_t id = json_integer_value(json_object_get(ev, "entity_id"));
 	int r = store_message_get(st, id, &all, a, &msg, err);
 	if (r <= 0)
@@ -370,7 +373,7 @@ static int on_mail(struct store *st, const struct calendar_env *env, const json_
 		char *data;
 		size_t n;
 		struct ics_reply rp;
-		struct err e2 = { 0 };
+		struct err e2 = {0};
 		if (!is_calendar_part(att) ||
 		    blob_get(env->blob_dir, json_get_str(att, "sha256"), a, &data, &n, &e2) < 0)
 			continue;
@@ -396,8 +399,8 @@ static int h_deleted(struct store *st, const struct calendar_env *env, const jso
 	return on_meeting_deleted(st, ev, now, a, err);
 }
 
-static int h_mail(struct store *st, const struct calendar_env *env, const json_t *ev,
-		  int64_t now, struct arena *a, struct err *err)
+static int h_mail(struct store *st, const struct calendar_env *env, const json_t *ev, int64_t now,
+		  struct arena *a, struct err *err)
 {
 	return on_mail(st, env, ev, a, err);
 }
@@ -408,13 +411,13 @@ static const struct {
 	int (*fn)(struct store *st, const struct calendar_env *env, const json_t *ev, int64_t now,
 		  struct arena *a, struct err *err);
 } handlers[] = {
-	{ "meeting.updated", h_updated },
-	{ "meeting.deleted", h_deleted },
-	{ "email.received", h_mail },
+    {"meeting.updated", h_updated},
+    {"meeting.deleted", h_deleted},
+    {"email.received", h_mail},
 };
 
-static int intake(struct store *st, const struct calendar_env *env, int64_t now,
-		  struct arena *a, int *done, struct err *err)
+static int intake(struct store *st, const struct calendar_env *env, int64_t now, struct arena *a,
+		  int *done, struct err *err)
 {
 	json_t *cur, *events;
 	int64_t last;
@@ -472,28 +475,28 @@ static int remind_by_mail(struct store *st, const struct calendar_env *env, cons
 		   *url = json_get_str(m, "url");
 	const char *subject = arena_printf(a, "Reminder: %s at %s", title, when);
 	const char *text = arena_printf(
-		a, "%s\n\nWhen: %s\n%s%s%s%s%s%s\nIn Parley: %s/calendar?meeting=%" PRId64 "\n", title,
-		when, loc && *loc ? "Where: " : "", loc && *loc ? loc : "", loc && *loc ? "\n" : "",
-		url && *url ? "Join: " : "", url && *url ? url : "", url && *url ? "\n" : "",
-		env->base_url ? env->base_url : "", id);
+	    a, "%s\n\nWhen: %s\n%s%s%s%s%s%s\nIn Parley: %s/calendar?meeting=%" PRId64 "\n", title,
+	    when, loc && *loc ? "Where: " : "", loc && *loc ? loc : "", loc && *loc ? "\n" : "",
+	    url && *url ? "Join: " : "", url && *url ? url : "", url && *url ? "\n" : "",
+	    env->base_url ? env->base_url : "", id);
 	struct outbox_item it = {
-		.account_id = from->id,
-		.message_id = mail_message_id_new(a, 0, strrchr(from->email, '@') + 1),
-		.envelope_from = from->email,
-		.recipients = json_in_arena(a, json_pack("[s]", u->email)),
-		.subject = (char *)subject,
-		.created_by = user,
-		.draft = json_in_arena(a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name",
-						    "Parley", "from_addr", from->email, "to",
-						    u->email, "subject", subject, "text", text,
-						    "auto_submitted", "auto-generated")),
+	    .account_id = from->id,
+	    .message_id = mail_message_id_new(a, 0, strrchr(from->email, '@') + 1),
+	    .envelope_from = from->email,
+	    .recipients = json_in_arena(a, json_pack("[s]", u->email)),
+	    .subject = (char *)subject,
+	    .created_by = user,
+	    .draft = json_in_arena(a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name",
+						"Parley", "from_addr", from->email, "to", u->email,
+						"subject", subject, "text", text, "auto_submitted",
+						"auto-generated")),
 	};
 	int64_t oid;
-	return store_outbox_enqueue(st, &it,
-				    arena_printf(a, "remind:%" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRId64,
-						 id, user, meeting_time(json_object_get(m, "starts_at")),
-						 offset),
-				    &oid, err);
+	return store_outbox_enqueue(
+	    st, &it,
+	    arena_printf(a, "remind:%" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRId64, id, user,
+			 meeting_time(json_object_get(m, "starts_at")), offset),
+	    &oid, err);
 }
 
 /* The users to remind: the owner and every user attendee, once each. */
@@ -549,10 +552,10 @@ static int remind_one(struct store *st, const struct calendar_env *env, const js
 		}
 		if (!fresh)
 			continue;
-		const char *title = arena_printf(a, "%s in %" PRId64 " min: %s",
-						 strcmp(json_get_str(m, "kind"), "call") == 0 ? "Call"
-											 : "Meeting",
-						 (starts - now + 59) / 60, json_get_str(m, "title"));
+		const char *title =
+		    arena_printf(a, "%s in %" PRId64 " min: %s",
+				 strcmp(json_get_str(m, "kind"), "call") == 0 ? "Call" : "Meeting",
+				 (starts - now + 59) / 60, json_get_str(m, "title"));
 		if (store_notify(st, users[k], "calendar", title, when,
 				 arena_printf(a, "/calendar?meeting=%" PRId64, id), err) < 0 ||
 		    remind_by_mail(st, env, m, users[k], smallest, when, a, err) < 0)
@@ -562,8 +565,8 @@ static int remind_one(struct store *st, const struct calendar_env *env, const js
 	return 0;
 }
 
-static int reminders(struct store *st, const struct calendar_env *env, int64_t now,
-		     struct arena *a, int *done, struct err *err)
+static int reminders(struct store *st, const struct calendar_env *env, int64_t now, struct arena *a,
+		     int *done, struct err *err)
 {
 	json_t *ids;
 	if (store_meeting_ids(st, now, now + (int64_t)MEETING_MAX_REMINDER_MIN * 60, true, a, &ids,
@@ -607,8 +610,9 @@ static bool takes_part(const json_t *m, int64_t user)
 	const json_t *x;
 	if (json_integer_value(json_object_get(m, "owner_id")) == user)
 		return true;
-	json_array_foreach(json_object_get(m, "attendees"), i, x) if (json_integer_value(
-		json_object_get(x, "user_id")) == user) return true;
+	json_array_foreach(json_object_get(m, "attendees"), i,
+			   x) if (json_integer_value(json_object_get(x, "user_id")) ==
+				  user) return true;
 	return false;
 }
 
@@ -633,7 +637,7 @@ int calendar_feed(struct store *st, int64_t user_id, int64_t now, struct arena *
 		if (r == 0 || !takes_part(m, user_id))
 			continue;
 		struct ics_person *people;
-		evs[n] = (struct ics_event){ m, { NULL, NULL, NULL }, NULL, 0 };
+		evs[n] = (struct ics_event){m, {NULL, NULL, NULL}, NULL, 0};
 		if (attendees_of(st, m, NULL, a, &people, &evs[n].nattendees, err) < 0)
 			return -1;
 		evs[n++].attendees = people;
@@ -654,8 +658,7 @@ int calendar_feed_token_new(struct store *st, int64_t user_id, struct arena *a, 
 	return 0;
 }
 
-int calendar_feed_token_user(struct store *st, const char *token, int64_t *user_r,
-			     struct err *err)
+int calendar_feed_token_user(struct store *st, const char *token, int64_t *user_r, struct err *err)
 {
 	char hash[65];
 	id_sha256_hex(token, hash);

@@ -11,12 +11,12 @@ struct arena;
 struct err;
 struct store;
 
-#define CALENDAR_BATCH 100
+#define CALENDAR_BATCH		100
 #define CALENDAR_FEED_PAST_DAYS 90 /* how far back a feed goes */
 
 struct calendar_env {
-	const char *base_url;  /* links in reminder mail */
-	const char *blob_dir;  /* where attachments (reply .ics files) are */
+	const char *base_url; /* links in reminder mail */
+	const char *blob_dir; /* where attachments (reply .ics files) are */
 };
 
 /* Sends the meeting's invitation (method "REQUEST") or cancellation
@@ -45,8 +45,7 @@ int calendar_feed(struct store *st, int64_t user_id, int64_t now, struct arena *
    0 if none. */
 int calendar_feed_token_new(struct store *st, int64_t user_id, struct arena *a, char **token_r,
 			    struct err *err);
-int calendar_feed_token_user(struct store *st, const char *token, int64_t *user_r,
-			     struct err *err);
+int calendar_feed_token_user(struct store *st, const char *token, int64_t *user_r, struct err *err);
 int calendar_feed_token_revoke(struct store *st, int64_t user_id, struct err *err);
 
 #endif

@@ -22,10 +22,10 @@ static const struct {
 	const char *api;
 	icalparameter_partstat ical;
 } partstats[] = {
-	{ "needs-action", ICAL_PARTSTAT_NEEDSACTION },
-	{ "accepted", ICAL_PARTSTAT_ACCEPTED },
-	{ "declined", ICAL_PARTSTAT_DECLINED },
-	{ "tentative", ICAL_PARTSTAT_TENTATIVE },
+    {"needs-action", ICAL_PARTSTAT_NEEDSACTION},
+    {"accepted", ICAL_PARTSTAT_ACCEPTED},
+    {"declined", ICAL_PARTSTAT_DECLINED},
+    {"tentative", ICAL_PARTSTAT_TENTATIVE},
 };
 
 static icalparameter_partstat partstat_to_ical(const char *s)
@@ -53,8 +53,8 @@ static icaltimezone *zone_of(const json_t *m)
 static icalproperty *time_prop(icalproperty *(*make)(struct icaltimetype), int64_t t,
 			       icaltimezone *zone)
 {
-	struct icaltimetype it = icaltime_from_timet_with_zone((time_t)t, 0,
-							       icaltimezone_get_utc_timezone());
+	struct icaltimetype it =
+	    icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
 	if (!zone)
 		return make(it);
 	it = icaltime_convert_to_zone(it, zone);
@@ -69,8 +69,8 @@ static icalproperty *person(icalproperty *p, const struct ics_person *who, bool 
 		icalproperty_add_parameter(p, icalparameter_new_cn(who->name));
 	if (attendee) {
 		icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
-		icalproperty_add_parameter(p, icalparameter_new_partstat(
-						      partstat_to_ical(who->partstat)));
+		icalproperty_add_parameter(
+		    p, icalparameter_new_partstat(partstat_to_ical(who->partstat)));
 		icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
 	}
 	return p;
@@ -89,36 +89,35 @@ static icalcomponent *vevent(const char *method, const struct ics_event *e, int6
 {
 	const json_t *m = e->meeting;
 	icaltimezone *zone = zone_of(m);
-	bool cancelled = strcmp(method, "CANCEL") == 0 ||
-			 strcmp(json_get_str(m, "status") ? json_get_str(m, "status") : "",
-				"cancelled") == 0;
+	bool cancelled =
+	    strcmp(method, "CANCEL") == 0 ||
+	    strcmp(json_get_str(m, "status") ? json_get_str(m, "status") : "", "cancelled") == 0;
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	icalcomponent_add_property(ev, icalproperty_new_uid(json_get_str(m, "uid")));
 	icalcomponent_add_property(
-		ev, icalproperty_new_sequence((int)json_integer_value(json_object_get(m, "sequence"))));
+	    ev, icalproperty_new_sequence((int)json_integer_value(json_object_get(m, "sequence"))));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
+					   (time_t)now, 0, icaltimezone_get_utc_timezone())));
+	icalcomponent_add_property(ev,
+				   time_prop(icalproperty_new_dtstart,
+					     meeting_time(json_object_get(m, "starts_at")), zone));
 	icalcomponent_add_property(
-		ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
-			    (time_t)now, 0, icaltimezone_get_utc_timezone())));
-	icalcomponent_add_property(ev, time_prop(icalproperty_new_dtstart,
-						 meeting_time(json_object_get(m, "starts_at")), zone));
-	icalcomponent_add_property(ev, time_prop(icalproperty_new_dtend,
-						 meeting_time(json_object_get(m, "ends_at")), zone));
+	    ev,
+	    time_prop(icalproperty_new_dtend, meeting_time(json_object_get(m, "ends_at")), zone));
 	add_text(ev, icalproperty_new_summary, m, "title");
 	add_text(ev, icalproperty_new_location, m, "location");
 	add_text(ev, icalproperty_new_url, m, "url");
 	add_text(ev, icalproperty_new_description, m, "description");
-	icalcomponent_add_property(ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED
-									: ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(
+	    ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 	if (e->organizer.email)
-		icalcomponent_add_property(
-			ev, person(icalproperty_new_organizer(
-					   arena_printf(a, "mailto:%s", e->organizer.email)),
-				   &e->organizer, false));
+		icalcomponent_add_property(ev, person(icalproperty_new_organizer(arena_printf(
+							  a, "mailto:%s", e->organizer.email)),
+						      &e->organizer, false));
 	for (size_t i = 0; i < e->nattendees; i++)
-		icalcomponent_add_property(
-			ev, person(icalproperty_new_attendee(
-					   arena_printf(a, "mailto:%s", e->attendees[i].email)),
-				   &e->attendees[i], true));
+		icalcomponent_add_property(ev, person(icalproperty_new_attendee(arena_printf(
+							  a, "mailto:%s", e->attendees[i].email)),
+						      &e->attendees[i], true));
 	return ev;
 }
 
@@ -130,9 +129,9 @@ char *ics_build(const char *method, const struct ics_event *events, size_t n, in
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(
-		cal, icalproperty_new_method(strcmp(method, "REQUEST") == 0  ? ICAL_METHOD_REQUEST
-					     : strcmp(method, "CANCEL") == 0 ? ICAL_METHOD_CANCEL
-									     : ICAL_METHOD_PUBLISH));
+	    cal, icalproperty_new_method(strcmp(method, "REQUEST") == 0	 ? ICAL_METHOD_REQUEST
+					 : strcmp(method, "CANCEL") == 0 ? ICAL_METHOD_CANCEL
+									 : ICAL_METHOD_PUBLISH));
 	/* Each zone once, before the events that use it. */
 	icaltimezone *seen[16];
 	size_t nseen = 0;
@@ -151,13 +150,14 @@ char *ics_build(const char *method, const struct ics_event *events, size_t n, in
 		for (size_t j = i + 1; j < n; j++)
 			if (zone_of(events[j].meeting) == z &&
 			    meeting_time(json_object_get(events[j].meeting, "starts_at")) < first)
-				first = meeting_time(json_object_get(events[j].meeting, "starts_at"));
+				first =
+				    meeting_time(json_object_get(events[j].meeting, "starts_at"));
 		icalcomponent *vtz = icalcomponent_new_clone(icaltimezone_get_component(z));
 		icaltimezone_truncate_vtimezone(
-			vtz,
-			icaltime_from_timet_with_zone((time_t)(first - 366 * 86400), 0,
-						      icaltimezone_get_utc_timezone()),
-			icaltime_null_time(), 1);
+		    vtz,
+		    icaltime_from_timet_with_zone((time_t)(first - 366 * 86400), 0,
+						  icaltimezone_get_utc_timezone()),
+		    icaltime_null_time(), 1);
 		icalcomponent_add_component(cal, vtz);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -191,15 +191,15 @@ int ics_parse_reply(const char *text, struct arena *a, struct ics_reply *r, stru
 		return err_set(err, ERR_INVALID, "not iCalendar");
 	int rc = 0;
 	icalcomponent *ev = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT
-				    ? cal
-				    : icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+				? cal
+				: icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	icalproperty *mp = icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY);
 	if (!ev || !mp || icalproperty_get_method(mp) != ICAL_METHOD_REPLY)
 		goto out;
 	const char *uid = icalcomponent_get_uid(ev);
 	icalproperty *att = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
-	icalparameter *ps = att ? icalproperty_get_first_parameter(att, ICAL_PARTSTAT_PARAMETER)
-				: NULL;
+	icalparameter *ps =
+	    att ? icalproperty_get_first_parameter(att, ICAL_PARTSTAT_PARAMETER) : NULL;
 	const char *stat = ps ? partstat_from_ical(icalparameter_get_partstat(ps)) : NULL;
 	char *who = att ? address_of(icalproperty_get_attendee(att), a) : NULL;
 	if (!uid || !*uid || !who || !stat)
@@ -236,22 +236,20 @@ static json_t *describe_event(icalcomponent *ev, struct arena *a)
 	char when[32] = "";
 	if (!icaltime_is_null_time(start)) {
 		time_t t = icaltime_as_timet_with_zone(
-			start, start.zone ? start.zone : icaltimezone_get_utc_timezone());
-		struct icaltimetype u = icaltime_from_timet_with_zone(t, 0,
-								      icaltimezone_get_utc_timezone());
-		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", u.year, u.month, u.day,
-			 u.hour, u.minute, u.second);
+		    start, start.zone ? start.zone : icaltimezone_get_utc_timezone());
+		struct icaltimetype u =
+		    icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", u.year, u.month,
+			 u.day, u.hour, u.minute, u.second);
 	}
-	return json_pack("{s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o}", "uid",
-			 icalcomponent_get_uid(ev), "sequence",
-			 sq ? icalproperty_get_sequence(sq) : 0, "summary",
-			 icalcomponent_get_summary(ev), "status",
-			 st ? icalproperty_status_to_string(icalproperty_get_status(st)) : NULL,
-			 "start", *when ? when : NULL, "tzid",
-			 tz ? icalparameter_get_tzid(tz) : NULL, "location",
-			 icalcomponent_get_location(ev), "organizer",
-			 org ? address_of(icalproperty_get_organizer(org), a) : NULL, "attendees",
-			 atts);
+	return json_pack(
+	    "{s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o}", "uid",
+	    icalcomponent_get_uid(ev), "sequence", sq ? icalproperty_get_sequence(sq) : 0,
+	    "summary", icalcomponent_get_summary(ev), "status",
+	    st ? icalproperty_status_to_string(icalproperty_get_status(st)) : NULL, "start",
+	    *when ? when : NULL, "tzid", tz ? icalparameter_get_tzid(tz) : NULL, "location",
+	    icalcomponent_get_location(ev), "organizer",
+	    org ? address_of(icalproperty_get_organizer(org), a) : NULL, "attendees", atts);
 }
 
 int ics_describe(const char *text, struct arena *a, json_t **out_r, struct err *err)
@@ -269,11 +267,10 @@ int ics_describe(const char *text, struct arena *a, json_t **out_r, struct err *
 	for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
 	     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
 		json_array_append_new(evs, describe_event(ev, a));
-	*out_r = json_in_arena(a, json_pack("{s:s?, s:o}", "method",
-					    mp ? icalproperty_method_to_string(
-							 icalproperty_get_method(mp))
-					       : NULL,
-					    "events", evs));
+	*out_r = json_in_arena(
+	    a, json_pack("{s:s?, s:o}", "method",
+			 mp ? icalproperty_method_to_string(icalproperty_get_method(mp)) : NULL,
+			 "events", evs));
 	icalcomponent_free(cal);
 	return 0;
 }

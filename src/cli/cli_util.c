@@ -45,4 +45,3 @@ int cli_read_file(const char *path, struct buf *b, struct err *err)
 		return err_set(err, ERR_TOOBIG, "'%s' is larger than %zu bytes", path, b->max);
 	return 0;
 }
-

@@ -19,8 +19,8 @@
 static const struct {
 	const char *flag, *key;
 } add_flags[] = {
-	{ "--email", "email" }, { "--imap", "imap" },	  { "--smtp", "smtp" },
-	{ "--user", "username" }, { "--preset", "preset" },
+    {"--email", "email"},   {"--imap", "imap"},	    {"--smtp", "smtp"},
+    {"--user", "username"}, {"--preset", "preset"},
 };
 
 static int parse_add(struct app *app, int argc, char **argv, struct arena *a, json_t *in,
@@ -44,7 +44,8 @@ static int parse_add(struct app *app, int argc, char **argv, struct arena *a, js
 			if (r < 0)
 				return -1;
 			if (r == 0)
-				return err_set(err, ERR_NOTFOUND, "no user with email '%s'", argv[i]);
+				return err_set(err, ERR_NOTFOUND, "no user with email '%s'",
+					       argv[i]);
 			json_object_set_new(in, "owner_id", json_integer(u->id));
 		} else {
 			return 2;
@@ -55,7 +56,7 @@ static int parse_add(struct app *app, int argc, char **argv, struct arena *a, js
 
 static int account_add(struct app *app, int argc, char **argv, struct arena *a)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	bool pw_stdin = false;
 	json_t *in = json_in_arena(a, json_object());
 	if (argc < 3 || argv[2][0] == '-')
@@ -91,7 +92,7 @@ static int account_add(struct app *app, int argc, char **argv, struct arena *a)
 
 static int account_list(struct app *app, struct arena *a)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	struct mail_account **list;
 	size_t n;
 	if (store_account_list(app->store, a, &list, &n, &err) < 0)
@@ -105,7 +106,7 @@ static int account_list(struct app *app, struct arena *a)
 
 static int account_remove(struct app *app, const char *name, struct arena *a)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	struct mail_account *m;
 	int r = store_account_by_name(app->store, name, a, &m, &err);
 	if (r == 0)

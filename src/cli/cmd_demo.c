@@ -505,9 +505,10 @@ static int load_tasks(struct demo *d, struct err *err)
 		const struct demo_task *t = &demo_tasks[i];
 		int64_t actor = d->users[t->assignee], id;
 		int64_t due = d->today + (int64_t)t->due_days * DAY + 15 * 60 * 60;
-		json_t *in = json_in_arena(
-		    d->a, json_pack("{s:ss:s?s:Is:I}", "title", t->title, "description", t->description,
-				    "due_at", (json_int_t)due, "assignee_id", (json_int_t)actor));
+		json_t *in = json_in_arena(d->a, json_pack("{s:ss:s?s:Is:I}", "title", t->title,
+							   "description", t->description, "due_at",
+							   (json_int_t)due, "assignee_id",
+							   (json_int_t)actor));
 		set_ref(in, "contact_id", d->contacts, t->contact);
 		set_ref(in, "deal_id", d->deals, t->deal);
 		if (create(d, &task_def, in, actor, &id, err) < 0)

@@ -23,7 +23,7 @@ int cmd_ics(struct app *app, int argc, char **argv)
 		return 2;
 	}
 	struct arena *a = arena_new();
-	struct err err = { 0 };
+	struct err err = {0};
 	struct buf in;
 	json_t *out;
 	int rc = 0;

@@ -48,7 +48,7 @@ int cmd_init(struct app *app, int argc, char **argv)
 		else
 			return cli_usage("init");
 	}
-	struct err err = { 0 };
+	struct err err = {0};
 	int fresh = app_data_init(app, &err);
 	if (fresh < 0 || app_open_store(app, true, &err) < 0)
 		return cli_fail(&err);
@@ -57,7 +57,8 @@ int cmd_init(struct app *app, int argc, char **argv)
 	if (store_query_int(app->store, "SELECT COUNT(*) FROM users", &users, &err, 0) < 0 ||
 	    store_query_int(app->store, "SELECT COUNT(*) FROM contacts", &contacts, &err, 0) < 0)
 		return cli_fail(&err);
-	if ((admin || users == 0) && add_admin(app, admin ? admin : INIT_DEFAULT_ADMIN, name, &err) < 0)
+	if ((admin || users == 0) &&
+	    add_admin(app, admin ? admin : INIT_DEFAULT_ADMIN, name, &err) < 0)
 		return cli_fail(&err);
 	if (demo && contacts == 0) {
 		char blobs[4096];

@@ -10,7 +10,7 @@
 
 int cmd_migrate(struct app *app, int argc, char **argv)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	if (argc > 1) {
 		fprintf(stderr, "usage: parley migrate\n");
 		return 2;

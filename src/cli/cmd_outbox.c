@@ -24,12 +24,12 @@ static void on_signal(int sig)
 
 static int outbox_run(struct app *app, bool once)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	char blobs[4096];
 	snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
 	if (app_load_key(app, &err) < 0)
 		return cli_fail(&err);
-	struct outbox_env env = { blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL };
+	struct outbox_env env = {blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL};
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	do {
@@ -39,7 +39,7 @@ static int outbox_run(struct app *app, bool once)
 		if (n)
 			printf("%d handled\n", n);
 		if (!once && !n) {
-			struct timespec ts = { 1, 0 };
+			struct timespec ts = {1, 0};
 			nanosleep(&ts, NULL);
 		}
 	} while (!once && !stopping);
@@ -48,10 +48,10 @@ static int outbox_run(struct app *app, bool once)
 
 static int outbox_list(struct app *app)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	struct arena *a = arena_new();
 	json_t *items;
-	struct mail_viewer v = { 0, true };
+	struct mail_viewer v = {0, true};
 	int rc = 0;
 	if (store_outbox_list(app->store, &v, 200, a, &items, &err) < 0) {
 		rc = cli_fail(&err);

@@ -15,13 +15,13 @@
 
 int cmd_search(struct app *app, int argc, char **argv)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	struct arena *a = arena_new();
 	struct buf q;
 	struct mq_node *root;
 	json_t *items;
 	char *next;
-	struct mail_viewer v = { 0, true };
+	struct mail_viewer v = {0, true};
 	int rc = 0;
 	buf_init(&q, a, MAIL_QUERY_MAX_LEN + 1);
 	for (int i = 1; i < argc; i++)

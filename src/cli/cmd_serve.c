@@ -44,7 +44,7 @@ int cmd_serve(struct app *app, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct err err = { 0 };
+	struct err err = {0};
 	struct http_server *srv;
 	struct workers *w = NULL;
 	char base_url[300];

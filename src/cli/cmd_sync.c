@@ -44,10 +44,10 @@ static int sync_once(struct app *app, struct mail_account **list, size_t n, cons
 	int rc = 0, done = 0;
 	char blobs[4096];
 	snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
-	struct imap_sync_env env = { blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL, NULL };
+	struct imap_sync_env env = {blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL, NULL};
 	struct arena *a = arena_new();
 	for (size_t i = 0; i < n; i++) {
-		struct err err = { 0 };
+		struct err err = {0};
 		if (only && strcmp(list[i]->name, only) != 0)
 			continue;
 		done++;
@@ -80,7 +80,7 @@ int cmd_sync(struct app *app, int argc, char **argv)
 		else
 			return cli_usage("sync");
 	}
-	struct err err = { 0 };
+	struct err err = {0};
 	struct arena *a = arena_new();
 	struct mail_account **list;
 	size_t n;

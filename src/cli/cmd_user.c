@@ -32,7 +32,7 @@ static int user_add(struct app *app, int argc, char **argv, struct arena *a)
 	}
 	if (!email_in || !name || !role_s)
 		return cli_usage("user");
-	struct err err = { 0 };
+	struct err err = {0};
 	enum user_role role;
 	const char *email = address_normalize(a, email_in);
 	if (!email) {
@@ -61,7 +61,7 @@ static int user_add(struct app *app, int argc, char **argv, struct arena *a)
 
 static int user_list(struct app *app, struct arena *a)
 {
-	struct err err = { 0 };
+	struct err err = {0};
 	json_t *items;
 	if (store_user_list(app->store, a, &items, &err) < 0)
 		return cli_fail(&err);
@@ -84,7 +84,7 @@ static int user_passwd(struct app *app, int argc, char **argv, struct arena *a)
 	bool from_stdin = argc == 4 && strcmp(argv[3], "--password-stdin") == 0;
 	if (argc != 3 && !from_stdin)
 		return cli_usage("user");
-	struct err err = { 0 };
+	struct err err = {0};
 	struct user *u;
 	const char *email = address_normalize(a, argv[2]);
 	int r = email ? store_user_by_email(app->store, email, a, &u, &err) : 0;
@@ -135,7 +135,7 @@ int cmd_token(struct app *app, int argc, char **argv)
 			return cli_usage("token");
 	}
 	struct arena *a = arena_new();
-	struct err err = { 0 };
+	struct err err = {0};
 	struct user *u;
 	int rc = 0;
 	const char *email = address_normalize(a, argv[2]);

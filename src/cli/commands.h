@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 cli_fn cmd_init, cmd_serve, cmd_migrate, cmd_user, cmd_token, cmd_demo, cmd_import, cmd_export,
-	cmd_version, cmd_help, cmd_account, cmd_outbox, cmd_search, cmd_sync;
+    cmd_version, cmd_help, cmd_account, cmd_outbox, cmd_search, cmd_sync;
 
 /* parley mustache render TEMPLATE_FILE --context CTX.json [--partials DIR]:
    prints the rendering to stdout. Needs no app (may be NULL). */

@@ -21,22 +21,22 @@
 #include "base/banned.h"
 
 #define DEMO_MAIL_CONTACTS 6
-#define DAY 86400
+#define DAY		   86400
 
 static const struct {
 	const char *subject, *ask, *answer, *followup;
 } talks[] = {
-	{ "Question about your offer", "Hello,\n\ncould you send the offer again with delivery "
-	  "costs included?\n\nThanks",
-	  "Hello,\n\nof course: the updated offer is attached to the deal. Delivery is included "
-	  "from 50 units.\n\nBest regards",
-	  "Great, we will discuss it on Thursday and come back to you." },
-	{ "Meeting next week", "Hi,\n\ncan we meet next week to go through the details?",
-	  "Hi,\n\nTuesday at 10:00 works for me. I will send an invitation.",
-	  "Perfect, see you on Tuesday." },
-	{ "Invoice 2026-114", "Hello,\n\nthe invoice lists the wrong VAT number. Could you fix it?",
-	  "Hello,\n\nsorry about that: a corrected invoice is on its way.",
-	  "Received, thank you!" },
+    {"Question about your offer",
+     "Hello,\n\ncould you send the offer again with delivery "
+     "costs included?\n\nThanks",
+     "Hello,\n\nof course: the updated offer is attached to the deal. Delivery is included "
+     "from 50 units.\n\nBest regards",
+     "Great, we will discuss it on Thursday and come back to you."},
+    {"Meeting next week", "Hi,\n\ncan we meet next week to go through the details?",
+     "Hi,\n\nTuesday at 10:00 works for me. I will send an invitation.",
+     "Perfect, see you on Tuesday."},
+    {"Invoice 2026-114", "Hello,\n\nthe invoice lists the wrong VAT number. Could you fix it?",
+     "Hello,\n\nsorry about that: a corrected invoice is on its way.", "Received, thank you!"},
 };
 
 struct demo_mail {
@@ -62,7 +62,8 @@ static int put(struct demo_mail *m, bool outbound, const char *from_name, const 
 		json_object_set_new(d, "in_reply_to", json_string(reply_to_mid));
 		json_object_set_new(d, "references", json_pack("[s]", refs ? refs : reply_to_mid));
 		if (refs && strcmp(refs, reply_to_mid) != 0)
-			json_array_append_new(json_object_get(d, "references"), json_string(reply_to_mid));
+			json_array_append_new(json_object_get(d, "references"),
+					      json_string(reply_to_mid));
 	}
 	char *raw, sha[65];
 	size_t len, n;
@@ -72,11 +73,16 @@ static int put(struct demo_mail *m, bool outbound, const char *from_name, const 
 	bool isnew;
 	if (mail_compose(d, mid, m->a, &raw, &len, &rcpts, &n, err) < 0 ||
 	    blob_put(m->blobs, raw, len, sha, err) < 0 ||
-	    mime_parse((struct slice){ raw, len }, m->a, &msg, err) < 0)
+	    mime_parse((struct slice){raw, len}, m->a, &msg, err) < 0)
 		return -1;
-	struct store_ingest in = { .folder_id = outbound ? m->sent : m->inbox, .uid = ++m->next_uid,
-				   .flags = outbound ? MAIL_SEEN : 0, .msg = msg, .raw_sha256 = sha,
-				   .size = len, .account_email = m->acct.email, .text = msg->text };
+	struct store_ingest in = {.folder_id = outbound ? m->sent : m->inbox,
+				  .uid = ++m->next_uid,
+				  .flags = outbound ? MAIL_SEEN : 0,
+				  .msg = msg,
+				  .raw_sha256 = sha,
+				  .size = len,
+				  .account_email = m->acct.email,
+				  .text = msg->text};
 	if (store_message_ingest(m->st, &in, m->a, &id, &isnew, err) < 0)
 		return -1;
 	*mid_r = arena_strdup(m->a, mid);
@@ -86,10 +92,12 @@ static int put(struct demo_mail *m, bool outbound, const char *from_name, const 
 static int conversation(struct demo_mail *m, size_t i, const json_t *contact, int64_t deal,
 			int64_t now, struct err *err)
 {
-	const char *email = json_string_value(json_array_get(json_object_get(contact, "emails"), 0));
+	const char *email =
+	    json_string_value(json_array_get(json_object_get(contact, "emails"), 0));
 	const char *first = json_get_str(contact, "first_name");
-	const char *name = arena_printf(m->a, "%s %s", first ? first : "",
-					json_get_str(contact, "last_name") ? json_get_str(contact, "last_name") : "");
+	const char *name = arena_printf(
+	    m->a, "%s %s", first ? first : "",
+	    json_get_str(contact, "last_name") ? json_get_str(contact, "last_name") : "");
 	size_t t = i % (sizeof(talks) / sizeof(talks[0]));
 	int64_t start = now - (int64_t)(i + 1) * DAY - 5 * 3600;
 	const char *a1, *a2, *a3;
@@ -107,17 +115,23 @@ static int conversation(struct demo_mail *m, size_t i, const json_t *contact, in
 
 int demo_mail_load(struct store *st, const char *blob_dir, struct err *err)
 {
-	struct demo_mail m = { .st = st, .a = arena_new(), .blobs = blob_dir };
-	struct store_list_query q = { .limit = 100 };
+	struct demo_mail m = {.st = st, .a = arena_new(), .blobs = blob_dir};
+	struct store_list_query q = {.limit = 100};
 	json_t *contacts, *c;
 	char *next;
 	int64_t id;
 	size_t i, used = 0;
 	int rc = -1;
-	m.acct = (struct mail_account){ .name = "demo-team", .email = "team@example.com",
-					.imap_url = "imap://127.0.0.1:9", .smtp_url = "smtp://127.0.0.1:9",
-					.username = "team", .auth = "password", .shared = true,
-					.enabled = false, .health = "new", .progress = "{}" };
+	m.acct = (struct mail_account){.name = "demo-team",
+				       .email = "team@example.com",
+				       .imap_url = "imap://127.0.0.1:9",
+				       .smtp_url = "smtp://127.0.0.1:9",
+				       .username = "team",
+				       .auth = "password",
+				       .shared = true,
+				       .enabled = false,
+				       .health = "new",
+				       .progress = "{}"};
 	if (store_account_create(st, &m.acct, &id, err) < 0 ||
 	    store_folder_upsert(st, id, "INBOX", NULL, true, &m.inbox, err) < 0 ||
 	    store_folder_upsert(st, id, "Sent", "\\Sent", true, &m.sent, err) < 0 ||
@@ -125,7 +139,7 @@ int demo_mail_load(struct store *st, const char *blob_dir, struct err *err)
 		goto out;
 	int64_t now = time_now();
 	/* Clients with a deal first: their mail shows on the deal too. */
-	struct store_list_query dq = { .limit = 100 };
+	struct store_list_query dq = {.limit = 100};
 	json_t *deals, *dl;
 	size_t j;
 	if (store_record_list(st, &deal_def, &dq, m.a, &deals, &next, err) < 0)
@@ -144,7 +158,8 @@ int demo_mail_load(struct store *st, const char *blob_dir, struct err *err)
 				continue;
 			json_object_set_new(c, "mailed", json_true());
 			if (conversation(&m, used++, c,
-					 json_integer_value(json_object_get(dl, "id")), now, err) < 0)
+					 json_integer_value(json_object_get(dl, "id")), now,
+					 err) < 0)
 				goto out;
 		}
 	}

@@ -27,7 +27,7 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define WORKERS_BATCH 50
+#define WORKERS_BATCH	 50
 #define WORKERS_MAX_SYNC 64 /* mailboxes synced at once */
 
 /* One mailbox's sync thread, with its own store connection. */
@@ -73,8 +73,8 @@ static int sync_start(struct workers *w, int64_t id, struct err *err)
 	t->account_id = id;
 	t->all_stop = &w->stop;
 	snprintf(t->blobs, sizeof(t->blobs), "%s/%s", w->app->data_dir, APP_BLOB_DIR);
-	t->env = (struct imap_sync_env){ t->blobs, &w->app->key, getenv("PARLEY_CA_FILE"),
-					 sync_stopping, t };
+	t->env = (struct imap_sync_env){t->blobs, &w->app->key, getenv("PARLEY_CA_FILE"),
+					sync_stopping, t};
 	if (store_open(app_store_url(w->app), &t->st, err) < 0) {
 		free(t);
 		return -1;
@@ -103,7 +103,7 @@ static void sync_reconcile(struct workers *w, struct store *st)
 	struct arena *a = arena_new();
 	struct mail_account **list;
 	size_t n;
-	struct err err = { 0 };
+	struct err err = {0};
 	if (store_account_list(st, a, &list, &n, &err) < 0) {
 		arena_free(&a);
 		return;
@@ -123,7 +123,8 @@ static void sync_reconcile(struct workers *w, struct store *st)
 		bool running = false;
 		for (size_t i = 0; i < w->nsyncs; i++)
 			running |= w->syncs[i]->account_id == list[j]->id;
-		if (!running && list[j]->enabled && (!w->only || strcmp(w->only, list[j]->name) == 0) &&
+		if (!running && list[j]->enabled &&
+		    (!w->only || strcmp(w->only, list[j]->name) == 0) &&
 		    sync_start(w, list[j]->id, &err) < 0)
 			log_error("workers: %s", err.msg);
 	}
@@ -136,11 +137,11 @@ static int pass(struct app *app, struct store *st, const char *base_url, int64_t
 	char blobs[4096];
 	int done = 0, sent = 0;
 	snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
-	struct automation_env aenv = { base_url, "parley.invalid" };
-	struct outbox_env oenv = { blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL };
+	struct automation_env aenv = {base_url, "parley.invalid"};
+	struct outbox_env oenv = {blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL};
 	if (scheduler_step(st, &aenv, now, WORKERS_BATCH, &done, err) < 0)
 		return -1;
-	struct calendar_env cenv = { base_url, blobs };
+	struct calendar_env cenv = {base_url, blobs};
 	int cal = 0, digests = 0;
 	if (calendar_step(st, &cenv, now, &cal, err) < 0 ||
 	    digest_step(st, &aenv, now, &digests, err) < 0)
@@ -162,7 +163,7 @@ static void *run(void *arg)
 	struct workers *w = arg;
 	int64_t last_reconcile = 0;
 	while (!atomic_load(&w->stop)) {
-		struct err err = { 0 };
+		struct err err = {0};
 		if (time_now() - last_reconcile >= 5) {
 			sync_reconcile(w, w->st);
 			last_reconcile = time_now();
@@ -173,15 +174,14 @@ static void *run(void *arg)
 		if (n > 0)
 			continue;
 		for (int i = 0; i < WORKERS_TICK_MS / 100 && !atomic_load(&w->stop); i++) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			struct timespec ts = {0, 100 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
 	}
 	return NULL;
 }
 
-int workers_start(struct app *app, const char *base_url, struct workers **w_r,
-		  struct err *err)
+int workers_start(struct app *app, const char *base_url, struct workers **w_r, struct err *err)
 {
 	if (app_load_key(app, err) < 0)
 		return -1;
@@ -222,7 +222,7 @@ int workers_sync_forever(struct app *app, const char *only, struct err *err)
 {
 	sigset_t set;
 	int sig;
-	struct workers w = { .app = app, .only = only };
+	struct workers w = {.app = app, .only = only};
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -231,8 +231,9 @@ int workers_sync_forever(struct app *app, const char *only, struct err *err)
 		return -1;
 	sync_reconcile(&w, app->store);
 	if (w.nsyncs == 0)
-		return err_set(err, ERR_NOTFOUND, only ? "no enabled mail account named '%s'"
-						      : "no enabled mail accounts%s",
+		return err_set(err, ERR_NOTFOUND,
+			       only ? "no enabled mail account named '%s'"
+				    : "no enabled mail accounts%s",
 			       only ? only : "");
 	sigwait(&set, &sig);
 	atomic_store(&w.stop, true);

@@ -13,8 +13,7 @@ struct workers;
 
 /* Starts the worker thread with its own store connection. base_url is how
    people reach this server (links in mail). Stop with workers_stop(). */
-int workers_start(struct app *app, const char *base_url, struct workers **w_r,
-		  struct err *err);
+int workers_start(struct app *app, const char *base_url, struct workers **w_r, struct err *err);
 void workers_stop(struct workers **wp);
 
 /* Runs the mail sync of every enabled account (or only the one named) in its

@@ -10,7 +10,7 @@
 
 #define CONTACT_MAX_TAG 64
 
-static const char *const contact_stages[] = { "lead", "prospect", "customer", "churned", NULL };
+static const char *const contact_stages[] = {"lead", "prospect", "customer", "churned", NULL};
 
 int norm_tag(const json_t *in, const struct entity_env *env, struct arena *a, json_t **out_r,
 	     struct err *err)
@@ -45,33 +45,54 @@ static int contact_check(json_t *rec, const json_t *merged, const struct entity_
 }
 
 static const struct field_def contact_fields[] = {
-	{ .name = "first_name", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 200 },
-	{ .name = "last_name", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 200 },
-	{ .name = "emails", .type = FT_LIST, .flags = FIELD_INDEXED | FIELD_SEARCH | FIELD_NOTNULL,
-	  .filter = "email", .dflt = "[]", .max_len = 50, .norm = norm_email },
-	{ .name = "phones", .type = FT_LIST, .flags = FIELD_INDEXED | FIELD_SEARCH | FIELD_NOTNULL,
-	  .filter = "phone", .dflt = "[]", .max_len = 50, .norm = norm_phone },
-	{ .name = "messengers", .type = FT_OBJECT, .flags = FIELD_NOTNULL, .dflt = "{}",
-	  .max_len = 4096 },
-	{ .name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies" },
-	{ .name = "owner_id", .type = FT_REF, .filter = "owner", .ref = "users" },
-	{ .name = "tags", .type = FT_LIST, .flags = FIELD_INDEXED | FIELD_NOTNULL, .filter = "tag",
-	  .dflt = "[]", .max_len = 100, .norm = norm_tag },
-	{ .name = "custom", .type = FT_OBJECT, .flags = FIELD_NOTNULL, .dflt = "{}",
-	  .max_len = 65536 },
-	{ .name = "stage", .type = FT_ENUM, .flags = FIELD_NOTNULL, .filter = "stage",
-	  .dflt = "\"lead\"", .values = contact_stages },
+    {.name = "first_name", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 200},
+    {.name = "last_name", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 200},
+    {.name = "emails",
+     .type = FT_LIST,
+     .flags = FIELD_INDEXED | FIELD_SEARCH | FIELD_NOTNULL,
+     .filter = "email",
+     .dflt = "[]",
+     .max_len = 50,
+     .norm = norm_email},
+    {.name = "phones",
+     .type = FT_LIST,
+     .flags = FIELD_INDEXED | FIELD_SEARCH | FIELD_NOTNULL,
+     .filter = "phone",
+     .dflt = "[]",
+     .max_len = 50,
+     .norm = norm_phone},
+    {.name = "messengers",
+     .type = FT_OBJECT,
+     .flags = FIELD_NOTNULL,
+     .dflt = "{}",
+     .max_len = 4096},
+    {.name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies"},
+    {.name = "owner_id", .type = FT_REF, .filter = "owner", .ref = "users"},
+    {.name = "tags",
+     .type = FT_LIST,
+     .flags = FIELD_INDEXED | FIELD_NOTNULL,
+     .filter = "tag",
+     .dflt = "[]",
+     .max_len = 100,
+     .norm = norm_tag},
+    {.name = "custom", .type = FT_OBJECT, .flags = FIELD_NOTNULL, .dflt = "{}", .max_len = 65536},
+    {.name = "stage",
+     .type = FT_ENUM,
+     .flags = FIELD_NOTNULL,
+     .filter = "stage",
+     .dflt = "\"lead\"",
+     .values = contact_stages},
 };
 
-static const char *const owner_only[] = { "owner_id", NULL };
+static const char *const owner_only[] = {"owner_id", NULL};
 
 const struct entity_def contact_def = {
-	.name = "contact",
-	.table = "contacts",
-	.fields = contact_fields,
-	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
-	.perm_fields = owner_only,
-	.check = contact_check,
-	.has_timeline = true,
-	.timeline_field = "contact_ids",
+    .name = "contact",
+    .table = "contacts",
+    .fields = contact_fields,
+    .nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+    .perm_fields = owner_only,
+    .check = contact_check,
+    .has_timeline = true,
+    .timeline_field = "contact_ids",
 };

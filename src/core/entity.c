@@ -12,8 +12,7 @@
 #include "base/banned.h"
 
 /* Columns every record has besides its fields; never taken from input. */
-static const char *const system_fields[] = { "id", "created_at", "updated_at", "created_by",
-					     NULL };
+static const char *const system_fields[] = {"id", "created_at", "updated_at", "created_by", NULL};
 
 const struct entity_def *entity_find(const char *name)
 {
@@ -80,15 +79,14 @@ static int check_enum(const struct field_def *f, const json_t *v, const struct e
 	return err_set_field(err, ERR_INVALID, f->name, "'%s' must be one of: %s", f->name, list);
 }
 
-static int check_currency(const struct field_def *f, const json_t *v, json_t **out,
-			  struct err *err)
+static int check_currency(const struct field_def *f, const json_t *v, json_t **out, struct err *err)
 {
 	const char *s = json_string_value(v);
 	if (!s || strlen(s) != 3 || !isalpha((unsigned char)s[0]) ||
 	    !isalpha((unsigned char)s[1]) || !isalpha((unsigned char)s[2]))
 		return bad(err, f, "must be a three-letter ISO 4217 currency code");
-	char up[4] = { (char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]),
-		       (char)toupper((unsigned char)s[2]), 0 };
+	char up[4] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]),
+		      (char)toupper((unsigned char)s[2]), 0};
 	*out = json_string(up);
 	return 0;
 }
@@ -175,8 +173,8 @@ static int check_value(const struct field_def *f, const json_t *v, const struct 
 		if (!json_is_integer(v))
 			return bad(err, f, "must be an integer");
 		if (json_integer_value(v) < f->min)
-			return err_set_field(err, ERR_INVALID, f->name, "'%s' must be at least %lld",
-					     f->name, f->min);
+			return err_set_field(err, ERR_INVALID, f->name,
+					     "'%s' must be at least %lld", f->name, f->min);
 		*out = json_integer(json_integer_value(v));
 		return 0;
 	case FT_BOOL:
@@ -251,8 +249,7 @@ static int check_unknown(const struct entity_def *def, const json_t *input, stru
 }
 
 int entity_validate(const struct entity_def *def, const json_t *input, const json_t *old,
-		    const struct entity_env *env, struct arena *a, json_t **rec_r,
-		    struct err *err)
+		    const struct entity_env *env, struct arena *a, json_t **rec_r, struct err *err)
 {
 	if (!json_is_object(input))
 		return err_set(err, ERR_INVALID, "the request body must be a JSON object");
@@ -292,5 +289,6 @@ int entity_validate(const struct entity_def *def, const json_t *input, const jso
 }
 
 const struct entity_def *const entities[] = {
-	&company_def, &contact_def, &deal_def, &order_def, &note_def, &task_def, &activity_def, &meeting_def, NULL,
+    &company_def, &contact_def,	 &deal_def,    &order_def, &note_def,
+    &task_def,	  &activity_def, &meeting_def, NULL,
 };

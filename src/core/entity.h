@@ -47,13 +47,13 @@ struct field_def {
 	const char *name;
 	enum field_type type;
 	unsigned flags;
-	const char *filter;   /* list query parameter that filters on it, or NULL */
-	const char *ref;      /* FT_REF / FT_REFLIST: the referenced table */
-	const char *dflt;     /* JSON text of the default on create, or NULL */
+	const char *filter;	   /* list query parameter that filters on it, or NULL */
+	const char *ref;	   /* FT_REF / FT_REFLIST: the referenced table */
+	const char *dflt;	   /* JSON text of the default on create, or NULL */
 	const char *const *values; /* FT_ENUM: NULL-terminated */
-	long long min;	      /* FT_INT: the smallest value allowed */
-	size_t max_len;	      /* FT_TEXT; FT_LIST: most elements; FT_OBJECT: bytes */
-	field_norm_fn *norm;  /* FT_LIST element normaliser, or NULL for strings */
+	long long min;		   /* FT_INT: the smallest value allowed */
+	size_t max_len;		   /* FT_TEXT; FT_LIST: most elements; FT_OBJECT: bytes */
+	field_norm_fn *norm;	   /* FT_LIST element normaliser, or NULL for strings */
 };
 
 /* Cross-field rules run after the fields are valid. rec is what will be written
@@ -69,19 +69,19 @@ struct entity_def {
 	const char *const *perm_fields; /* a manager may change the record if one of
 					   these holds their id; NULL-terminated */
 	entity_check_fn *check;
-	bool has_timeline; /* GET /api/v1/<table>/{id}/timeline */
+	bool has_timeline;	    /* GET /api/v1/<table>/{id}/timeline */
 	const char *timeline_field; /* the activities link field: "contact_ids" */
 };
 
 /* Settings that validation depends on. */
 struct entity_env {
-	const char *const *stages; /* deal pipeline, NULL-terminated */
+	const char *const *stages;	  /* deal pipeline, NULL-terminated */
 	const char *default_country_code; /* digits, e.g. "44"; NULL or "": phones need '+' */
-	long long now;		   /* Unix seconds, for defaults */
+	long long now;			  /* Unix seconds, for defaults */
 };
 
 extern const struct entity_def company_def, contact_def, deal_def, order_def, note_def, task_def,
-	activity_def, meeting_def;
+    activity_def, meeting_def;
 
 /* Every entity, in the order the API documents them; NULL-terminated. */
 extern const struct entity_def *const entities[];
@@ -98,8 +98,7 @@ const struct field_def *entity_field(const struct entity_def *def, const char *n
    are ignored. Returns 0 and *rec_r (a new object tied to a) or -1 with err set,
    err->field naming the field. */
 int entity_validate(const struct entity_def *def, const json_t *input, const json_t *old,
-		    const struct entity_env *env, struct arena *a, json_t **rec_r,
-		    struct err *err);
+		    const struct entity_env *env, struct arena *a, json_t **rec_r, struct err *err);
 
 /* The default deal pipeline. */
 extern const char *const entity_default_stages[];

@@ -30,9 +30,9 @@ struct mail_account {
 	char *imap_url;
 	char *smtp_url;
 	char *username;
-	char *auth;   /* "password" or "xoauth2" */
-	char *preset; /* NULL or a preset name */
-	char *secret; /* sealed (base/secret.h) password or OAuth token JSON; NULL if none */
+	char *auth;	  /* "password" or "xoauth2" */
+	char *preset;	  /* NULL or a preset name */
+	char *secret;	  /* sealed (base/secret.h) password or OAuth token JSON; NULL if none */
 	int64_t owner_id; /* 0: none (a shared mailbox) */
 	bool shared;
 	bool enabled;

@@ -14,10 +14,22 @@
 
 /* Reply and forward prefixes in the languages our users write in. */
 static const char *const prefixes[] = {
-	"re", "fw", "fwd", "aw", "wg", "sv", "vs", "antw", "odp", "rif", "r", "tr", "enc",
-	"\xd0\xbe\xd1\x82\xd0\xb2\xd0\xb5\xd1\x82", /* ответ */
-	"\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd1\x81\xd0\xbb", /* пересл */
-	NULL,
+    "re",
+    "fw",
+    "fwd",
+    "aw",
+    "wg",
+    "sv",
+    "vs",
+    "antw",
+    "odp",
+    "rif",
+    "r",
+    "tr",
+    "enc",
+    "\xd0\xbe\xd1\x82\xd0\xb2\xd0\xb5\xd1\x82",		/* ответ */
+    "\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd1\x81\xd0\xbb", /* пересл */
+    NULL,
 };
 
 /* Skips one "prefix:" or "prefix[N]:" or "[tag]" at *p; true if it did. */
@@ -87,15 +99,15 @@ char *mail_fold_plus(struct arena *a, const char *address)
 }
 
 static const char *const free_domains[] = {
-	"gmail.com",   "googlemail.com", "outlook.com", "hotmail.com", "live.com",
-	"msn.com",     "yahoo.com",	 "ymail.com",	"aol.com",     "icloud.com",
-	"me.com",      "mac.com",	 "proton.me",	"protonmail.com", "gmx.de",
-	"gmx.net",     "web.de",	 "mail.ru",	"yandex.ru",   "ya.ru",
-	"rambler.ru",  "bk.ru",		 "list.ru",	"inbox.ru",    "qq.com",
-	"163.com",     "126.com",	 "zoho.com",	"fastmail.com", "tutanota.com",
-	"hey.com",     "orange.fr",	 "free.fr",	"laposte.net", "libero.it",
-	"yahoo.co.uk", "btinternet.com", "t-online.de", "seznam.cz",   "wp.pl",
-	"o2.pl",       "interia.pl",	 NULL,
+    "gmail.com",   "googlemail.com", "outlook.com", "hotmail.com",    "live.com",
+    "msn.com",	   "yahoo.com",	     "ymail.com",   "aol.com",	      "icloud.com",
+    "me.com",	   "mac.com",	     "proton.me",   "protonmail.com", "gmx.de",
+    "gmx.net",	   "web.de",	     "mail.ru",	    "yandex.ru",      "ya.ru",
+    "rambler.ru",  "bk.ru",	     "list.ru",	    "inbox.ru",	      "qq.com",
+    "163.com",	   "126.com",	     "zoho.com",    "fastmail.com",   "tutanota.com",
+    "hey.com",	   "orange.fr",	     "free.fr",	    "laposte.net",    "libero.it",
+    "yahoo.co.uk", "btinternet.com", "t-online.de", "seznam.cz",      "wp.pl",
+    "o2.pl",	   "interia.pl",     NULL,
 };
 
 bool mail_free_domain(const char *domain)

@@ -24,11 +24,11 @@ static const struct {
 	const char *name;
 	enum mq_field field;
 } fields[] = {
-	{ "from", MQ_FROM },	   { "to", MQ_TO },		{ "cc", MQ_CC },
-	{ "subject", MQ_SUBJECT }, { "has", MQ_HAS },		{ "filename", MQ_FILENAME },
-	{ "is", MQ_IS },	   { "in", MQ_IN },		{ "account", MQ_ACCOUNT },
-	{ "before", MQ_BEFORE },   { "after", MQ_AFTER },	{ "contact", MQ_CONTACT },
-	{ "company", MQ_COMPANY }, { "deal", MQ_DEAL },
+    {"from", MQ_FROM},	     {"to", MQ_TO},	  {"cc", MQ_CC},
+    {"subject", MQ_SUBJECT}, {"has", MQ_HAS},	  {"filename", MQ_FILENAME},
+    {"is", MQ_IS},	     {"in", MQ_IN},	  {"account", MQ_ACCOUNT},
+    {"before", MQ_BEFORE},   {"after", MQ_AFTER}, {"contact", MQ_CONTACT},
+    {"company", MQ_COMPANY}, {"deal", MQ_DEAL},
 };
 
 struct parser {
@@ -109,9 +109,8 @@ static int read_value(struct parser *ps, char **out, bool *phrase)
 
 static int check_value(struct parser *ps, struct mq_node *n, const char *at)
 {
-	static const char *const is_values[] = { "unread", "read",   "flagged",
-						 "unflagged", "linked", "unlinked",
-						 NULL };
+	static const char *const is_values[] = {"unread", "read",     "flagged", "unflagged",
+						"linked", "unlinked", NULL};
 	switch (n->field) {
 	case MQ_HAS:
 		if (strcasecmp(n->value, "attachment") != 0)
@@ -121,7 +120,8 @@ static int check_value(struct parser *ps, struct mq_node *n, const char *at)
 		for (size_t i = 0; is_values[i]; i++)
 			if (strcasecmp(n->value, is_values[i]) == 0)
 				return 0;
-		return fail(ps, at, "is: takes unread, read, flagged, unflagged, linked or unlinked");
+		return fail(ps, at,
+			    "is: takes unread, read, flagged, unflagged, linked or unlinked");
 	case MQ_BEFORE:
 	case MQ_AFTER:
 		if (time_parse_date(n->value, &n->number) < 0)
@@ -152,7 +152,8 @@ static struct mq_node *parse_term(struct parser *ps)
 	if (colon) {
 		size_t len = (size_t)(colon - ps->p), i, nf = sizeof(fields) / sizeof(fields[0]);
 		for (i = 0; i < nf; i++)
-			if (strlen(fields[i].name) == len && strncasecmp(ps->p, fields[i].name, len) == 0)
+			if (strlen(fields[i].name) == len &&
+			    strncasecmp(ps->p, fields[i].name, len) == 0)
 				break;
 		if (i == nf) {
 			fail(ps, at, arena_printf(ps->a, "unknown field '%.*s'", (int)len, ps->p));
@@ -179,8 +180,8 @@ static struct mq_node *parse_unary(struct parser *ps)
 		return NULL;
 	}
 	struct mq_node *n = NULL;
-	if (keyword(ps, "NOT") || (*ps->p == '-' && ps->p[1] && !isspace((unsigned char)ps->p[1]) &&
-				   (ps->p++, true))) {
+	if (keyword(ps, "NOT") ||
+	    (*ps->p == '-' && ps->p[1] && !isspace((unsigned char)ps->p[1]) && (ps->p++, true))) {
 		struct mq_node *c = parse_unary(ps);
 		n = c ? node(ps, MQ_NOT, c, NULL) : NULL;
 	} else if (*ps->p == '(') {
@@ -238,7 +239,7 @@ static struct mq_node *parse_or(struct parser *ps)
 
 int mail_query_parse(const char *q, struct arena *a, struct mq_node **root_r, struct err *err)
 {
-	struct parser ps = { q, q, a, err, 0, 0 };
+	struct parser ps = {q, q, a, err, 0, 0};
 	*root_r = NULL;
 	if (strlen(q) > MAIL_QUERY_MAX_LEN)
 		return err_set_field(err, ERR_INVALID, "q", "the query is longer than %d bytes",

@@ -10,24 +10,24 @@
 struct arena;
 struct err;
 
-#define MAIL_QUERY_MAX_LEN 2000
+#define MAIL_QUERY_MAX_LEN   2000
 #define MAIL_QUERY_MAX_TERMS 50
 #define MAIL_QUERY_MAX_DEPTH 20
 
 enum mq_field {
-	MQ_TEXT,	/* a bare word or phrase: subject, body, participants, file names */
+	MQ_TEXT, /* a bare word or phrase: subject, body, participants, file names */
 	MQ_FROM,
 	MQ_TO,
 	MQ_CC,
 	MQ_SUBJECT,
-	MQ_HAS,		/* has:attachment */
+	MQ_HAS, /* has:attachment */
 	MQ_FILENAME,
-	MQ_IS,		/* is:unread, is:read, is:flagged, is:unflagged */
-	MQ_IN,		/* in:FOLDER (a name, or a special use: sent, drafts, trash...) */
-	MQ_ACCOUNT,	/* account:NAME-or-ID */
-	MQ_BEFORE,	/* before:YYYY-MM-DD */
-	MQ_AFTER,	/* after:YYYY-MM-DD */
-	MQ_CONTACT,	/* contact:ID */
+	MQ_IS,	    /* is:unread, is:read, is:flagged, is:unflagged */
+	MQ_IN,	    /* in:FOLDER (a name, or a special use: sent, drafts, trash...) */
+	MQ_ACCOUNT, /* account:NAME-or-ID */
+	MQ_BEFORE,  /* before:YYYY-MM-DD */
+	MQ_AFTER,   /* after:YYYY-MM-DD */
+	MQ_CONTACT, /* contact:ID */
 	MQ_COMPANY,
 	MQ_DEAL,
 };

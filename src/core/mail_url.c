@@ -16,10 +16,10 @@ static const struct {
 	bool tls;
 	int port;
 } schemes[] = {
-	{ "imap", MAIL_IMAP, false, 143 },
-	{ "imaps", MAIL_IMAP, true, 993 },
-	{ "smtp", MAIL_SMTP, false, 587 },
-	{ "smtps", MAIL_SMTP, true, 465 },
+    {"imap", MAIL_IMAP, false, 143},
+    {"imaps", MAIL_IMAP, true, 993},
+    {"smtp", MAIL_SMTP, false, 587},
+    {"smtps", MAIL_SMTP, true, 465},
 };
 
 int mail_url_parse(const char *url, enum mail_proto proto, const char *field, struct arena *a,

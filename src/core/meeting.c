@@ -17,10 +17,9 @@
 #include "core/meeting.h"
 #include "base/banned.h"
 
-static const char *const kinds[] = { "meeting", "call", NULL };
-static const char *const statuses[] = { "scheduled", "cancelled", NULL };
-const char *const meeting_partstats[] = { "needs-action", "accepted", "declined", "tentative",
-					  NULL };
+static const char *const kinds[] = {"meeting", "call", NULL};
+static const char *const statuses[] = {"scheduled", "cancelled", NULL};
+const char *const meeting_partstats[] = {"needs-action", "accepted", "declined", "tentative", NULL};
 
 static bool one_of(const char *s, const char *const *set)
 {
@@ -32,12 +31,13 @@ static bool one_of(const char *s, const char *const *set)
 
 /* {user_id} | {contact_id} | {email, name?}, each with status (default
    needs-action). */
-int norm_attendee(const json_t *in, const struct entity_env *env, struct arena *a,
-		  json_t **out_r, struct err *err)
+int norm_attendee(const json_t *in, const struct entity_env *env, struct arena *a, json_t **out_r,
+		  struct err *err)
 {
 	if (!json_is_object(in))
-		return err_set(err, ERR_INVALID,
-			       "an attendee is an object: {user_id}, {contact_id} or {email, name}");
+		return err_set(
+		    err, ERR_INVALID,
+		    "an attendee is an object: {user_id}, {contact_id} or {email, name}");
 	const char *key;
 	const json_t *v;
 	int who = 0;
@@ -57,15 +57,17 @@ int norm_attendee(const json_t *in, const struct entity_env *env, struct arena *
 			who++;
 		} else if (strcmp(key, "name") == 0) {
 			const char *s = json_string_value(v);
-			if (!s || strlen(s) > 200 || !str_valid_utf8(s, strlen(s)) || strpbrk(s, "\r\n"))
+			if (!s || strlen(s) > 200 || !str_valid_utf8(s, strlen(s)) ||
+			    strpbrk(s, "\r\n"))
 				return err_set(err, ERR_INVALID,
 					       "'name' must be one line of at most 200 bytes");
 			json_object_set_new(o, key, json_string(str_trim(a, s)));
 		} else if (strcmp(key, "status") == 0) {
 			if (!one_of(json_string_value(v), meeting_partstats))
-				return err_set(err, ERR_INVALID,
-					       "'status' must be needs-action, accepted, declined or "
-					       "tentative");
+				return err_set(
+				    err, ERR_INVALID,
+				    "'status' must be needs-action, accepted, declined or "
+				    "tentative");
 			json_object_set(o, key, (json_t *)v);
 		} else {
 			return err_set(err, ERR_INVALID, "unknown attendee field '%s'", key);
@@ -94,13 +96,12 @@ static int norm_offset(const json_t *in, const struct entity_env *env, struct ar
 
 bool meeting_timezone_ok(const char *tz)
 {
-	return tz && (strcmp(tz, "UTC") == 0 ||
-		      icaltimezone_get_builtin_timezone(tz) != NULL);
+	return tz && (strcmp(tz, "UTC") == 0 || icaltimezone_get_builtin_timezone(tz) != NULL);
 }
 
 static bool same_person(const json_t *x, const json_t *y)
 {
-	static const char *const keys[] = { "user_id", "contact_id", "email" };
+	static const char *const keys[] = {"user_id", "contact_id", "email"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const json_t *a = json_object_get(x, keys[i]), *b = json_object_get(y, keys[i]);
 		if (a && b && json_equal(a, b))
@@ -121,17 +122,17 @@ int64_t meeting_time(const json_t *v)
 
 void meeting_time_text(long long t, const char *tz, char out[MEETING_TIME_TEXT_MAX])
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	icaltimezone *utc = icaltimezone_get_utc_timezone();
 	icaltimezone *zone = tz && strcmp(tz, "UTC") ? icaltimezone_get_builtin_timezone(tz) : NULL;
 	struct icaltimetype it = icaltime_from_timet_with_zone((time_t)t, 0, utc);
 	if (zone)
 		it = icaltime_convert_to_zone(it, zone);
 	snprintf(out, MEETING_TIME_TEXT_MAX, "%s %d %s %d, %02d:%02d (%s)",
-		 wd[icaltime_day_of_week(it) - 1], it.day, mon[(it.month - 1) % 12], it.year, it.hour,
-		 it.minute, zone ? tz : "UTC");
+		 wd[icaltime_day_of_week(it) - 1], it.day, mon[(it.month - 1) % 12], it.year,
+		 it.hour, it.minute, zone ? tz : "UTC");
 }
 
 static int meeting_check(json_t *rec, const json_t *merged, const struct entity_env *env,
@@ -140,7 +141,8 @@ static int meeting_check(json_t *rec, const json_t *merged, const struct entity_
 	int64_t s = meeting_time(json_object_get(merged, "starts_at")),
 		e = meeting_time(json_object_get(merged, "ends_at"));
 	if (s && e && e < s)
-		return err_set_field(err, ERR_INVALID, "ends_at", "'ends_at' is before 'starts_at'");
+		return err_set_field(err, ERR_INVALID, "ends_at",
+				     "'ends_at' is before 'starts_at'");
 	const char *tz = json_get_str(rec, "timezone");
 	if (tz && !meeting_timezone_ok(tz))
 		return err_set_field(err, ERR_INVALID, "timezone",
@@ -171,38 +173,56 @@ static int meeting_check(json_t *rec, const json_t *merged, const struct entity_
 }
 
 static const struct field_def meeting_fields[] = {
-	{ .name = "title", .type = FT_TEXT, .flags = FIELD_REQUIRED | FIELD_SEARCH, .max_len = 500 },
-	{ .name = "kind", .type = FT_ENUM, .flags = FIELD_NOTNULL, .filter = "kind",
-	  .dflt = "\"meeting\"", .values = kinds },
-	{ .name = "status", .type = FT_ENUM, .flags = FIELD_NOTNULL, .filter = "status",
-	  .dflt = "\"scheduled\"", .values = statuses },
-	{ .name = "starts_at", .type = FT_TIME, .flags = FIELD_REQUIRED },
-	{ .name = "ends_at", .type = FT_TIME, .flags = FIELD_REQUIRED },
-	{ .name = "timezone", .type = FT_TEXT, .flags = FIELD_NOTNULL, .dflt = "\"UTC\"",
-	  .max_len = 64 },
-	{ .name = "location", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 500 },
-	{ .name = "url", .type = FT_TEXT, .max_len = 2000 },
-	{ .name = "description", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 100000 },
-	{ .name = "owner_id", .type = FT_REF, .filter = "owner", .ref = "users" },
-	{ .name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals" },
-	{ .name = "attendees", .type = FT_LIST, .flags = FIELD_NOTNULL, .dflt = "[]",
-	  .max_len = MEETING_MAX_ATTENDEES, .norm = norm_attendee },
-	{ .name = "reminders", .type = FT_LIST, .flags = FIELD_NOTNULL, .dflt = "[15]",
-	  .max_len = 10, .norm = norm_offset },
-	{ .name = "contact_ids", .type = FT_REFLIST, .flags = FIELD_READONLY, .filter = "contact",
-	  .ref = "contacts" },
-	{ .name = "uid", .type = FT_TEXT, .flags = FIELD_READONLY },
-	{ .name = "sequence", .type = FT_INT, .flags = FIELD_READONLY },
-	{ .name = "invited_at", .type = FT_TIME, .flags = FIELD_READONLY },
+    {.name = "title", .type = FT_TEXT, .flags = FIELD_REQUIRED | FIELD_SEARCH, .max_len = 500},
+    {.name = "kind",
+     .type = FT_ENUM,
+     .flags = FIELD_NOTNULL,
+     .filter = "kind",
+     .dflt = "\"meeting\"",
+     .values = kinds},
+    {.name = "status",
+     .type = FT_ENUM,
+     .flags = FIELD_NOTNULL,
+     .filter = "status",
+     .dflt = "\"scheduled\"",
+     .values = statuses},
+    {.name = "starts_at", .type = FT_TIME, .flags = FIELD_REQUIRED},
+    {.name = "ends_at", .type = FT_TIME, .flags = FIELD_REQUIRED},
+    {.name = "timezone", .type = FT_TEXT, .flags = FIELD_NOTNULL, .dflt = "\"UTC\"", .max_len = 64},
+    {.name = "location", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 500},
+    {.name = "url", .type = FT_TEXT, .max_len = 2000},
+    {.name = "description", .type = FT_TEXT, .flags = FIELD_SEARCH, .max_len = 100000},
+    {.name = "owner_id", .type = FT_REF, .filter = "owner", .ref = "users"},
+    {.name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals"},
+    {.name = "attendees",
+     .type = FT_LIST,
+     .flags = FIELD_NOTNULL,
+     .dflt = "[]",
+     .max_len = MEETING_MAX_ATTENDEES,
+     .norm = norm_attendee},
+    {.name = "reminders",
+     .type = FT_LIST,
+     .flags = FIELD_NOTNULL,
+     .dflt = "[15]",
+     .max_len = 10,
+     .norm = norm_offset},
+    {.name = "contact_ids",
+     .type = FT_REFLIST,
+     .flags = FIELD_READONLY,
+     .filter = "contact",
+     .ref = "contacts"},
+    {.name = "uid", .type = FT_TEXT, .flags = FIELD_READONLY},
+    {.name = "sequence", .type = FT_INT, .flags = FIELD_READONLY},
+    {.name = "invited_at", .type = FT_TIME, .flags = FIELD_READONLY},
 };
 
-static const char *const meeting_perm[] = { "owner_id", "created_by", NULL };
+static const char *const meeting_perm[] = {"owner_id", "created_by", NULL};
 
 const struct entity_def meeting_def = {
-	.name = "meeting",
-	.table = "meetings",
-	.fields = meeting_fields,
-	.nfields = sizeof(meeting_fields) / sizeof(meeting_fields[0]),
-	.perm_fields = meeting_perm,
-	.check = meeting_check,
+    .name = "meeting",
+    .table = "meetings",
+    .fields = meeting_fields,
+    .nfields = sizeof(meeting_fields) / sizeof(meeting_fields[0]),
+    .perm_fields = meeting_perm,
+    .check = meeting_check,
 };

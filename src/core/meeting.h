@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MEETING_MAX_ATTENDEES 100
+#define MEETING_MAX_ATTENDEES	 100
 #define MEETING_MAX_REMINDER_MIN (28 * 24 * 60)
 
 /* RSVP states of an attendee, as in the API (iCalendar PARTSTAT lower-cased);

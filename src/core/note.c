@@ -15,20 +15,19 @@ static int note_check(json_t *rec, const json_t *merged, const struct entity_env
 }
 
 static const struct field_def note_fields[] = {
-	{ .name = "body", .type = FT_TEXT, .flags = FIELD_REQUIRED | FIELD_SEARCH,
-	  .max_len = 100000 },
-	{ .name = "contact_id", .type = FT_REF, .filter = "contact", .ref = "contacts" },
-	{ .name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies" },
-	{ .name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals" },
+    {.name = "body", .type = FT_TEXT, .flags = FIELD_REQUIRED | FIELD_SEARCH, .max_len = 100000},
+    {.name = "contact_id", .type = FT_REF, .filter = "contact", .ref = "contacts"},
+    {.name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies"},
+    {.name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals"},
 };
 
-static const char *const creator_only[] = { "created_by", NULL };
+static const char *const creator_only[] = {"created_by", NULL};
 
 const struct entity_def note_def = {
-	.name = "note",
-	.table = "notes",
-	.fields = note_fields,
-	.nfields = sizeof(note_fields) / sizeof(note_fields[0]),
-	.perm_fields = creator_only,
-	.check = note_check,
+    .name = "note",
+    .table = "notes",
+    .fields = note_fields,
+    .nfields = sizeof(note_fields) / sizeof(note_fields[0]),
+    .perm_fields = creator_only,
+    .check = note_check,
 };

@@ -10,11 +10,11 @@
 #include "base/banned.h"
 
 #define ORDER_MAX_ITEM_TEXT 500
-#define ORDER_MAX_QTY 1000000
-#define ORDER_MAX_PRICE 100000000000LL /* a billion in major units */
+#define ORDER_MAX_QTY	    1000000
+#define ORDER_MAX_PRICE	    100000000000LL /* a billion in major units */
 
-static const char *const order_statuses[] = { "placed",	   "paid",	"shipped", "delivered",
-					      "cancelled", "refunded", NULL };
+static const char *const order_statuses[] = {"placed",	  "paid",     "shipped", "delivered",
+					     "cancelled", "refunded", NULL};
 
 static int item_text(json_t *item, const json_t *in, const char *key, bool required,
 		     struct arena *a, struct err *err)
@@ -33,8 +33,8 @@ static int item_text(json_t *item, const json_t *in, const char *key, bool requi
 	return 0;
 }
 
-static int item_int(json_t *item, const json_t *in, const char *key, long long min,
-		    long long max, struct err *err)
+static int item_int(json_t *item, const json_t *in, const char *key, long long min, long long max,
+		    struct err *err)
 {
 	const json_t *v = json_object_get(in, key);
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
@@ -44,11 +44,12 @@ static int item_int(json_t *item, const json_t *in, const char *key, long long m
 	return 0;
 }
 
-int norm_order_item(const json_t *in, const struct entity_env *env, struct arena *a,
-		    json_t **out_r, struct err *err)
+int norm_order_item(const json_t *in, const struct entity_env *env, struct arena *a, json_t **out_r,
+		    struct err *err)
 {
 	if (!json_is_object(in))
-		return err_set(err, ERR_INVALID, "an item must be an object {sku, name, qty, price}");
+		return err_set(err, ERR_INVALID,
+			       "an item must be an object {sku, name, qty, price}");
 	const char *key;
 	const json_t *v;
 	json_object_foreach((json_t *)in, key, v)
@@ -76,11 +77,12 @@ static int order_check(json_t *rec, const json_t *merged, const struct entity_en
 	json_array_foreach(json_object_get(merged, "items"), i, item)
 	{
 		long long line;
-		if (__builtin_mul_overflow((long long)json_integer_value(json_object_get(item, "qty")),
-					   (long long)json_integer_value(json_object_get(item, "price")),
-					   &line) ||
+		if (__builtin_mul_overflow(
+			(long long)json_integer_value(json_object_get(item, "qty")),
+			(long long)json_integer_value(json_object_get(item, "price")), &line) ||
 		    __builtin_add_overflow(sum, line, &sum))
-			return err_set_field(err, ERR_INVALID, "items", "the order's total is too large");
+			return err_set_field(err, ERR_INVALID, "items",
+					     "the order's total is too large");
 	}
 	const json_t *given = json_object_get(rec, "total");
 	if (given) {
@@ -95,25 +97,35 @@ static int order_check(json_t *rec, const json_t *merged, const struct entity_en
 }
 
 static const struct field_def order_fields[] = {
-	{ .name = "contact_id", .type = FT_REF, .flags = FIELD_REQUIRED, .filter = "contact",
-	  .ref = "contacts" },
-	{ .name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals" },
-	{ .name = "items", .type = FT_LIST, .flags = FIELD_REQUIRED, .max_len = 1000,
-	  .norm = norm_order_item },
-	{ .name = "total", .type = FT_INT, .flags = FIELD_NOTNULL, .min = 0 },
-	{ .name = "currency", .type = FT_CURRENCY, .flags = FIELD_NOTNULL, .dflt = "\"USD\"" },
-	{ .name = "placed_at", .type = FT_TIME, .flags = FIELD_NOTNULL, .dflt = "\"now\"" },
-	{ .name = "status", .type = FT_ENUM, .flags = FIELD_NOTNULL, .filter = "status",
-	  .dflt = "\"paid\"", .values = order_statuses },
+    {.name = "contact_id",
+     .type = FT_REF,
+     .flags = FIELD_REQUIRED,
+     .filter = "contact",
+     .ref = "contacts"},
+    {.name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals"},
+    {.name = "items",
+     .type = FT_LIST,
+     .flags = FIELD_REQUIRED,
+     .max_len = 1000,
+     .norm = norm_order_item},
+    {.name = "total", .type = FT_INT, .flags = FIELD_NOTNULL, .min = 0},
+    {.name = "currency", .type = FT_CURRENCY, .flags = FIELD_NOTNULL, .dflt = "\"USD\""},
+    {.name = "placed_at", .type = FT_TIME, .flags = FIELD_NOTNULL, .dflt = "\"now\""},
+    {.name = "status",
+     .type = FT_ENUM,
+     .flags = FIELD_NOTNULL,
+     .filter = "status",
+     .dflt = "\"paid\"",
+     .values = order_statuses},
 };
 
-static const char *const creator_only[] = { "created_by", NULL };
+static const char *const creator_only[] = {"created_by", NULL};
 
 const struct entity_def order_def = {
-	.name = "order",
-	.table = "orders",
-	.fields = order_fields,
-	.nfields = sizeof(order_fields) / sizeof(order_fields[0]),
-	.perm_fields = creator_only,
-	.check = order_check,
+    .name = "order",
+    .table = "orders",
+    .fields = order_fields,
+    .nfields = sizeof(order_fields) / sizeof(order_fields[0]),
+    .perm_fields = creator_only,
+    .check = order_check,
 };

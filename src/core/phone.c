@@ -20,8 +20,8 @@ int phone_normalize(const char *in, const char *default_cc, struct arena *a, cha
 		unsigned char c = (unsigned char)*p;
 		if (isdigit(c)) {
 			if (n >= sizeof(digits) - 1)
-				return err_set(err, ERR_INVALID, "'%s' is too long for a phone number",
-					       in);
+				return err_set(err, ERR_INVALID,
+					       "'%s' is too long for a phone number", in);
 			digits[n++] = (char)c;
 		} else if (c == '+' && n == 0 && !plus) {
 			plus = true;

@@ -10,7 +10,7 @@
 #include "core/user.h"
 #include "base/banned.h"
 
-static const char *const role_names[] = { [USER_MANAGER] = "manager", [USER_ADMIN] = "admin" };
+static const char *const role_names[] = {[USER_MANAGER] = "manager", [USER_ADMIN] = "admin"};
 
 int user_role_parse(const char *s, enum user_role *role_r, struct err *err)
 {
@@ -27,9 +27,8 @@ const char *user_role_name(enum user_role role)
 	return role_names[role];
 }
 
-static const char *const digest_names[] = { [USER_DIGEST_OFF] = "off",
-					     [USER_DIGEST_HOURLY] = "hourly",
-					     [USER_DIGEST_DAILY] = "daily" };
+static const char *const digest_names[] = {
+    [USER_DIGEST_OFF] = "off", [USER_DIGEST_HOURLY] = "hourly", [USER_DIGEST_DAILY] = "daily"};
 
 int user_digest_parse(const char *s, enum user_digest *digest_r, struct err *err)
 {
@@ -95,8 +94,7 @@ json_t *user_to_json(const struct user *u)
 			 user_digest_name(u->digest), "created_at", t);
 }
 
-bool user_may_change(const struct user *u, const json_t *record,
-		     const char *const *perm_fields)
+bool user_may_change(const struct user *u, const json_t *record, const char *const *perm_fields)
 {
 	if (u->role == USER_ADMIN)
 		return true;

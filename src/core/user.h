@@ -11,7 +11,7 @@ struct err;
 
 #define USER_PASSWORD_MIN 8
 #define USER_PASSWORD_MAX 1024
-#define USER_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define USER_HASH_MAX	  128 /* crypto_pwhash_STRBYTES */
 
 enum user_role { USER_MANAGER, USER_ADMIN };
 
@@ -55,7 +55,6 @@ json_t *user_to_json(const struct user *u);
 
 /* A manager may change a record if one of the record's perm_fields holds the
    manager's id; an admin may change anything. */
-bool user_may_change(const struct user *u, const json_t *record,
-		     const char *const *perm_fields);
+bool user_may_change(const struct user *u, const json_t *record, const char *const *perm_fields);
 
 #endif

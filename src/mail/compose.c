@@ -23,7 +23,8 @@ static int string_list(const json_t *d, const char *key, struct arena *a, const 
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return err_set_field(err, ERR_INVALID, key, "'%s' must be an array of addresses", key);
+		return err_set_field(err, ERR_INVALID, key, "'%s' must be an array of addresses",
+				     key);
 	const char **list = arena_alloc(a, (json_array_size(v) + 1) * sizeof(*list));
 	size_t i;
 	const json_t *el;
@@ -60,9 +61,12 @@ static int attachments(const json_t *d, struct arena *a, struct mime_draft *m, s
 				      sodium_base64_VARIANT_ORIGINAL) != 0)
 			return err_set_field(err, ERR_INVALID, "attachments",
 					     "attachment %zu: 'content' must be base64", i);
-		at[i] = (struct mime_attachment_in){ json_get_str(el, "filename"),
-						     json_get_str(el, "content_type"), bin, out,
-						     json_get_str(el, "content_id"), false };
+		at[i] = (struct mime_attachment_in){json_get_str(el, "filename"),
+						    json_get_str(el, "content_type"),
+						    bin,
+						    out,
+						    json_get_str(el, "content_id"),
+						    false};
 	}
 	m->attachments = at;
 	m->nattachments = json_array_size(v);
@@ -76,13 +80,15 @@ static int bodies(const json_t *d, struct arena *a, struct mime_draft *m, struct
 	const char *text = json_get_str(d, "text");
 	char *h = NULL, *t = NULL;
 	if (md) {
-		if (markdown_render((struct slice){ md, strlen(md) }, a, &h, &t, err) < 0)
-			return err->field[0] ? -1 : err_set_field(err, err->code, "markdown", "%s", err->msg);
+		if (markdown_render((struct slice){md, strlen(md)}, a, &h, &t, err) < 0)
+			return err->field[0]
+				   ? -1
+				   : err_set_field(err, err->code, "markdown", "%s", err->msg);
 		html = h;
 		text = text && *text ? text : t;
 	}
 	if (html && (!text || !*text)) {
-		if (mime_html_to_text((struct slice){ html, strlen(html) }, a, &t, err) < 0)
+		if (mime_html_to_text((struct slice){html, strlen(html)}, a, &t, err) < 0)
 			return -1;
 		text = t;
 	}
@@ -99,7 +105,7 @@ static const char *header_line(struct arena *a, const char *name, const char *va
 int mail_compose(const json_t *d, const char *message_id, struct arena *a, char **raw_r,
 		 size_t *len_r, const char ***rcpts_r, size_t *nrcpts_r, struct err *err)
 {
-	struct mime_draft m = { 0 };
+	struct mime_draft m = {0};
 	if (!json_is_object(d))
 		return err_set(err, ERR_INVALID, "the message must be a JSON object");
 	m.from_name = json_get_str(d, "from_name");

@@ -96,7 +96,7 @@ int net_connect(const char *host, int port_no, int timeout, bool *loopback_r, ch
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	*loopback_r =
-		getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 && addr_is_loopback(&peer);
+	    getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 && addr_is_loopback(&peer);
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
 		int e = errno;
@@ -117,16 +117,15 @@ void net_tls_sni(struct mailstream_ssl_context *ctx, void *data)
 		mailstream_ssl_set_server_name(ctx, (char *)host);
 }
 
-static int load_trust(const char *ca_file, gnutls_x509_trust_list_t tl, char *why,
-		      size_t whylen)
+static int load_trust(const char *ca_file, gnutls_x509_trust_list_t tl, char *why, size_t whylen)
 {
 	int n = ca_file ? gnutls_x509_trust_list_add_trust_file(tl, ca_file, NULL,
-								 GNUTLS_X509_FMT_PEM, 0, 0)
+								GNUTLS_X509_FMT_PEM, 0, 0)
 			: gnutls_x509_trust_list_add_system_trust(tl, 0, 0);
 	if (n > 0)
 		return 0;
-	snprintf(why, whylen, "no trusted certificates in %s%s%s", ca_file ? "'" : "the system store",
-		 ca_file ? ca_file : "", ca_file ? "'" : "");
+	snprintf(why, whylen, "no trusted certificates in %s%s%s",
+		 ca_file ? "'" : "the system store", ca_file ? ca_file : "", ca_file ? "'" : "");
 	return -1;
 }
 
@@ -164,7 +163,7 @@ int net_tls_verify(mailstream *stream, const char *host, const char *ca_file, ch
 {
 	gnutls_x509_crt_t crts[NET_MAX_CHAIN];
 	gnutls_x509_trust_list_t tl = NULL;
-	gnutls_typed_vdata_st vd = { GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)host, 0 };
+	gnutls_typed_vdata_st vd = {GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)host, 0};
 	unsigned status = 0, n = import_chain(stream, crts);
 	int rc = -1;
 
@@ -176,12 +175,13 @@ int net_tls_verify(mailstream *stream, const char *host, const char *ca_file, ch
 		snprintf(why, whylen, "cannot set up TLS verification");
 	} else if (load_trust(ca_file, tl, why, whylen) == 0) {
 		int r = gnutls_x509_trust_list_verify_crt2(tl, crts, n, &vd, 1, 0, &status, NULL);
-		gnutls_datum_t msg = { NULL, 0 };
+		gnutls_datum_t msg = {NULL, 0};
 		if (r < 0) {
 			snprintf(why, whylen, "cannot verify the certificate of %s: %s", host,
 				 gnutls_strerror(r));
 		} else if (status != 0) {
-			gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &msg, 0);
+			gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &msg,
+								     0);
 			size_t wl = msg.data ? strlen((char *)msg.data) : 0;
 			while (wl > 0 && msg.data[wl - 1] == ' ')
 				msg.data[--wl] = '\0';

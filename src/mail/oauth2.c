@@ -33,8 +33,8 @@ static char *escape(struct arena *a, const char *s)
 	struct buf b;
 	buf_init(&b, a, 16384);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
 			buf_putc(&b, (char)*p);
 		else
 			buf_printf(&b, "%%%02X", *p);
@@ -49,15 +49,17 @@ static int client_of(struct store *st, const struct mail_account *acct, struct a
 	const struct mail_preset *p = mail_preset_find(acct->preset);
 	json_t *c;
 	if (!p)
-		return err_set(err, ERR_INVALID, "mail account '%s' has no OAuth preset", acct->name);
+		return err_set(err, ERR_INVALID, "mail account '%s' has no OAuth preset",
+			       acct->name);
 	int r = store_setting_get(st, arena_printf(a, "oauth.%s", p->name), a, &c, err);
 	if (r < 0)
 		return -1;
 	if (r == 0 || !json_get_str(c, "client_id") || !json_get_str(c, "redirect_uri"))
-		return err_set(err, ERR_CONFLICT,
-			       "no OAuth client is configured for %s: an admin sets oauth.%s in the "
-			       "settings",
-			       p->name, p->name);
+		return err_set(
+		    err, ERR_CONFLICT,
+		    "no OAuth client is configured for %s: an admin sets oauth.%s in the "
+		    "settings",
+		    p->name, p->name);
 	c = json_in_arena(a, json_deep_copy(c));
 	if (!json_get_str(c, "auth_endpoint"))
 		json_object_set_new(c, "auth_endpoint", json_string(p->auth_endpoint));
@@ -68,8 +70,8 @@ static int client_of(struct store *st, const struct mail_account *acct, struct a
 	return 0;
 }
 
-int oauth2_start(struct store *st, const struct mail_account *acct, struct arena *a,
-		 char **url_r, struct err *err)
+int oauth2_start(struct store *st, const struct mail_account *acct, struct arena *a, char **url_r,
+		 struct err *err)
 {
 	json_t *c;
 	unsigned char raw[32], hash[crypto_hash_sha256_BYTES];
@@ -80,20 +82,19 @@ int oauth2_start(struct store *st, const struct mail_account *acct, struct arena
 	char *verifier = b64url(a, raw, sizeof(raw));
 	crypto_hash_sha256(hash, (const unsigned char *)verifier, strlen(verifier));
 	id_random_hex(state, 16);
-	json_t *pending = json_in_arena(a, json_pack("{s:I, s:s, s:I}", "account_id",
-						     (json_int_t)acct->id, "verifier", verifier,
-						     "expires_at",
-						     (json_int_t)(time_now() + OAUTH2_STATE_TTL)));
+	json_t *pending = json_in_arena(
+	    a, json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)acct->id, "verifier",
+			 verifier, "expires_at", (json_int_t)(time_now() + OAUTH2_STATE_TTL)));
 	if (store_setting_set(st, arena_printf(a, "oauth.pending.%s", state), pending, err) < 0)
 		return -1;
-	*url_r = arena_printf(a,
-			      "%s?response_type=code&client_id=%s&redirect_uri=%s&scope=%s&state=%s"
-			      "&code_challenge=%s&code_challenge_method=S256&access_type=offline"
-			      "&prompt=consent&login_hint=%s",
-			      json_get_str(c, "auth_endpoint"), escape(a, json_get_str(c, "client_id")),
-			      escape(a, json_get_str(c, "redirect_uri")),
-			      escape(a, json_get_str(c, "scope")), state,
-			      b64url(a, hash, sizeof(hash)), escape(a, acct->email));
+	*url_r = arena_printf(
+	    a,
+	    "%s?response_type=code&client_id=%s&redirect_uri=%s&scope=%s&state=%s"
+	    "&code_challenge=%s&code_challenge_method=S256&access_type=offline"
+	    "&prompt=consent&login_hint=%s",
+	    json_get_str(c, "auth_endpoint"), escape(a, json_get_str(c, "client_id")),
+	    escape(a, json_get_str(c, "redirect_uri")), escape(a, json_get_str(c, "scope")), state,
+	    b64url(a, hash, sizeof(hash)), escape(a, acct->email));
 	return 0;
 }
 
@@ -126,7 +127,8 @@ static int token_request(const json_t *c, const char *form, struct arena *a, jso
 	json_t *j = json_in_arena(a, json_loadb(body.data, body.len, 0, NULL));
 	if (status == 400 || status == 401)
 		return err_set(err, ERR_AUTH, "the provider refused: %s",
-			       j && json_get_str(j, "error") ? json_get_str(j, "error") : "invalid grant");
+			       j && json_get_str(j, "error") ? json_get_str(j, "error")
+							     : "invalid grant");
 	if (status != 200 || !j || !json_get_str(j, "access_token"))
 		return err_set(err, ERR_TEMP, "token endpoint answered HTTP %ld", status);
 	*tokens_r = j;
@@ -139,10 +141,10 @@ static int save_tokens(struct store *st, const struct secret_key *key, struct ma
 {
 	const char *refresh = json_get_str(tokens, "refresh_token");
 	json_int_t ttl = json_integer_value(json_object_get(tokens, "expires_in"));
-	json_t *s = json_in_arena(a, json_pack("{s:s, s:s?, s:I}", "access_token",
-					       json_get_str(tokens, "access_token"), "refresh_token",
-					       refresh ? refresh : old_refresh, "expires_at",
-					       (json_int_t)(time_now() + (ttl > 0 ? ttl : 3600))));
+	json_t *s = json_in_arena(
+	    a, json_pack("{s:s, s:s?, s:I}", "access_token", json_get_str(tokens, "access_token"),
+			 "refresh_token", refresh ? refresh : old_refresh, "expires_at",
+			 (json_int_t)(time_now() + (ttl > 0 ? ttl : 3600))));
 	char *plain = json_dump_arena(a, s);
 	acct->secret = secret_seal(key, plain, strlen(plain), a);
 	acct->auth = "xoauth2";
@@ -156,12 +158,13 @@ int oauth2_finish(struct store *st, const struct secret_key *key, const char *st
 	struct mail_account *acct;
 	const char *skey = arena_printf(a, "oauth.pending.%s", state);
 	int r = strspn(state, "0123456789abcdef") == strlen(state) && strlen(state) == 32
-			? store_setting_get(st, skey, a, &pending, err)
-			: 0;
+		    ? store_setting_get(st, skey, a, &pending, err)
+		    : 0;
 	if (r < 0)
 		return -1;
 	if (r == 0 || json_integer_value(json_object_get(pending, "expires_at")) < time_now())
-		return err_set(err, ERR_INVALID, "this authorization expired or is unknown: start again");
+		return err_set(err, ERR_INVALID,
+			       "this authorization expired or is unknown: start again");
 	int64_t id = json_integer_value(json_object_get(pending, "account_id"));
 	json_t *gone = json_in_arena(a, json_null());
 	if (store_setting_set(st, skey, gone, err) < 0) /* a state is used once */
@@ -172,11 +175,13 @@ int oauth2_finish(struct store *st, const struct secret_key *key, const char *st
 	if (client_of(st, acct, a, &c, err) < 0)
 		return -1;
 	const char *secret = json_get_str(c, "client_secret");
-	const char *form = arena_printf(
-		a, "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_verifier=%s%s%s",
-		escape(a, code), escape(a, json_get_str(c, "redirect_uri")),
-		escape(a, json_get_str(c, "client_id")), json_get_str(pending, "verifier"),
-		secret ? "&client_secret=" : "", secret ? escape(a, secret) : "");
+	const char *form =
+	    arena_printf(a,
+			 "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_"
+			 "verifier=%s%s%s",
+			 escape(a, code), escape(a, json_get_str(c, "redirect_uri")),
+			 escape(a, json_get_str(c, "client_id")), json_get_str(pending, "verifier"),
+			 secret ? "&client_secret=" : "", secret ? escape(a, secret) : "");
 	if (token_request(c, form, a, &tokens, err) < 0 ||
 	    save_tokens(st, key, acct, tokens, NULL, a, err) < 0)
 		return -1;
@@ -186,9 +191,8 @@ int oauth2_finish(struct store *st, const struct secret_key *key, const char *st
 	return 0;
 }
 
-int oauth2_access_token(struct store *st, const struct secret_key *key,
-			struct mail_account *acct, struct arena *a, char **token_r,
-			struct err *err)
+int oauth2_access_token(struct store *st, const struct secret_key *key, struct mail_account *acct,
+			struct arena *a, char **token_r, struct err *err)
 {
 	char *plain;
 	json_t *c, *tokens;
@@ -198,7 +202,7 @@ int oauth2_access_token(struct store *st, const struct secret_key *key,
 	const char *access = json_get_str(s, "access_token");
 	const char *refresh = json_get_str(s, "refresh_token");
 	if (access && json_integer_value(json_object_get(s, "expires_at")) >
-			      time_now() + OAUTH2_REFRESH_AHEAD) {
+			  time_now() + OAUTH2_REFRESH_AHEAD) {
 		*token_r = arena_strdup(a, access);
 		return 0;
 	}
@@ -207,14 +211,15 @@ int oauth2_access_token(struct store *st, const struct secret_key *key,
 	if (client_of(st, acct, a, &c, err) < 0)
 		return -1;
 	const char *secret = json_get_str(c, "client_secret");
-	const char *form = arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=%s%s%s",
-					escape(a, refresh), escape(a, json_get_str(c, "client_id")),
-					secret ? "&client_secret=" : "",
-					secret ? escape(a, secret) : "");
+	const char *form =
+	    arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=%s%s%s",
+			 escape(a, refresh), escape(a, json_get_str(c, "client_id")),
+			 secret ? "&client_secret=" : "", secret ? escape(a, secret) : "");
 	if (token_request(c, form, a, &tokens, err) < 0) {
 		if (err->code == ERR_AUTH)
-			err_set(err, ERR_AUTH, "the mailbox needs to be connected with OAuth again "
-					       "(refresh refused)");
+			err_set(err, ERR_AUTH,
+				"the mailbox needs to be connected with OAuth again "
+				"(refresh refused)");
 		return -1;
 	}
 	if (save_tokens(st, key, acct, tokens, refresh, a, err) < 0)

@@ -72,11 +72,14 @@ static int64_t append_sent(const struct outbox_env *env, const struct mail_accou
 	struct imap_folder *f;
 	size_t n;
 	uint32_t uid = 0;
-	struct err e = { 0 };
+	struct err e = {0};
 	if (m->preset && strcmp(m->preset, "gmail") == 0)
 		return 0;
-	struct imap_conn_opts o = { .url = m->imap_url, .user = m->username, .password = password,
-				    .oauth_token = token, .ca_file = env->ca_file };
+	struct imap_conn_opts o = {.url = m->imap_url,
+				   .user = m->username,
+				   .password = password,
+				   .oauth_token = token,
+				   .ca_file = env->ca_file};
 	if (imap_conn_open(&o, &c, &e) < 0) {
 		log_warn("outbox: cannot append to Sent of '%s': %s", m->name, e.msg);
 		return 0;
@@ -95,24 +98,27 @@ static int64_t append_sent(const struct outbox_env *env, const struct mail_accou
 /* Stores the sent message as outbound mail so it threads and links at once.
    Its location is the Sent copy's UID, or a negative one (replaced when the
    Sent folder syncs) if the server did not say. */
-static void store_sent(struct store *st, const struct outbox_item *it,
-		       const struct mail_account *m, const char *raw, size_t len, int64_t uid,
-		       struct arena *a)
+static void store_sent(struct store *st, const struct outbox_item *it, const struct mail_account *m,
+		       const char *raw, size_t len, int64_t uid, struct arena *a)
 {
-	struct err e = { 0 };
+	struct err e = {0};
 	struct message *msg;
 	char *text = NULL;
 	int64_t id;
 	bool isnew;
-	if (mime_parse((struct slice){ raw, len }, a, &msg, &e) < 0)
+	if (mime_parse((struct slice){raw, len}, a, &msg, &e) < 0)
 		return;
 	if (!msg->text && msg->html)
-		mime_html_to_text((struct slice){ msg->html, strlen(msg->html) }, a, &text, &e);
-	struct store_ingest in = { .folder_id = sent_folder(st, m->id, a, &e),
-				   .uid = uid > 0 ? uid : -it->id,
-				   .flags = MAIL_SEEN, .msg = msg, .raw_sha256 = it->raw_sha256,
-				   .size = len, .account_email = m->email, .owner_id = m->owner_id,
-				   .text = msg->text ? msg->text : text };
+		mime_html_to_text((struct slice){msg->html, strlen(msg->html)}, a, &text, &e);
+	struct store_ingest in = {.folder_id = sent_folder(st, m->id, a, &e),
+				  .uid = uid > 0 ? uid : -it->id,
+				  .flags = MAIL_SEEN,
+				  .msg = msg,
+				  .raw_sha256 = it->raw_sha256,
+				  .size = len,
+				  .account_email = m->email,
+				  .owner_id = m->owner_id,
+				  .text = msg->text ? msg->text : text};
 	if (!in.folder_id || store_message_ingest(st, &in, a, &id, &isnew, &e) < 0)
 		log_warn("outbox: sent item %" PRId64 " not stored: %s", it->id, e.msg);
 }
@@ -139,38 +145,43 @@ static int finish(struct store *st, const struct outbox_item *it, const struct s
 		return store_outbox_finish(st, it->id, "failed", msg, now, err);
 	int shift = it->attempts < 16 ? it->attempts - 1 : 15;
 	return store_outbox_finish(st, it->id, "deferred", msg,
-				   now + ((int64_t)OUTBOX_RETRY_BASE << (shift > 0 ? shift : 0)), err);
+				   now + ((int64_t)OUTBOX_RETRY_BASE << (shift > 0 ? shift : 0)),
+				   err);
 }
 
 static int send_one(struct store *st, const struct outbox_env *env, struct outbox_item *it,
 		    int64_t now, struct arena *a, struct err *err)
 {
 	struct mail_account *m;
-	struct err e = { 0 };
+	struct err e = {0};
 	char *raw, *password = NULL;
 	size_t len, n;
 	int r = store_account_get(st, it->account_id, a, &m, err);
 	if (r <= 0)
-		return r < 0 ? -1 : store_outbox_finish(st, it->id, "failed", "the mailbox is gone", now, err);
+		return r < 0 ? -1
+			     : store_outbox_finish(st, it->id, "failed", "the mailbox is gone", now,
+						   err);
 	char *token = NULL;
 	bool oauth = strcmp(m->auth, "xoauth2") == 0;
 	if ((it->draft && !it->raw_sha256 && build_draft(st, env, it, a, &e) < 0) ||
 	    blob_get(env->blob_dir, it->raw_sha256 ? it->raw_sha256 : "", a, &raw, &len, &e) != 1 ||
 	    (!oauth && m->secret && secret_open(env->key, m->secret, a, &password, NULL, &e) < 0))
-		return store_outbox_finish(st, it->id, "failed",
-					   e.msg[0] ? e.msg : "the message is not stored", now, err);
+		return store_outbox_finish(
+		    st, it->id, "failed", e.msg[0] ? e.msg : "the message is not stored", now, err);
 	if (oauth && oauth2_access_token(st, env->key, m, a, &token, &e) < 0) {
 		/* A provider that is down is retried; a refused grant waits for a reconnect. */
-		store_account_set_health(st, m->id, e.code == ERR_AUTH ? "needs_reauth" : "unreachable",
-					 e.msg, err);
+		store_account_set_health(
+		    st, m->id, e.code == ERR_AUTH ? "needs_reauth" : "unreachable", e.msg, err);
 		return store_outbox_finish(st, it->id, "deferred", e.msg,
 					   now + OUTBOX_RETRY_BASE * 10, err);
 	}
 	/* Without credentials, no AUTH: a relay that trusts the address. */
-	struct smtp_send_opts o = { .url = m->smtp_url,
-				    .user = password || token ? m->username : NULL,
-				    .password = password, .oauth_token = token, .ca_file = env->ca_file,
-				    .helo_name = env->helo_name };
+	struct smtp_send_opts o = {.url = m->smtp_url,
+				   .user = password || token ? m->username : NULL,
+				   .password = password,
+				   .oauth_token = token,
+				   .ca_file = env->ca_file,
+				   .helo_name = env->helo_name};
 	struct smtp_outcome out;
 	const char **rcpts = recipients(it, a, &n);
 	testhook_crash("outbox.before_smtp");
@@ -183,9 +194,12 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 	if (finish(st, it, &out, now, err) < 0)
 		return -1;
 	if (out.result == SMTP_SENT)
-		store_sent(st, it, m, raw, len, append_sent(env, m, password, token, raw, len, a), a);
+		store_sent(st, it, m, raw, len, append_sent(env, m, password, token, raw, len, a),
+			   a);
 	log_info("outbox: item %" PRId64 " %s (%s %d %s)", it->id,
-		 out.result == SMTP_SENT ? "sent" : out.result == SMTP_TEMPFAIL ? "deferred" : "failed",
+		 out.result == SMTP_SENT       ? "sent"
+		 : out.result == SMTP_TEMPFAIL ? "deferred"
+					       : "failed",
 		 out.stage, out.code, out.reply);
 	return 0;
 }

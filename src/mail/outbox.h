@@ -9,9 +9,9 @@ struct err;
 struct secret_key;
 struct store;
 
-#define OUTBOX_RETRY_BASE 60		 /* seconds; doubled per attempt */
-#define OUTBOX_MAX_AGE (3 * 24 * 3600)	 /* a message still deferred after this fails */
-#define OUTBOX_SENDING_TIMEOUT (15 * 60) /* "sending" this long means the sender died */
+#define OUTBOX_RETRY_BASE      60	       /* seconds; doubled per attempt */
+#define OUTBOX_MAX_AGE	       (3 * 24 * 3600) /* a message still deferred after this fails */
+#define OUTBOX_SENDING_TIMEOUT (15 * 60)       /* "sending" this long means the sender died */
 
 struct outbox_env {
 	const char *blob_dir;

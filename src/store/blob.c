@@ -77,8 +77,9 @@ int blob_get(const char *dir, const char *sha_hex, struct arena *a, char **data_
 		return 0;
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return errno == ENOENT ? 0
-				       : err_set(err, ERR_TEMP, "cannot read blob: %s", strerror(errno));
+		return errno == ENOENT
+			   ? 0
+			   : err_set(err, ERR_TEMP, "cannot read blob: %s", strerror(errno));
 	struct stat sb;
 	if (fstat(fd, &sb) < 0 || sb.st_size > BLOB_MAX_SIZE) {
 		close(fd);

@@ -19,9 +19,9 @@ static const struct {
 	const struct store_backend *backend;
 	bool whole_url;
 } backends[] = {
-	{ "sqlite:", &store_sqlite, false },
-	{ "postgres://", &store_pg, true },
-	{ "postgresql://", &store_pg, true },
+    {"sqlite:", &store_sqlite, false},
+    {"postgres://", &store_pg, true},
+    {"postgresql://", &store_pg, true},
 };
 
 int store_open(const char *url, struct store **st_r, struct err *err)
@@ -265,7 +265,7 @@ int store_apply_migrations(struct store *st, const struct store_migration *migra
 void binds_int(struct sql_binds *b, int64_t i)
 {
 	if (b->n < SQL_MAX_BINDS)
-		b->v[b->n++] = (struct sql_bind){ true, i, NULL };
+		b->v[b->n++] = (struct sql_bind){true, i, NULL};
 	else
 		b->overflow = true;
 }
@@ -273,7 +273,7 @@ void binds_int(struct sql_binds *b, int64_t i)
 void binds_text(struct sql_binds *b, const char *s)
 {
 	if (b->n < SQL_MAX_BINDS)
-		b->v[b->n++] = (struct sql_bind){ false, 0, s };
+		b->v[b->n++] = (struct sql_bind){false, 0, s};
 	else
 		b->overflow = true;
 }

@@ -90,9 +90,9 @@ struct entity_def;
 struct entity_env;
 struct field_def;
 
-#define STORE_LIST_MAX_LIMIT 500
+#define STORE_LIST_MAX_LIMIT	 500
 #define STORE_LIST_DEFAULT_LIMIT 50
-#define STORE_LIST_MAX_FILTERS 16
+#define STORE_LIST_MAX_FILTERS	 16
 
 struct store_filter {
 	const struct field_def *field;
@@ -101,10 +101,10 @@ struct store_filter {
 };
 
 struct store_list_query {
-	size_t limit;		/* 1..STORE_LIST_MAX_LIMIT */
-	const char *cursor;	/* from a previous page's next_cursor, or NULL */
-	const char *q;		/* substring over the FIELD_SEARCH fields, or NULL */
-	const char *kind;	/* timelines only: one activity kind, or NULL */
+	size_t limit;	    /* 1..STORE_LIST_MAX_LIMIT */
+	const char *cursor; /* from a previous page's next_cursor, or NULL */
+	const char *q;	    /* substring over the FIELD_SEARCH fields, or NULL */
+	const char *kind;   /* timelines only: one activity kind, or NULL */
 	struct store_filter filters[STORE_LIST_MAX_FILTERS];
 	size_t nfilters;
 	/* Activities only: mail from personal mailboxes shows only to their owner
@@ -120,8 +120,8 @@ int store_record_create(struct store *st, const struct entity_def *def, const js
 			int64_t actor_id, struct arena *a, json_t **out_r, struct err *err);
 
 /* Returns 1 and *out_r (tied to a), 0 if there is no such record, -1 on error. */
-int store_record_get(struct store *st, const struct entity_def *def, int64_t id,
-		     struct arena *a, json_t **out_r, struct err *err);
+int store_record_get(struct store *st, const struct entity_def *def, int64_t id, struct arena *a,
+		     json_t **out_r, struct err *err);
 
 /* Applies changes (validated against the stored record) to record id.
    Returns 1 and *out_r, 0 if not found, -1 on error. */
@@ -156,8 +156,7 @@ int store_event_list(struct store *st, int64_t after_id, size_t limit, struct ar
 
 /* Loads the settings validation needs (deal pipeline, default country code)
    into env, allocated in a. */
-int store_entity_env(struct store *st, struct arena *a, struct entity_env *env,
-		     struct err *err);
+int store_entity_env(struct store *st, struct arena *a, struct entity_env *env, struct err *err);
 
 /* ---- Settings (store_settings.c): a JSON value per key ---- */
 
@@ -182,8 +181,8 @@ int store_user_create(struct store *st, const char *email, const char *name, int
 /* Returns 1 and *u_r (allocated in a), 0 if none, -1 on error. */
 int store_user_get(struct store *st, int64_t id, struct arena *a, struct user **u_r,
 		   struct err *err);
-int store_user_by_email(struct store *st, const char *email, struct arena *a,
-			struct user **u_r, struct err *err);
+int store_user_by_email(struct store *st, const char *email, struct arena *a, struct user **u_r,
+			struct err *err);
 
 /* Every user, oldest first, as a JSON array tied to a. */
 int store_user_list(struct store *st, struct arena *a, json_t **items_r, struct err *err);
@@ -201,11 +200,11 @@ int store_session_lookup(struct store *st, const char *token_hash, struct arena 
 int store_session_delete(struct store *st, const char *token_hash, struct err *err);
 
 /* API tokens, also stored hashed. */
-int store_token_create(struct store *st, int64_t user_id, const char *name,
-		       const char *token_hash, int64_t *id_r, struct err *err);
+int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash,
+		       int64_t *id_r, struct err *err);
 /* Returns 1 with *u_r for a token of an active user. */
-int store_token_lookup(struct store *st, const char *token_hash, struct arena *a,
-		       struct user **u_r, struct err *err);
+int store_token_lookup(struct store *st, const char *token_hash, struct arena *a, struct user **u_r,
+		       struct err *err);
 
 /* A deal's stage history, oldest first, as a JSON array tied to a. */
 int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_t **items_r,
@@ -219,8 +218,8 @@ struct mail_account;
 int store_account_create(struct store *st, const struct mail_account *acct, int64_t *id_r,
 			 struct err *err);
 /* Returns 1 and *acct_r (allocated in a), 0 if none, -1 on error. */
-int store_account_get(struct store *st, int64_t id, struct arena *a,
-		      struct mail_account **acct_r, struct err *err);
+int store_account_get(struct store *st, int64_t id, struct arena *a, struct mail_account **acct_r,
+		      struct err *err);
 int store_account_by_name(struct store *st, const char *name, struct arena *a,
 			  struct mail_account **acct_r, struct err *err);
 /* Every account, by id, allocated in a. */
@@ -238,8 +237,7 @@ int store_account_save(struct store *st, const struct mail_account *acct, struct
 int store_account_set_health(struct store *st, int64_t id, const char *health,
 			     const char *last_error, struct err *err);
 /* Replaces the sync progress (JSON text). */
-int store_account_set_progress(struct store *st, int64_t id, const char *progress,
-			       struct err *err);
+int store_account_set_progress(struct store *st, int64_t id, const char *progress, struct err *err);
 /* Returns 1 if deleted, 0 if there was none. Its folders and locations go too. */
 int store_account_delete(struct store *st, int64_t id, struct err *err);
 
@@ -359,8 +357,8 @@ int store_attachment_get(struct store *st, int64_t msg, int64_t att,
 
 /* Sets or clears flags on every location of message id that viewer may see,
    locally at once, and queues the same change for each mailbox's server. */
-int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *viewer,
-		       unsigned set, unsigned clear, struct err *err);
+int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *viewer, unsigned set,
+		       unsigned clear, struct err *err);
 /* Queues a move of message id (its location in the first visible mailbox) to
    folder name of the same mailbox. ERR_NOTFOUND if the mailbox has no such folder. */
 int store_message_move(struct store *st, int64_t id, const struct mail_viewer *viewer,
@@ -385,8 +383,8 @@ int store_account_request_sync(struct store *st, int64_t id, struct err *err);
 /* Marks a thread shared (visible to everyone) or private again. */
 int store_thread_set_shared(struct store *st, int64_t id, bool shared, struct err *err);
 /* Moves the given messages of thread id into a new thread; *new_r is its id. */
-int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n,
-		       int64_t *new_r, struct err *err);
+int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n, int64_t *new_r,
+		       struct err *err);
 /* Moves every message of thread other into thread id. */
 int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *err);
 /* Replaces the records message id is linked to (its timeline activity's links). */
@@ -421,8 +419,8 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 			 const char *idempotency_key, int64_t *id_r, struct err *err);
 /* Claims the oldest due item (queued or deferred, next attempt due), marking
    it "sending". 1 and *it_r (allocated in a), 0 if none is due, -1. */
-int store_outbox_claim(struct store *st, int64_t now, struct arena *a,
-		       struct outbox_item **it_r, struct err *err);
+int store_outbox_claim(struct store *st, int64_t now, struct arena *a, struct outbox_item **it_r,
+		       struct err *err);
 /* Records the message built from an item's draft. */
 int store_outbox_set_raw(struct store *st, int64_t id, const char *raw_sha256, struct err *err);
 /* Records the outcome: status "sent", "deferred" (next_attempt_at set) or
@@ -442,15 +440,14 @@ int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *vie
 
 /* Templates are JSON {id, name, subject, body, format, version, ...}. A
    change writes a new version and keeps the old in template_versions. */
-int store_template_create(struct store *st, const char *name, const char *subject,
-			  const char *body, const char *format, int64_t actor, int64_t *id_r,
-			  struct err *err);
+int store_template_create(struct store *st, const char *name, const char *subject, const char *body,
+			  const char *format, int64_t actor, int64_t *id_r, struct err *err);
 int store_template_update(struct store *st, int64_t id, const char *name, const char *subject,
 			  const char *body, const char *format, int64_t actor, struct err *err);
 int store_template_get(struct store *st, int64_t id, struct arena *a, json_t **tmpl_r,
 		       struct err *err);
-int store_template_by_name(struct store *st, const char *name, struct arena *a,
-			   json_t **tmpl_r, struct err *err);
+int store_template_by_name(struct store *st, const char *name, struct arena *a, json_t **tmpl_r,
+			   struct err *err);
 int store_template_list(struct store *st, struct arena *a, json_t **items_r, struct err *err);
 int store_template_versions(struct store *st, int64_t id, struct arena *a, json_t **items_r,
 			    struct err *err);
@@ -458,10 +455,9 @@ int store_template_delete(struct store *st, int64_t id, struct err *err);
 
 /* Rules are JSON {id, name, trigger, params, conditions, actions, enabled,
    scenario}; rec holds validated fields. */
-int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor,
-		    int64_t *id_r, struct err *err);
-int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_r,
-		   struct err *err);
+int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor, int64_t *id_r,
+		    struct err *err);
+int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_r, struct err *err);
 int store_rule_list(struct store *st, bool enabled_only, struct arena *a, json_t **items_r,
 		    struct err *err);
 int store_rule_delete(struct store *st, int64_t id, struct err *err);
@@ -533,11 +529,11 @@ int store_contact_by_email(struct store *st, const char *email, int64_t *id_r, s
 /* The distinct keys of the custom objects of the contacts with id <= max_id,
    sorted (byte order), as a JSON array of strings tied to a. Reads one
    contact at a time. Returns 0 or -1. */
-int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
-			      json_t **keys_r, struct err *err);
+int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a, json_t **keys_r,
+			      struct err *err);
 
 /* The company called name, compared ASCII case-insensitively. Returns 1 and
-   *id_r (the lowest id if several), 0 if none, -1 on error. */
+ *id_r (the lowest id if several), 0 if none, -1 on error. */
 int store_company_by_name(struct store *st, const char *name, int64_t *id_r, struct err *err);
 
 /* ---- The calendar (store_calendar.c) ---- */

@@ -29,16 +29,16 @@ static json_t *tcol(struct stmt *s, int col)
 
 static int template_version_add(struct store *st, int64_t id, int64_t actor, struct err *err)
 {
-	return store_exec_ints(st,
-			       "INSERT INTO template_versions (template_id, version, subject, body, "
-			       "format, created_by, created_at) SELECT id, version, subject, body, "
-			       "format, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM templates WHERE id = ?",
-			       err, 3, actor, time_now(), id);
+	return store_exec_ints(
+	    st,
+	    "INSERT INTO template_versions (template_id, version, subject, body, "
+	    "format, created_by, created_at) SELECT id, version, subject, body, "
+	    "format, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM templates WHERE id = ?",
+	    err, 3, actor, time_now(), id);
 }
 
-int store_template_create(struct store *st, const char *name, const char *subject,
-			  const char *body, const char *format, int64_t actor, int64_t *id_r,
-			  struct err *err)
+int store_template_create(struct store *st, const char *name, const char *subject, const char *body,
+			  const char *format, int64_t actor, int64_t *id_r, struct err *err)
 {
 	struct stmt *s;
 	int64_t now = time_now();
@@ -65,7 +65,8 @@ int store_template_create(struct store *st, const char *name, const char *subjec
 	stmt_free(&s);
 	if (r != 1) {
 		if (r < 0 && err->code == ERR_CONFLICT)
-			err_set_field(err, ERR_CONFLICT, "name", "a template named '%s' exists", name);
+			err_set_field(err, ERR_CONFLICT, "name", "a template named '%s' exists",
+				      name);
 		goto fail;
 	}
 	if (template_version_add(st, *id_r, actor, err) < 0)
@@ -82,10 +83,11 @@ int store_template_update(struct store *st, int64_t id, const char *name, const 
 	struct stmt *s;
 	if (store_tx_begin(st, err) < 0)
 		return -1;
-	if (store_prepare(st,
-			  "UPDATE templates SET name = ?, subject = ?, body = ?, format = ?, version "
-			  "= version + 1, updated_at = ? WHERE id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"UPDATE templates SET name = ?, subject = ?, body = ?, format = ?, version "
+		"= version + 1, updated_at = ? WHERE id = ?",
+		&s, err) < 0)
 		goto fail;
 	stmt_bind_text(s, 1, name);
 	stmt_bind_text(s, 2, subject);
@@ -97,7 +99,8 @@ int store_template_update(struct store *st, int64_t id, const char *name, const 
 	stmt_free(&s);
 	if (r < 0) {
 		if (err->code == ERR_CONFLICT)
-			err_set_field(err, ERR_CONFLICT, "name", "a template named '%s' exists", name);
+			err_set_field(err, ERR_CONFLICT, "name", "a template named '%s' exists",
+				      name);
 		goto fail;
 	}
 	if (template_version_add(st, id, actor, err) < 0)
@@ -122,8 +125,9 @@ static int template_query(struct store *st, const char *where, int64_t id, const
 			  struct arena *a, json_t **tmpl_r, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st, arena_printf(a, "SELECT " TEMPLATE_COLS " FROM templates WHERE %s", where),
-			  &s, err) < 0)
+	if (store_prepare(
+		st, arena_printf(a, "SELECT " TEMPLATE_COLS " FROM templates WHERE %s", where), &s,
+		err) < 0)
 		return -1;
 	if (name)
 		stmt_bind_text(s, 1, name);
@@ -142,8 +146,8 @@ int store_template_get(struct store *st, int64_t id, struct arena *a, json_t **t
 	return template_query(st, "id = ?", id, NULL, a, tmpl_r, err);
 }
 
-int store_template_by_name(struct store *st, const char *name, struct arena *a,
-			   json_t **tmpl_r, struct err *err)
+int store_template_by_name(struct store *st, const char *name, struct arena *a, json_t **tmpl_r,
+			   struct err *err)
 {
 	return template_query(st, "name = ?", 0, name, a, tmpl_r, err);
 }
@@ -202,30 +206,31 @@ int store_template_delete(struct store *st, int64_t id, struct err *err)
 
 /* ---- rules ---- */
 
-#define RULE_COLS                                                                           \
-	"id, name, trigger, params, conditions, actions, enabled, scenario, created_at, "   \
+#define RULE_COLS                                                                                  \
+	"id, name, trigger, params, conditions, actions, enabled, scenario, created_at, "          \
 	"updated_at"
 
 static json_t *rule_from_row(struct stmt *s)
 {
-	return json_pack("{s:Is:ss:ss:os:os:os:bs:s?s:os:o}", "id", (json_int_t)stmt_int(s, 0), "name",
-			 stmt_text(s, 1), "trigger", stmt_text(s, 2), "params", jcol(s, 3, "{}"),
-			 "conditions", jcol(s, 4, "[]"), "actions", jcol(s, 5, "[]"), "enabled",
-			 stmt_int(s, 6) != 0, "scenario", stmt_text(s, 7), "created_at",
-			 tcol(s, 8), "updated_at", tcol(s, 9));
+	return json_pack("{s:Is:ss:ss:os:os:os:bs:s?s:os:o}", "id", (json_int_t)stmt_int(s, 0),
+			 "name", stmt_text(s, 1), "trigger", stmt_text(s, 2), "params",
+			 jcol(s, 3, "{}"), "conditions", jcol(s, 4, "[]"), "actions",
+			 jcol(s, 5, "[]"), "enabled", stmt_int(s, 6) != 0, "scenario",
+			 stmt_text(s, 7), "created_at", tcol(s, 8), "updated_at", tcol(s, 9));
 }
 
-int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor,
-		    int64_t *id_r, struct err *err)
+int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor, int64_t *id_r,
+		    struct err *err)
 {
 	struct stmt *s;
 	int64_t now = time_now();
-	const char *sql = id ? "UPDATE rules SET name = ?, trigger = ?, params = ?, conditions = ?, "
-			       "actions = ?, enabled = ?, scenario = ?, updated_at = ? WHERE id = ? "
-			       "RETURNING id"
-			     : "INSERT INTO rules (name, trigger, params, conditions, actions, "
-			       "enabled, scenario, updated_at, created_at, created_by) VALUES (?, ?, ?, "
-			       "?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	const char *sql =
+	    id ? "UPDATE rules SET name = ?, trigger = ?, params = ?, conditions = ?, "
+		 "actions = ?, enabled = ?, scenario = ?, updated_at = ? WHERE id = ? "
+		 "RETURNING id"
+	       : "INSERT INTO rules (name, trigger, params, conditions, actions, "
+		 "enabled, scenario, updated_at, created_at, created_by) VALUES (?, ?, ?, "
+		 "?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	char *p = json_dumps(json_object_get(rec, "params"), JSON_COMPACT);
@@ -260,8 +265,7 @@ int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t act
 	return r < 0 ? -1 : 0;
 }
 
-int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_r,
-		   struct err *err)
+int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_r, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st, "SELECT " RULE_COLS " FROM rules WHERE id = ?", &s, err) < 0)
@@ -278,7 +282,8 @@ int store_rule_list(struct store *st, bool enabled_only, struct arena *a, json_t
 		    struct err *err)
 {
 	return list_query(st,
-			  enabled_only ? "SELECT " RULE_COLS " FROM rules WHERE enabled = 1 ORDER BY id"
+			  enabled_only ? "SELECT " RULE_COLS
+					 " FROM rules WHERE enabled = 1 ORDER BY id"
 				       : "SELECT " RULE_COLS " FROM rules ORDER BY id",
 			  0, false, rule_from_row, a, items_r, err);
 }
@@ -309,10 +314,11 @@ int store_job_add(struct store *st, int64_t rule_id, int64_t event_id, const cha
 	stmt_free(&s);
 	if (r < 0 || found)
 		return r < 0 ? -1 : 0;
-	if (store_prepare(st,
-			  "INSERT INTO jobs (rule_id, event_id, kind, payload, run_at, "
-			  "idempotency_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO jobs (rule_id, event_id, kind, payload, run_at, "
+		"idempotency_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		&s, err) < 0)
 		return -1;
 	char *p = json_dumps(payload, JSON_COMPACT);
 	int64_t now = time_now();
@@ -341,11 +347,12 @@ int store_job_claim(struct store *st, int64_t now, struct arena *a, struct job *
 {
 	for (int tries = 0; tries < 5; tries++) {
 		struct stmt *s;
-		if (store_prepare(st,
-				  "SELECT id, rule_id, event_id, kind, payload, run_at, attempts, "
-				  "idempotency_key FROM jobs WHERE status = 'pending' AND run_at <= ? "
-				  "ORDER BY run_at, id LIMIT 1",
-				  &s, err) < 0)
+		if (store_prepare(
+			st,
+			"SELECT id, rule_id, event_id, kind, payload, run_at, attempts, "
+			"idempotency_key FROM jobs WHERE status = 'pending' AND run_at <= ? "
+			"ORDER BY run_at, id LIMIT 1",
+			&s, err) < 0)
 			return -1;
 		stmt_bind_int(s, 1, now);
 		int r = stmt_step(s, err);
@@ -365,10 +372,11 @@ int store_job_claim(struct store *st, int64_t now, struct arena *a, struct job *
 		if (r <= 0)
 			return r;
 		int64_t got;
-		r = store_query_int(st,
-				    "UPDATE jobs SET status = 'running', attempts = attempts + 1, "
-				    "updated_at = ? WHERE id = ? AND status = 'pending' RETURNING id",
-				    &got, err, 2, now, j->id);
+		r = store_query_int(
+		    st,
+		    "UPDATE jobs SET status = 'running', attempts = attempts + 1, "
+		    "updated_at = ? WHERE id = ? AND status = 'pending' RETURNING id",
+		    &got, err, 2, now, j->id);
 		if (r < 0)
 			return -1;
 		if (r == 1) {
@@ -443,13 +451,14 @@ static json_t *run_from_row(struct stmt *s)
 int store_rule_runs(struct store *st, int64_t rule_id, size_t limit, struct arena *a,
 		    json_t **items_r, struct err *err)
 {
-	return list_query(st,
-			  arena_printf(a,
-				       "SELECT id, COALESCE(event_id, 0), COALESCE(job_id, 0), status, "
-				       "detail, created_at FROM rule_runs WHERE rule_id = ? ORDER BY "
-				       "id DESC LIMIT %zu",
-				       limit),
-			  rule_id, true, run_from_row, a, items_r, err);
+	return list_query(
+	    st,
+	    arena_printf(a,
+			 "SELECT id, COALESCE(event_id, 0), COALESCE(job_id, 0), status, "
+			 "detail, created_at FROM rule_runs WHERE rule_id = ? ORDER BY "
+			 "id DESC LIMIT %zu",
+			 limit),
+	    rule_id, true, run_from_row, a, items_r, err);
 }
 
 /* ---- notifications ---- */
@@ -458,10 +467,11 @@ int store_notify(struct store *st, int64_t user_id, const char *kind, const char
 		 const char *body, const char *link, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO notifications (user_id, kind, title, body, link, created_at) "
-			  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO notifications (user_id, kind, title, body, link, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, user_id);
 	stmt_bind_text(s, 2, kind);
@@ -484,20 +494,21 @@ int store_notify(struct store *st, int64_t user_id, const char *kind, const char
 static json_t *notification_from_row(struct stmt *s)
 {
 	return json_pack("{s:Is:ss:ss:ss:s?s:os:bs:o}", "id", (json_int_t)stmt_int(s, 0), "kind",
-			 stmt_text(s, 1), "title", stmt_text(s, 2), "body", stmt_text(s, 3),
-			 "link", stmt_text(s, 4), "read_at", tcol(s, 5), "read",
-			 !stmt_is_null(s, 5), "created_at", tcol(s, 6));
+			 stmt_text(s, 1), "title", stmt_text(s, 2), "body", stmt_text(s, 3), "link",
+			 stmt_text(s, 4), "read_at", tcol(s, 5), "read", !stmt_is_null(s, 5),
+			 "created_at", tcol(s, 6));
 }
 
 int store_notifications(struct store *st, int64_t user_id, bool unread_only, int64_t after_id,
 			size_t limit, struct arena *a, json_t **items_r, struct err *err)
 {
 	struct stmt *s;
-	const char *sql = arena_printf(a,
-				       "SELECT id, kind, title, body, link, read_at, created_at FROM "
-				       "notifications WHERE user_id = ? AND id > ?%s ORDER BY id DESC "
-				       "LIMIT %zu",
-				       unread_only ? " AND read_at IS NULL" : "", limit);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT id, kind, title, body, link, read_at, created_at FROM "
+			 "notifications WHERE user_id = ? AND id > ?%s ORDER BY id DESC "
+			 "LIMIT %zu",
+			 unread_only ? " AND read_at IS NULL" : "", limit);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, user_id);
@@ -523,10 +534,11 @@ int store_notifications_read(struct store *st, int64_t user_id, const int64_t *i
 				       "read_at IS NULL",
 				       err, 2, now, user_id);
 	for (size_t i = 0; i < n; i++)
-		if (store_exec_ints(st,
-				    "UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? "
-				    "AND read_at IS NULL",
-				    err, 3, now, user_id, ids[i]) < 0)
+		if (store_exec_ints(
+			st,
+			"UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? "
+			"AND read_at IS NULL",
+			err, 3, now, user_id, ids[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -537,24 +549,24 @@ int store_digest_due(struct store *st, int64_t hour_start, int64_t day_start, si
 		     struct arena *a, json_t **users_r, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  arena_printf(a,
-				       "SELECT id, digest, digest_seen FROM users WHERE active = 1 "
-				       "AND ((digest = 'hourly' AND COALESCE(digest_at, 0) < ?) OR "
-				       "(digest = 'daily' AND COALESCE(digest_at, 0) < ?)) ORDER BY id "
-				       "LIMIT %zu",
-				       limit),
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		arena_printf(a,
+			     "SELECT id, digest, digest_seen FROM users WHERE active = 1 "
+			     "AND ((digest = 'hourly' AND COALESCE(digest_at, 0) < ?) OR "
+			     "(digest = 'daily' AND COALESCE(digest_at, 0) < ?)) ORDER BY id "
+			     "LIMIT %zu",
+			     limit),
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, hour_start);
 	stmt_bind_int(s, 2, day_start);
 	json_t *users = json_in_arena(a, json_array());
 	int r;
 	while ((r = stmt_step(s, err)) == 1)
-		json_array_append_new(users, json_pack("{s:I, s:s, s:I}", "id",
-						       (json_int_t)stmt_int(s, 0), "digest",
-						       stmt_text(s, 1), "seen",
-						       (json_int_t)stmt_int(s, 2)));
+		json_array_append_new(
+		    users, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)stmt_int(s, 0), "digest",
+				     stmt_text(s, 1), "seen", (json_int_t)stmt_int(s, 2)));
 	stmt_free(&s);
 	if (r < 0)
 		return -1;

@@ -37,10 +37,11 @@ int store_meeting_ids(struct store *st, int64_t from, int64_t to, bool scheduled
 {
 	struct stmt *s;
 	if (store_prepare(st,
-			  scheduled_only ? "SELECT id FROM meetings WHERE starts_at > ? AND starts_at "
-					   "<= ? AND status = 'scheduled' ORDER BY starts_at, id"
-					 : "SELECT id FROM meetings WHERE starts_at > ? AND starts_at "
-					   "<= ? ORDER BY starts_at, id",
+			  scheduled_only
+			      ? "SELECT id FROM meetings WHERE starts_at > ? AND starts_at "
+				"<= ? AND status = 'scheduled' ORDER BY starts_at, id"
+			      : "SELECT id FROM meetings WHERE starts_at > ? AND starts_at "
+				"<= ? ORDER BY starts_at, id",
 			  &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, from);
@@ -60,10 +61,11 @@ int store_reminder_once(struct store *st, int64_t meeting, int64_t user, int64_t
 			int64_t offset_min, int64_t now, struct err *err)
 {
 	int64_t seen;
-	int r = store_query_int(st,
-				"SELECT 1 FROM meeting_reminders WHERE meeting_id = ? AND user_id = ? "
-				"AND starts_at = ? AND offset_min = ?",
-				&seen, err, 4, meeting, user, starts_at, offset_min);
+	int r =
+	    store_query_int(st,
+			    "SELECT 1 FROM meeting_reminders WHERE meeting_id = ? AND user_id = ? "
+			    "AND starts_at = ? AND offset_min = ?",
+			    &seen, err, 4, meeting, user, starts_at, offset_min);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (store_exec_ints(st,
@@ -82,9 +84,9 @@ int store_feed_set(struct store *st, int64_t user, const char *token_hash, int64
 		return -1;
 	if (!token_hash)
 		return 0;
-	if (store_prepare(st,
-			  "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)",
-			  &s, err) < 0)
+	if (store_prepare(
+		st, "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, user);
 	stmt_bind_text(s, 2, token_hash);

@@ -72,7 +72,10 @@ int store_contact_custom_keys(struct store *st, int64_t max_id, struct arena *a,
 		json_t *custom = text ? json_loads(text, 0, NULL) : NULL;
 		const char *k;
 		json_t *v;
-		json_object_foreach(custom, k, v) json_object_set_new(set, k, json_true());
+		json_object_foreach(custom, k, v)
+		{
+			json_object_set_new(set, k, json_true());
+		}
 		json_decref(custom);
 	}
 	stmt_free(&s);

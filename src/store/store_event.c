@@ -52,12 +52,12 @@ int store_event_list(struct store *st, int64_t after_id, size_t limit, struct ar
 		time_format_iso(stmt_int(s, 6), t);
 		json_t *payload = json_loads(stmt_text(s, 5), 0, NULL);
 		json_array_append_new(
-			items, json_pack("{s:Is:ss:ss:Is:os:o*s:s}", "id", (json_int_t)stmt_int(s, 0),
-					 "type", stmt_text(s, 1), "entity", stmt_text(s, 2),
-					 "entity_id", (json_int_t)stmt_int(s, 3), "actor_id",
-					 stmt_is_null(s, 4) ? json_null()
-							    : json_integer(stmt_int(s, 4)),
-					 "payload", payload, "created_at", t));
+		    items,
+		    json_pack("{s:Is:ss:ss:Is:os:o*s:s}", "id", (json_int_t)stmt_int(s, 0), "type",
+			      stmt_text(s, 1), "entity", stmt_text(s, 2), "entity_id",
+			      (json_int_t)stmt_int(s, 3), "actor_id",
+			      stmt_is_null(s, 4) ? json_null() : json_integer(stmt_int(s, 4)),
+			      "payload", payload, "created_at", t));
 	}
 	stmt_free(&s);
 	if (r < 0)
@@ -83,16 +83,17 @@ int store_event_last(struct store *st, int64_t *id_r, struct err *err)
 {
 	*id_r = 0;
 	return store_query_int(st, "SELECT COALESCE(MAX(id), 0) FROM events", id_r, err, 0) < 0 ? -1
-												 : 0;
+												: 0;
 }
 
 int store_thread_answered(struct store *st, int64_t thread, int64_t msg, struct err *err)
 {
 	int64_t n = 0;
-	if (store_query_int(st,
-			    "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND direction = "
-			    "'outbound' AND date >= (SELECT date FROM messages WHERE id = ?) AND id <> ?",
-			    &n, err, 3, thread, msg, msg) < 0)
+	if (store_query_int(
+		st,
+		"SELECT COUNT(*) FROM messages WHERE thread_id = ? AND direction = "
+		"'outbound' AND date >= (SELECT date FROM messages WHERE id = ?) AND id <> ?",
+		&n, err, 3, thread, msg, msg) < 0)
 		return -1;
 	return n > 0;
 }

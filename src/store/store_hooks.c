@@ -18,8 +18,8 @@
 #define SUMMARY_MAX 200
 
 /* The id of the activity made for (entity, id), or 0. */
-static int find_source_activity(struct store *st, const char *entity, int64_t id,
-				int64_t *act_r, struct err *err)
+static int find_source_activity(struct store *st, const char *entity, int64_t id, int64_t *act_r,
+				struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st, "SELECT id FROM activities WHERE source_entity = ? AND source_id = ?",
@@ -65,13 +65,15 @@ static int mirror_activity(struct store *st, const struct record_change *ch, jso
 	json_t *out;
 	if (!act)
 		return id ? (store_record_delete(st, &activity_def, id, ch->actor_id, ch->a, err) <
-			     0 ? -1 : 0)
+				     0
+				 ? -1
+				 : 0)
 			  : 0;
 	if (id)
 		return store_record_update(st, &activity_def, id, act, ch->actor_id, ch->a, &out,
 					   err) < 0
-			       ? -1
-			       : 0;
+			   ? -1
+			   : 0;
 	if (store_record_create(st, &activity_def, act, ch->actor_id, ch->a, &out, err) < 0)
 		return -1;
 	return mark_source(st, json_integer_value(json_object_get(out, "id")), ch->def->name,
@@ -144,10 +146,11 @@ static int deal_stage_change(struct store *st, const struct record_change *ch, c
 			     const char *to, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO deal_stage_history (deal_id, from_stage, to_stage, changed_at, "
-			  "changed_by) VALUES (?, ?, ?, ?, ?)",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO deal_stage_history (deal_id, from_stage, to_stage, changed_at, "
+		"changed_by) VALUES (?, ?, ?, ?, ?)",
+		&s, err) < 0)
 		return -1;
 	int64_t now = time_now();
 	stmt_bind_int(s, 1, ch->id);
@@ -170,21 +173,22 @@ static int deal_stage_change(struct store *st, const struct record_change *ch, c
 		return -1;
 	const char *title = str_field(ch->now, "title");
 	const char *summary =
-		from ? arena_printf(ch->a, "Deal '%s' moved from %s to %s", title, from, to)
-		     : arena_printf(ch->a, "Deal '%s' created in %s (%s)", title, to,
-				    money(ch->a, json_object_get(ch->now, "amount"),
-					  str_field(ch->now, "currency")));
+	    from ? arena_printf(ch->a, "Deal '%s' moved from %s to %s", title, from, to)
+		 : arena_printf(ch->a, "Deal '%s' created in %s (%s)", title, to,
+				money(ch->a, json_object_get(ch->now, "amount"),
+				      str_field(ch->now, "currency")));
 	json_t *act = activity_for(ch, "system", summary, now);
-	json_object_set_new(act, "payload", json_pack("{s:ss:s?s:s}", "event",
-						      from ? "deal.stage_changed" : "deal.created",
-						      "from", from, "to", to));
+	json_object_set_new(act, "payload",
+			    json_pack("{s:ss:s?s:s}", "event",
+				      from ? "deal.stage_changed" : "deal.created", "from", from,
+				      "to", to));
 	json_t *out;
 	if (store_record_create(st, &activity_def, act, ch->actor_id, ch->a, &out, err) < 0)
 		return -1;
 	if (!from)
 		return 0;
-	json_t *payload = json_in_arena(ch->a, json_pack("{sIssss}", "id", (json_int_t)ch->id,
-							 "from", from, "to", to));
+	json_t *payload = json_in_arena(
+	    ch->a, json_pack("{sIssss}", "id", (json_int_t)ch->id, "from", from, "to", to));
 	return store_event_add(st, "deal.stage_changed", "deal", ch->id, ch->actor_id, payload,
 			       err);
 }
@@ -206,21 +210,19 @@ static int order_hook(struct store *st, const struct record_change *ch, struct e
 		return mirror_activity(st, ch, NULL, err);
 	const json_t *r = ch->now;
 	size_t n = json_array_size(json_object_get(r, "items"));
-	const char *summary = arena_printf(ch->a, "Order #%" PRId64 ": %zu item%s, %s", ch->id, n,
-					   n == 1 ? "" : "s",
-					   money(ch->a, json_object_get(r, "total"),
-						 str_field(r, "currency")));
+	const char *summary =
+	    arena_printf(ch->a, "Order #%" PRId64 ": %zu item%s, %s", ch->id, n, n == 1 ? "" : "s",
+			 money(ch->a, json_object_get(r, "total"), str_field(r, "currency")));
 	int64_t placed;
 	if (time_parse_iso(str_field(r, "placed_at"), &placed) < 0)
 		placed = time_now();
 	json_t *act = activity_for(ch, "order", summary, placed);
 	json_object_set_new(act, "direction", json_string("inbound"));
-	json_object_set_new(act, "payload",
-			    json_pack("{sIsOsOsOsO}", "order_id", (json_int_t)ch->id, "items",
-				      json_object_get(r, "items"), "total",
-				      json_object_get(r, "total"), "currency",
-				      json_object_get(r, "currency"), "status",
-				      json_object_get(r, "status")));
+	json_object_set_new(
+	    act, "payload",
+	    json_pack("{sIsOsOsOsO}", "order_id", (json_int_t)ch->id, "items",
+		      json_object_get(r, "items"), "total", json_object_get(r, "total"), "currency",
+		      json_object_get(r, "currency"), "status", json_object_get(r, "status")));
 	if (ch->old)
 		json_object_del(act, "occurred_at");
 	return mirror_activity(st, ch, act, err);
@@ -253,8 +255,8 @@ static int task_hook(struct store *st, const struct record_change *ch, struct er
 					    err, 1, ch->id)) < 0)
 			return -1;
 		json_t *p = json_in_arena(ch->a, json_pack("{sI}", "id", (json_int_t)ch->id));
-		if (done && store_event_add(st, "task.completed", "task", ch->id, ch->actor_id, p,
-					    err) < 0)
+		if (done &&
+		    store_event_add(st, "task.completed", "task", ch->id, ch->actor_id, p, err) < 0)
 			return -1;
 	}
 	json_t *act = activity_for(ch, "task", str_field(ch->now, "title"), time_now());
@@ -295,11 +297,12 @@ static int meeting_hook(struct store *st, const struct record_change *ch, struct
 	char when[MEETING_TIME_TEXT_MAX];
 	meeting_time_text(starts, str_field(r, "timezone"), when);
 	const json_t *contacts = json_object_get(r, "contact_ids");
-	json_t *act = activity_for(ch, kind,
-				   arena_printf(ch->a, "%s%s: %s, %s", cancelled ? "Cancelled " : "",
-						strcmp(kind, "call") == 0 ? "Call" : "Meeting",
-						str_field(r, "title"), when),
-				   starts);
+	json_t *act =
+	    activity_for(ch, kind,
+			 arena_printf(ch->a, "%s%s: %s, %s", cancelled ? "Cancelled " : "",
+				      strcmp(kind, "call") == 0 ? "Call" : "Meeting",
+				      str_field(r, "title"), when),
+			 starts);
 	json_object_set(act, "contact_ids", (json_t *)contacts);
 	json_object_set_new(act, "direction",
 			    json_string(json_array_size(contacts) ? "outbound" : "internal"));
@@ -308,18 +311,19 @@ static int meeting_hook(struct store *st, const struct record_change *ch, struct
 				      status, "starts_at_text", when));
 	if (mirror_activity(st, ch, act, err) < 0)
 		return -1;
-	bool moved = !ch->old || !json_equal(json_object_get(ch->old, "starts_at"),
-					      json_object_get(r, "starts_at")) ||
-		     strcmp(str_field(ch->old, "status"), status) != 0;
+	bool moved =
+	    !ch->old ||
+	    !json_equal(json_object_get(ch->old, "starts_at"), json_object_get(r, "starts_at")) ||
+	    strcmp(str_field(ch->old, "status"), status) != 0;
 	if (cancelled || !moved)
 		return 0;
 	json_t *p = json_in_arena(
-		ch->a, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:O, s:O, s:O}", "id",
-				 (json_int_t)ch->id, "title", str_field(r, "title"), "kind", kind,
-				 "starts_at", (json_int_t)starts, "starts_at_text", when, "location",
-				 json_get_str(r, "location"), "url", json_get_str(r, "url"),
-				 "contact_ids", contacts, "deal_id", json_object_get(r, "deal_id"),
-				 "owner_id", json_object_get(r, "owner_id")));
+	    ch->a, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:O, s:O, s:O}", "id",
+			     (json_int_t)ch->id, "title", str_field(r, "title"), "kind", kind,
+			     "starts_at", (json_int_t)starts, "starts_at_text", when, "location",
+			     json_get_str(r, "location"), "url", json_get_str(r, "url"),
+			     "contact_ids", contacts, "deal_id", json_object_get(r, "deal_id"),
+			     "owner_id", json_object_get(r, "owner_id")));
 	if (json_array_size(contacts))
 		json_object_set(p, "contact_id", json_array_get(contacts, 0));
 	return store_event_add(st, "meeting.scheduled", "meeting", ch->id, ch->actor_id, p, err);
@@ -328,24 +332,24 @@ static int meeting_hook(struct store *st, const struct record_change *ch, struct
 /* An activity about a deal is also about the deal's contact and company, and
    one about a contact also about the contact's company: add those links. */
 static const char *const expand_sql[] = {
-	"INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
-	"l.record_id, 'contact_ids', d.contact_id FROM links l JOIN deals d ON d.id = l.target_id "
-	"WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = 'deal_ids' AND "
-	"d.contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE x.entity = "
-	"'activities' AND x.record_id = ? AND x.field = 'contact_ids' AND x.target_id = "
-	"d.contact_id)",
-	"INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
-	"l.record_id, 'company_ids', d.company_id FROM links l JOIN deals d ON d.id = l.target_id "
-	"WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = 'deal_ids' AND "
-	"d.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE x.entity = "
-	"'activities' AND x.record_id = ? AND x.field = 'company_ids' AND x.target_id = "
-	"d.company_id)",
-	"INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
-	"l.record_id, 'company_ids', c.company_id FROM links l JOIN contacts c ON c.id = "
-	"l.target_id WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = "
-	"'contact_ids' AND c.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE "
-	"x.entity = 'activities' AND x.record_id = ? AND x.field = 'company_ids' AND x.target_id "
-	"= c.company_id)",
+    "INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
+    "l.record_id, 'contact_ids', d.contact_id FROM links l JOIN deals d ON d.id = l.target_id "
+    "WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = 'deal_ids' AND "
+    "d.contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE x.entity = "
+    "'activities' AND x.record_id = ? AND x.field = 'contact_ids' AND x.target_id = "
+    "d.contact_id)",
+    "INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
+    "l.record_id, 'company_ids', d.company_id FROM links l JOIN deals d ON d.id = l.target_id "
+    "WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = 'deal_ids' AND "
+    "d.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE x.entity = "
+    "'activities' AND x.record_id = ? AND x.field = 'company_ids' AND x.target_id = "
+    "d.company_id)",
+    "INSERT INTO links (entity, record_id, field, target_id) SELECT DISTINCT 'activities', "
+    "l.record_id, 'company_ids', c.company_id FROM links l JOIN contacts c ON c.id = "
+    "l.target_id WHERE l.entity = 'activities' AND l.record_id = ? AND l.field = "
+    "'contact_ids' AND c.company_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links x WHERE "
+    "x.entity = 'activities' AND x.record_id = ? AND x.field = 'company_ids' AND x.target_id "
+    "= c.company_id)",
 };
 
 static int activity_hook(struct store *st, const struct record_change *ch, struct err *err)
@@ -367,9 +371,9 @@ static const struct {
 	const char *entity;
 	int (*fn)(struct store *st, const struct record_change *ch, struct err *err);
 } hooks[] = {
-	{ "contact", contact_hook }, { "deal", deal_hook },   { "order", order_hook },
-	{ "note", note_hook },	     { "task", task_hook },   { "activity", activity_hook },
-	{ "meeting", meeting_hook },
+    {"contact", contact_hook}, {"deal", deal_hook}, {"order", order_hook},
+    {"note", note_hook},       {"task", task_hook}, {"activity", activity_hook},
+    {"meeting", meeting_hook},
 };
 
 int store_hooks_after_write(struct store *st, const struct record_change *ch, struct err *err)
@@ -396,10 +400,10 @@ int store_deal_history(struct store *st, int64_t deal_id, struct arena *a, json_
 		char t[TIME_ISO_MAX];
 		time_format_iso(stmt_int(s, 2), t);
 		json_array_append_new(
-			items, json_pack("{s:s?s:ss:ss:o}", "from", stmt_text(s, 0), "to",
-					 stmt_text(s, 1), "at", t, "by",
-					 stmt_is_null(s, 3) ? json_null()
-							    : json_integer(stmt_int(s, 3))));
+		    items,
+		    json_pack("{s:s?s:ss:ss:o}", "from", stmt_text(s, 0), "to", stmt_text(s, 1),
+			      "at", t, "by",
+			      stmt_is_null(s, 3) ? json_null() : json_integer(stmt_int(s, 3))));
 	}
 	stmt_free(&s);
 	if (r < 0)

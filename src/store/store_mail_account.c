@@ -10,8 +10,8 @@
 #include "store/store_int.h"
 #include "base/banned.h"
 
-#define ACCOUNT_COLS                                                                        \
-	"id, name, email, imap_url, smtp_url, username, auth, preset, secret, owner_id, "   \
+#define ACCOUNT_COLS                                                                               \
+	"id, name, email, imap_url, smtp_url, username, auth, preset, secret, owner_id, "          \
 	"shared, enabled, health, last_error, last_error_at, progress, created_at"
 
 static char *col(struct stmt *s, int i, struct arena *a)
@@ -65,12 +65,13 @@ int store_account_create(struct store *st, const struct mail_account *m, int64_t
 			 struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO mail_accounts (name, email, imap_url, smtp_url, username, "
-			  "auth, preset, secret, owner_id, shared, enabled, health, progress, "
-			  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			  "?) RETURNING id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO mail_accounts (name, email, imap_url, smtp_url, username, "
+		"auth, preset, secret, owner_id, shared, enabled, health, progress, "
+		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?) RETURNING id",
+		&s, err) < 0)
 		return -1;
 	int64_t now = time_now();
 	bind_writable(s, m);
@@ -93,7 +94,8 @@ static int account_query(struct store *st, const char *where, int64_t id, const 
 			 struct arena *a, struct mail_account **acct_r, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st, arena_printf(a, "SELECT " ACCOUNT_COLS " FROM mail_accounts %s", where),
+	if (store_prepare(st,
+			  arena_printf(a, "SELECT " ACCOUNT_COLS " FROM mail_accounts %s", where),
 			  &s, err) < 0)
 		return -1;
 	if (name)
@@ -107,8 +109,8 @@ static int account_query(struct store *st, const char *where, int64_t id, const 
 	return r;
 }
 
-int store_account_get(struct store *st, int64_t id, struct arena *a,
-		      struct mail_account **acct_r, struct err *err)
+int store_account_get(struct store *st, int64_t id, struct arena *a, struct mail_account **acct_r,
+		      struct err *err)
 {
 	return account_query(st, "WHERE id = ?", id, NULL, a, acct_r, err);
 }
@@ -123,7 +125,8 @@ int store_account_list(struct store *st, struct arena *a, struct mail_account **
 		       size_t *n_r, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st, "SELECT " ACCOUNT_COLS " FROM mail_accounts ORDER BY id", &s, err) < 0)
+	if (store_prepare(st, "SELECT " ACCOUNT_COLS " FROM mail_accounts ORDER BY id", &s, err) <
+	    0)
 		return -1;
 	size_t n = 0, cap = 8;
 	struct mail_account **list = arena_alloc(a, cap * sizeof(*list));
@@ -148,11 +151,12 @@ int store_account_list(struct store *st, struct arena *a, struct mail_account **
 int store_account_save(struct store *st, const struct mail_account *m, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "UPDATE mail_accounts SET name = ?, email = ?, imap_url = ?, smtp_url = ?, "
-			  "username = ?, auth = ?, preset = ?, secret = ?, owner_id = ?, shared = ?, "
-			  "enabled = ?, updated_at = ? WHERE id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"UPDATE mail_accounts SET name = ?, email = ?, imap_url = ?, smtp_url = ?, "
+		"username = ?, auth = ?, preset = ?, secret = ?, owner_id = ?, shared = ?, "
+		"enabled = ?, updated_at = ? WHERE id = ?",
+		&s, err) < 0)
 		return -1;
 	bind_writable(s, m);
 	stmt_bind_int(s, 12, time_now());
@@ -177,8 +181,9 @@ int store_account_set_health(struct store *st, int64_t id, const char *health,
 	int r = store_account_get(st, id, a, &m, err);
 	if (r <= 0) {
 		store_tx_rollback(st);
-		rc = r < 0 ? -1 : err_set(err, ERR_NOTFOUND, "mail account %lld not found",
-					  (long long)id);
+		rc = r < 0
+			 ? -1
+			 : err_set(err, ERR_NOTFOUND, "mail account %lld not found", (long long)id);
 		goto out;
 	}
 	bool changed = strcmp(m->health, health) != 0;
@@ -199,9 +204,9 @@ int store_account_set_health(struct store *st, int64_t id, const char *health,
 	if (stmt_step(s, err) < 0)
 		goto fail;
 	if (changed) {
-		json_t *p = json_in_arena(a, json_pack("{s:Is:ss:ss:s?}", "id", (json_int_t)id, "from",
-						       m->health, "to", health, "error",
-						       last_error));
+		json_t *p =
+		    json_in_arena(a, json_pack("{s:Is:ss:ss:s?}", "id", (json_int_t)id, "from",
+					       m->health, "to", health, "error", last_error));
 		if (store_event_add(st, "mail_account.health_changed", "mail_account", id, 0, p,
 				    err) < 0)
 			goto fail;
@@ -217,8 +222,7 @@ out:
 	return rc;
 }
 
-int store_account_set_progress(struct store *st, int64_t id, const char *progress,
-			       struct err *err)
+int store_account_set_progress(struct store *st, int64_t id, const char *progress, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st, "UPDATE mail_accounts SET progress = ? WHERE id = ?", &s, err) < 0)
@@ -233,11 +237,12 @@ int store_account_set_progress(struct store *st, int64_t id, const char *progres
 int store_account_delete(struct store *st, int64_t id, struct err *err)
 {
 	int64_t found;
-	int r = store_query_int(st, "SELECT id FROM mail_accounts WHERE id = ?", &found, err, 1, id);
+	int r =
+	    store_query_int(st, "SELECT id FROM mail_accounts WHERE id = ?", &found, err, 1, id);
 	if (r <= 0)
 		return r;
 	return store_exec_ints(st, "DELETE FROM mail_accounts WHERE id = ?", err, 1, id) < 0 ? -1
-											      : 1;
+											     : 1;
 }
 
 int store_account_sender(struct store *st, int64_t owner, struct arena *a,

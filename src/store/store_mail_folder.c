@@ -47,8 +47,8 @@ int store_folder_list(struct store *st, int64_t account_id, struct arena *a,
 {
 	struct stmt *s;
 	int64_t n = 0;
-	if (store_query_int(st, "SELECT COUNT(*) FROM mail_folders WHERE account_id = ?", &n, err, 1,
-			    account_id) < 0 ||
+	if (store_query_int(st, "SELECT COUNT(*) FROM mail_folders WHERE account_id = ?", &n, err,
+			    1, account_id) < 0 ||
 	    store_prepare(st,
 			  "SELECT id, account_id, name, special_use, sync, uidvalidity, uidnext, "
 			  "highestmodseq, synced_uid, oldest_uid, total FROM mail_folders WHERE "
@@ -84,10 +84,11 @@ int store_folder_list(struct store *st, int64_t account_id, struct arena *a,
 int store_folder_save(struct store *st, const struct mail_folder *f, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "UPDATE mail_folders SET uidvalidity = ?, uidnext = ?, highestmodseq = ?, "
-			  "synced_uid = ?, oldest_uid = ?, total = ? WHERE id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"UPDATE mail_folders SET uidvalidity = ?, uidnext = ?, highestmodseq = ?, "
+		"synced_uid = ?, oldest_uid = ?, total = ? WHERE id = ?",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, f->uidvalidity);
 	stmt_bind_int(s, 2, f->uidnext);
@@ -114,8 +115,8 @@ int store_folder_uids(struct store *st, int64_t folder_id, struct arena *a, int6
 	struct stmt *s;
 	if (store_query_int(st, "SELECT COUNT(*) FROM message_locations WHERE folder_id = ?", &n,
 			    err, 1, folder_id) < 0 ||
-	    store_prepare(st, "SELECT uid FROM message_locations WHERE folder_id = ? ORDER BY uid", &s,
-			  err) < 0)
+	    store_prepare(st, "SELECT uid FROM message_locations WHERE folder_id = ? ORDER BY uid",
+			  &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, folder_id);
 	int64_t *uids = arena_alloc(a, (size_t)(n + 1) * sizeof(*uids));
@@ -134,14 +135,14 @@ int store_folder_uids(struct store *st, int64_t folder_id, struct arena *a, int6
 int store_message_set_flags(struct store *st, int64_t folder_id, int64_t uid, unsigned flags,
 			    int64_t modseq, struct err *err)
 {
-	return store_exec_ints(st,
-			       "UPDATE message_locations SET flags = ?, modseq = ? WHERE folder_id = ? "
-			       "AND uid = ?",
-			       err, 4, (int64_t)flags, modseq, folder_id, uid);
+	return store_exec_ints(
+	    st,
+	    "UPDATE message_locations SET flags = ?, modseq = ? WHERE folder_id = ? "
+	    "AND uid = ?",
+	    err, 4, (int64_t)flags, modseq, folder_id, uid);
 }
 
-int store_message_remove_location(struct store *st, int64_t folder_id, int64_t uid,
-				  struct err *err)
+int store_message_remove_location(struct store *st, int64_t folder_id, int64_t uid, struct err *err)
 {
 	return store_exec_ints(st, "DELETE FROM message_locations WHERE folder_id = ? AND uid = ?",
 			       err, 2, folder_id, uid);

@@ -15,9 +15,9 @@ struct store_ingest;
    else one with the same subject key and a shared participant, else a new
    one. own (the mailbox's address, may be NULL) never counts as shared.
    Returns the thread id in *thread_r. */
-int store_thread_assign(struct store *st, int64_t msg_id, const char *mid,
-			const struct message *m, int64_t date, const char *own, struct arena *a,
-			int64_t *thread_r, struct err *err);
+int store_thread_assign(struct store *st, int64_t msg_id, const char *mid, const struct message *m,
+			int64_t date, const char *own, struct arena *a, int64_t *thread_r,
+			struct err *err);
 
 /* Links a new message to contacts, companies and a deal, and writes its
    timeline activity and its event. */

@@ -28,8 +28,8 @@ static void add_id(json_t *arr, int64_t id)
 }
 
 /* Adds the records whose list field holds value (entity 'contacts' + 'emails'...). */
-static int add_by_value(struct store *st, const char *entity, const char *field,
-			const char *value, json_t *ids, struct err *err)
+static int add_by_value(struct store *st, const char *entity, const char *field, const char *value,
+			json_t *ids, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st,
@@ -99,8 +99,7 @@ static int deal_from_refs(struct store *st, const struct message *m, const char 
 }
 
 /* The one open deal of the only linked contact. */
-static int single_open_deal(struct store *st, json_t *contacts, int64_t *deal_r,
-			    struct err *err)
+static int single_open_deal(struct store *st, json_t *contacts, int64_t *deal_r, struct err *err)
 {
 	if (json_array_size(contacts) != 1)
 		return 0;
@@ -122,7 +121,7 @@ static int collect(struct store *st, const struct store_ingest *in, json_t *cont
 		   json_t *companies, struct arena *a, struct err *err)
 {
 	const struct message *m = in->msg;
-	const struct address_list *lists[] = { &m->from, &m->to, &m->cc, &m->reply_to };
+	const struct address_list *lists[] = {&m->from, &m->to, &m->cc, &m->reply_to};
 	const char *own = in->account_email ? address_normalize(a, in->account_email) : NULL;
 	size_t seen = 0;
 	for (size_t l = 0; l < 4; l++)
@@ -138,8 +137,8 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		    struct arena *a, struct err *err)
 {
 	const struct message *m = in->msg;
-	json_t *contacts = json_in_arena(a, json_array()), *companies = json_in_arena(a, json_array()),
-	       *deals = json_in_arena(a, json_array());
+	json_t *contacts = json_in_arena(a, json_array()),
+	       *companies = json_in_arena(a, json_array()), *deals = json_in_arena(a, json_array());
 	int64_t deal = 0;
 	if (collect(st, in, contacts, companies, a, err) < 0 ||
 	    deal_from_refs(st, m, mid, &deal, err) < 0 ||
@@ -149,36 +148,36 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		add_id(deals, deal);
 	const struct address *from = m->from.len ? &m->from.items[0] : NULL;
 	json_t *payload = json_in_arena(
-		a, json_pack("{s:Is:Is:ss:s?s:s?s:s}", "message_id", (json_int_t)msg_id, "thread_id",
-			     (json_int_t)thread_id, "rfc_message_id", mid, "from",
-			     from ? from->address : NULL, "from_name", from ? from->name : NULL,
-			     "subject", m->subject ? m->subject : ""));
-	json_t *ev = json_in_arena(a, json_pack("{sIsIsOsOsO}", "message_id", (json_int_t)msg_id,
-						"thread_id", (json_int_t)thread_id, "contact_ids",
-						contacts, "company_ids", companies, "deal_ids", deals));
+	    a, json_pack("{s:Is:Is:ss:s?s:s?s:s}", "message_id", (json_int_t)msg_id, "thread_id",
+			 (json_int_t)thread_id, "rfc_message_id", mid, "from",
+			 from ? from->address : NULL, "from_name", from ? from->name : NULL,
+			 "subject", m->subject ? m->subject : ""));
+	json_t *ev =
+	    json_in_arena(a, json_pack("{sIsIsOsOsO}", "message_id", (json_int_t)msg_id,
+				       "thread_id", (json_int_t)thread_id, "contact_ids", contacts,
+				       "company_ids", companies, "deal_ids", deals));
 	if (in->owner_id)
 		json_object_set_new(ev, "owner_id", json_integer(in->owner_id));
-	if (store_event_add(st, outbound ? "email.sent" : "email.received", "message", msg_id, 0, ev,
-			    err) < 0)
+	if (store_event_add(st, outbound ? "email.sent" : "email.received", "message", msg_id, 0,
+			    ev, err) < 0)
 		return -1;
 	if (!json_array_size(contacts) && !json_array_size(companies) && !json_array_size(deals))
 		return 0;
 	json_t *act = json_in_arena(
-		a, json_pack("{sssssssIsssOsOsOsO}", "kind", "email", "channel", "email",
-			     "direction", outbound ? "outbound" : "inbound", "occurred_at",
-			     (json_int_t)date, "summary",
-			     m->subject && *m->subject ? m->subject : "(no subject)", "payload",
-			     payload, "contact_ids", contacts, "company_ids", companies,
-			     "deal_ids", deals));
+	    a,
+	    json_pack("{sssssssIsssOsOsOsO}", "kind", "email", "channel", "email", "direction",
+		      outbound ? "outbound" : "inbound", "occurred_at", (json_int_t)date, "summary",
+		      m->subject && *m->subject ? m->subject : "(no subject)", "payload", payload,
+		      "contact_ids", contacts, "company_ids", companies, "deal_ids", deals));
 	if (outbound && in->owner_id)
 		json_object_set_new(act, "actor_id", json_integer(in->owner_id));
 	json_t *out;
 	if (store_record_create(st, &activity_def, act, 0, a, &out, err) < 0)
 		return -1;
 	struct stmt *s;
-	if (store_prepare(st,
-			  "UPDATE activities SET source_entity = 'message', source_id = ? WHERE id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st, "UPDATE activities SET source_entity = 'message', source_id = ? WHERE id = ?",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, msg_id);
 	stmt_bind_int(s, 2, json_integer_value(json_object_get(out, "id")));

@@ -14,13 +14,13 @@
 
 /* Locations of message id in mailboxes the viewer may see. */
 static const char locations_sql[] =
-	"SELECT ml.folder_id, ml.uid, ml.flags, f.account_id FROM message_locations ml JOIN "
-	"mail_folders f ON f.id = ml.folder_id JOIN mail_accounts ac ON ac.id = f.account_id "
-	"WHERE ml.message_ref = ? AND (? = 1 OR ac.shared = 1 OR ac.owner_id = ?) ORDER BY "
-	"ml.folder_id";
+    "SELECT ml.folder_id, ml.uid, ml.flags, f.account_id FROM message_locations ml JOIN "
+    "mail_folders f ON f.id = ml.folder_id JOIN mail_accounts ac ON ac.id = f.account_id "
+    "WHERE ml.message_ref = ? AND (? = 1 OR ac.shared = 1 OR ac.owner_id = ?) ORDER BY "
+    "ml.folder_id";
 
-static int queue_op(struct store *st, int64_t account, int64_t folder, int64_t uid,
-		    const char *op, const char *arg, struct err *err)
+static int queue_op(struct store *st, int64_t account, int64_t folder, int64_t uid, const char *op,
+		    const char *arg, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st,
@@ -51,8 +51,8 @@ static struct stmt *locations(struct store *st, int64_t id, const struct mail_vi
 	return s;
 }
 
-int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *viewer,
-		       unsigned set, unsigned clear, struct err *err)
+int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *viewer, unsigned set,
+		       unsigned clear, struct err *err)
 {
 	struct arena *a = arena_new();
 	int rc = -1, r = 0, n = 0;
@@ -77,10 +77,11 @@ int store_message_flag(struct store *st, int64_t id, const struct mail_viewer *v
 	}
 	for (int i = 0; i < n; i++) {
 		unsigned flags = ((unsigned)rows[i][2] | set) & ~clear;
-		if (store_exec_ints(st,
-				    "UPDATE message_locations SET flags = ? WHERE folder_id = ? AND "
-				    "uid = ?",
-				    err, 3, (int64_t)flags, rows[i][0], rows[i][1]) < 0 ||
+		if (store_exec_ints(
+			st,
+			"UPDATE message_locations SET flags = ? WHERE folder_id = ? AND "
+			"uid = ?",
+			err, 3, (int64_t)flags, rows[i][0], rows[i][1]) < 0 ||
 		    (set && queue_op(st, rows[i][3], rows[i][0], rows[i][1], "+flags",
 				     arena_printf(a, "%u", set), err) < 0) ||
 		    (clear && queue_op(st, rows[i][3], rows[i][0], rows[i][1], "-flags",
@@ -133,10 +134,11 @@ int store_mail_ops_pending(struct store *st, int64_t account_id, struct arena *a
 	struct stmt *s;
 	if (store_query_int(st, "SELECT COUNT(*) FROM mail_ops WHERE account_id = ?", &n, err, 1,
 			    account_id) < 0 ||
-	    store_prepare(st,
-			  "SELECT o.id, o.folder_id, o.uid, f.name, o.op, o.arg FROM mail_ops o JOIN "
-			  "mail_folders f ON f.id = o.folder_id WHERE o.account_id = ? ORDER BY o.id",
-			  &s, err) < 0)
+	    store_prepare(
+		st,
+		"SELECT o.id, o.folder_id, o.uid, f.name, o.op, o.arg FROM mail_ops o JOIN "
+		"mail_folders f ON f.id = o.folder_id WHERE o.account_id = ? ORDER BY o.id",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, account_id);
 	struct mail_op *ops = arena_alloc(a, (size_t)(n + 1) * sizeof(*ops));
@@ -164,9 +166,9 @@ int store_mail_op_done(struct store *st, int64_t op_id, const char *error, struc
 	if (!error)
 		return store_exec_ints(st, "DELETE FROM mail_ops WHERE id = ?", err, 1, op_id);
 	struct stmt *s;
-	if (store_prepare(st,
-			  "UPDATE mail_ops SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st, "UPDATE mail_ops SET attempts = attempts + 1, last_error = ? WHERE id = ?", &s,
+		err) < 0)
 		return -1;
 	stmt_bind_text(s, 1, error);
 	stmt_bind_int(s, 2, op_id);
@@ -196,8 +198,8 @@ static int recount(struct store *st, int64_t thread, struct err *err)
 			       err, 3, thread, thread, thread);
 }
 
-int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n,
-		       int64_t *new_r, struct err *err)
+int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n, int64_t *new_r,
+		       struct err *err)
 {
 	struct stmt *s;
 	int64_t fresh = 0;
@@ -222,17 +224,18 @@ int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t
 		if (r <= 0) {
 			if (r == 0)
 				err_set_field(err, ERR_INVALID, "message_ids",
-					      "message %" PRId64 " is not in thread %" PRId64, msgs[i],
-					      id);
+					      "message %" PRId64 " is not in thread %" PRId64,
+					      msgs[i], id);
 			goto fail;
 		}
 		/* The message's own id now names the new thread; references stay. */
 		if (store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE id = ?", err, 2,
 				    fresh, msgs[i]) < 0 ||
-		    store_exec_ints(st,
-				    "UPDATE thread_ids SET thread_id = ? WHERE message_id = (SELECT "
-				    "message_id FROM messages WHERE id = ?)",
-				    err, 2, fresh, msgs[i]) < 0)
+		    store_exec_ints(
+			st,
+			"UPDATE thread_ids SET thread_id = ? WHERE message_id = (SELECT "
+			"message_id FROM messages WHERE id = ?)",
+			err, 2, fresh, msgs[i]) < 0)
 			goto fail;
 	}
 	if (recount(st, id, err) < 0 || recount(st, fresh, err) < 0)
@@ -253,7 +256,8 @@ int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *e
 	int64_t found;
 	int r = store_query_int(st, "SELECT id FROM threads WHERE id = ?", &found, err, 1, other);
 	if (r == 0)
-		err_set_field(err, ERR_NOTFOUND, "thread_id", "thread %" PRId64 " not found", other);
+		err_set_field(err, ERR_NOTFOUND, "thread_id", "thread %" PRId64 " not found",
+			      other);
 	if (r <= 0 ||
 	    store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE thread_id = ?", err, 2, id,
 			    other) < 0 ||
@@ -272,9 +276,9 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
 {
 	int64_t act = 0;
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT id FROM activities WHERE source_entity = 'message' AND source_id = ?",
-			  &s, err) < 0)
+	if (store_prepare(
+		st, "SELECT id FROM activities WHERE source_entity = 'message' AND source_id = ?",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, id);
 	int r = stmt_step(s, err);
@@ -284,9 +288,10 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
 		return -1;
 	json_t *out;
 	if (act)
-		return store_record_update(st, &activity_def, act, links, actor_id, a, &out, err) < 0
-			       ? -1
-			       : 0;
+		return store_record_update(st, &activity_def, act, links, actor_id, a, &out, err) <
+			       0
+			   ? -1
+			   : 0;
 	/* Not linked before: a new email activity from the message's own data. */
 	if (store_prepare(st, "SELECT subject, date, direction FROM messages WHERE id = ?", &s,
 			  err) < 0)
@@ -301,7 +306,8 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
 		json_object_set_new(rec, "direction", json_string(stmt_text(s, 2)));
 		json_object_set_new(rec, "occurred_at", json_integer(stmt_int(s, 1)));
 		json_object_set_new(rec, "summary", json_string(*subj ? subj : "(no subject)"));
-		json_object_set_new(rec, "payload", json_pack("{sI}", "message_id", (json_int_t)id));
+		json_object_set_new(rec, "payload",
+				    json_pack("{sI}", "message_id", (json_int_t)id));
 	}
 	stmt_free(&s);
 	if (r <= 0)
@@ -309,9 +315,9 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
 	if (store_tx_begin(st, err) < 0)
 		return -1;
 	if (store_record_create(st, &activity_def, rec, actor_id, a, &out, err) < 0 ||
-	    store_exec_ints(st,
-			    "UPDATE activities SET source_entity = 'message', source_id = ? WHERE id = ?",
-			    err, 2, id, json_integer_value(json_object_get(out, "id"))) < 0) {
+	    store_exec_ints(
+		st, "UPDATE activities SET source_entity = 'message', source_id = ? WHERE id = ?",
+		err, 2, id, json_integer_value(json_object_get(out, "id"))) < 0) {
 		store_tx_rollback(st);
 		return -1;
 	}
@@ -323,11 +329,13 @@ int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *v
 {
 	int64_t found;
 	if (viewer->admin)
-		return store_query_int(st, "SELECT id FROM threads WHERE id = ?", &found, err, 1, id);
-	return store_query_int(st,
-			       "SELECT m.id FROM messages m JOIN message_locations ml ON "
-			       "ml.message_ref = m.id JOIN mail_folders f ON f.id = ml.folder_id "
-			       "JOIN mail_accounts ac ON ac.id = f.account_id WHERE m.thread_id = ? "
-			       "AND ac.owner_id = ? LIMIT 1",
-			       &found, err, 2, id, viewer->user_id);
+		return store_query_int(st, "SELECT id FROM threads WHERE id = ?", &found, err, 1,
+				       id);
+	return store_query_int(
+	    st,
+	    "SELECT m.id FROM messages m JOIN message_locations ml ON "
+	    "ml.message_ref = m.id JOIN mail_folders f ON f.id = ml.folder_id "
+	    "JOIN mail_accounts ac ON ac.id = f.account_id WHERE m.thread_id = ? "
+	    "AND ac.owner_id = ? LIMIT 1",
+	    &found, err, 2, id, viewer->user_id);
 }

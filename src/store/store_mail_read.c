@@ -11,10 +11,10 @@
 #include "base/banned.h"
 
 static const char visible_msg[] =
-	"(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
-	"vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
-	"AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
-	"= m.thread_id AND vt.shared = 1))";
+    "(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
+    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
+    "AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
+    "= m.thread_id AND vt.shared = 1))";
 
 static int visible_query(struct store *st, const char *where, int64_t id,
 			 const struct mail_viewer *v, struct err *err)
@@ -47,12 +47,12 @@ int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer 
 	return visible_query(st, "m.thread_id = ?", id, viewer, err);
 }
 
-#define MSG_COLS                                                                            \
-	"m.id, m.message_id, m.thread_id, m.subject, m.from_name, m.from_addr, m.to_json, "  \
-	"m.cc_json, m.bcc_json, m.reply_to_json, m.date, m.in_reply_to, m.refs, m.snippet, " \
-	"m.has_attachments, m.size, m.malformed, m.direction, m.text_body, m.html_body, "    \
-	"m.raw_sha256, (SELECT COALESCE(MIN(fl.flags & 1), 1) FROM message_locations fl "    \
-	"WHERE fl.message_ref = m.id), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "        \
+#define MSG_COLS                                                                                   \
+	"m.id, m.message_id, m.thread_id, m.subject, m.from_name, m.from_addr, m.to_json, "        \
+	"m.cc_json, m.bcc_json, m.reply_to_json, m.date, m.in_reply_to, m.refs, m.snippet, "       \
+	"m.has_attachments, m.size, m.malformed, m.direction, m.text_body, m.html_body, "          \
+	"m.raw_sha256, (SELECT COALESCE(MIN(fl.flags & 1), 1) FROM message_locations fl "          \
+	"WHERE fl.message_ref = m.id), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "               \
 	"message_locations fl WHERE fl.message_ref = m.id)"
 
 static json_t *jtext(struct stmt *s, int col)
@@ -66,21 +66,21 @@ static json_t *message_from_row(struct stmt *s, bool full)
 	char t[TIME_ISO_MAX];
 	time_format_iso(stmt_int(s, 10), t);
 	json_t *m = json_pack(
-		"{s:Is:ss:Is:ss:{s:s?s:s?}s:os:os:os:os:ss:s?s:os:ss:bs:Is:bs:ss:s}", "id", (json_int_t)stmt_int(s, 0),
-		"message_id", stmt_text(s, 1), "thread_id", (json_int_t)stmt_int(s, 2), "subject",
-		stmt_text(s, 3), "from", "name", stmt_text(s, 4), "address", stmt_text(s, 5), "to",
-		jtext(s, 6), "cc", jtext(s, 7), "bcc", jtext(s, 8), "reply_to", jtext(s, 9), "date", t,
-		"in_reply_to", stmt_text(s, 11), "references", jtext(s, 12), "snippet",
-		stmt_text(s, 13), "has_attachments", stmt_int(s, 14) != 0, "size",
-		(json_int_t)stmt_int(s, 15), "malformed", stmt_int(s, 16) != 0, "direction",
-		stmt_text(s, 17), "raw_sha256", stmt_text(s, 20) ? stmt_text(s, 20) : "");
+	    "{s:Is:ss:Is:ss:{s:s?s:s?}s:os:os:os:os:ss:s?s:os:ss:bs:Is:bs:ss:s}", "id",
+	    (json_int_t)stmt_int(s, 0), "message_id", stmt_text(s, 1), "thread_id",
+	    (json_int_t)stmt_int(s, 2), "subject", stmt_text(s, 3), "from", "name", stmt_text(s, 4),
+	    "address", stmt_text(s, 5), "to", jtext(s, 6), "cc", jtext(s, 7), "bcc", jtext(s, 8),
+	    "reply_to", jtext(s, 9), "date", t, "in_reply_to", stmt_text(s, 11), "references",
+	    jtext(s, 12), "snippet", stmt_text(s, 13), "has_attachments", stmt_int(s, 14) != 0,
+	    "size", (json_int_t)stmt_int(s, 15), "malformed", stmt_int(s, 16) != 0, "direction",
+	    stmt_text(s, 17), "raw_sha256", stmt_text(s, 20) ? stmt_text(s, 20) : "");
 	json_object_set_new(m, "unread", json_boolean(stmt_int(s, 21) == 0));
 	json_object_set_new(m, "flagged", json_boolean(stmt_int(s, 22) != 0));
 	if (full) {
-		json_object_set_new(m, "text", stmt_text(s, 18) ? json_string(stmt_text(s, 18))
-								: json_null());
-		json_object_set_new(m, "html", stmt_text(s, 19) ? json_string(stmt_text(s, 19))
-								: json_null());
+		json_object_set_new(m, "text",
+				    stmt_text(s, 18) ? json_string(stmt_text(s, 18)) : json_null());
+		json_object_set_new(m, "html",
+				    stmt_text(s, 19) ? json_string(stmt_text(s, 19)) : json_null());
 	}
 	return m;
 }
@@ -88,21 +88,21 @@ static json_t *message_from_row(struct stmt *s, bool full)
 static int load_attachments(struct store *st, json_t *m, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT id, filename, content_type, size, sha256, content_id, inline FROM "
-			  "attachments WHERE message_ref = ? ORDER BY id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"SELECT id, filename, content_type, size, sha256, content_id, inline FROM "
+		"attachments WHERE message_ref = ? ORDER BY id",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, json_integer_value(json_object_get(m, "id")));
 	json_t *list = json_array();
 	int r;
 	while ((r = stmt_step(s, err)) == 1)
-		json_array_append_new(list, json_pack("{s:Is:s?s:ss:Is:ss:s?s:b}", "id",
-						      (json_int_t)stmt_int(s, 0), "filename",
-						      stmt_text(s, 1), "content_type", stmt_text(s, 2),
-						      "size", (json_int_t)stmt_int(s, 3), "sha256",
-						      stmt_text(s, 4), "content_id", stmt_text(s, 5),
-						      "inline", stmt_int(s, 6) != 0));
+		json_array_append_new(
+		    list, json_pack("{s:Is:s?s:ss:Is:ss:s?s:b}", "id", (json_int_t)stmt_int(s, 0),
+				    "filename", stmt_text(s, 1), "content_type", stmt_text(s, 2),
+				    "size", (json_int_t)stmt_int(s, 3), "sha256", stmt_text(s, 4),
+				    "content_id", stmt_text(s, 5), "inline", stmt_int(s, 6) != 0));
 	stmt_free(&s);
 	json_object_set_new(m, "attachments", list);
 	return r < 0 ? -1 : 0;
@@ -112,11 +112,12 @@ static int load_attachments(struct store *st, json_t *m, struct err *err)
 static int load_links(struct store *st, int64_t msg, json_t *links, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT l.field, l.target_id FROM activities t JOIN links l ON l.entity = "
-			  "'activities' AND l.record_id = t.id WHERE t.source_entity = 'message' AND "
-			  "t.source_id = ? ORDER BY l.field, l.target_id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"SELECT l.field, l.target_id FROM activities t JOIN links l ON l.entity = "
+		"'activities' AND l.record_id = t.id WHERE t.source_entity = 'message' AND "
+		"t.source_id = ? ORDER BY l.field, l.target_id",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, msg);
 	int r;
@@ -170,18 +171,19 @@ int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *vie
 	if (r <= 0)
 		return r;
 	struct stmt *s;
-	const char *sql = arena_printf(a,
-				       "SELECT " MSG_COLS " FROM messages m WHERE m.thread_id = ? AND "
-				       "%s ORDER BY m.date, m.id",
-				       viewer->admin ? "1 = 1" : visible_msg);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT " MSG_COLS " FROM messages m WHERE m.thread_id = ? AND "
+			 "%s ORDER BY m.date, m.id",
+			 viewer->admin ? "1 = 1" : visible_msg);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, id);
 	if (!viewer->admin)
 		stmt_bind_int(s, 2, viewer->user_id);
 	json_t *msgs = json_array(), *links = empty_links();
-	json_t *t = json_in_arena(a, json_pack("{sIsoso}", "id", (json_int_t)id, "messages", msgs,
-					       "links", links));
+	json_t *t = json_in_arena(
+	    a, json_pack("{sIsoso}", "id", (json_int_t)id, "messages", msgs, "links", links));
 	while ((r = stmt_step(s, err)) == 1)
 		json_array_append_new(msgs, message_from_row(s, false));
 	stmt_free(&s);

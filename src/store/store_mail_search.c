@@ -20,10 +20,10 @@
 
 /* The message is in a mailbox the viewer may see, or in a shared thread. */
 static const char visible_sql[] =
-	"(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
-	"vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
-	"AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
-	"= m.thread_id AND vt.shared = 1))";
+    "(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
+    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
+    "AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
+    "= m.thread_id AND vt.shared = 1))";
 
 static const char *like(struct arena *a, const char *v)
 {
@@ -39,12 +39,11 @@ static const char *like(struct arena *a, const char *v)
 	return p.data;
 }
 
-static const char *const link_fields[] = { [MQ_CONTACT] = "contact_ids",
-					   [MQ_COMPANY] = "company_ids",
-					   [MQ_DEAL] = "deal_ids" };
+static const char *const link_fields[] = {
+    [MQ_CONTACT] = "contact_ids", [MQ_COMPANY] = "company_ids", [MQ_DEAL] = "deal_ids"};
 
-static void term_sql(struct store *st, struct buf *w, struct sql_binds *b,
-		     const struct mq_node *n, struct arena *a)
+static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const struct mq_node *n,
+		     struct arena *a)
 {
 	const char *v = n->value;
 	switch (n->field) {
@@ -98,9 +97,10 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b,
 		return;
 	}
 	case MQ_IN:
-		buf_puts(w, "EXISTS (SELECT 1 FROM message_locations il JOIN mail_folders iff ON "
-			    "iff.id = il.folder_id WHERE il.message_ref = m.id AND (lower(iff.name) = "
-			    "? OR lower(COALESCE(iff.special_use, '')) = ?))");
+		buf_puts(w,
+			 "EXISTS (SELECT 1 FROM message_locations il JOIN mail_folders iff ON "
+			 "iff.id = il.folder_id WHERE il.message_ref = m.id AND (lower(iff.name) = "
+			 "? OR lower(COALESCE(iff.special_use, '')) = ?))");
 		binds_text(b, str_lower(a, v));
 		binds_text(b, arena_printf(a, "\\%s", str_lower(a, v)));
 		return;
@@ -121,11 +121,12 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b,
 	case MQ_CONTACT:
 	case MQ_COMPANY:
 	case MQ_DEAL:
-		buf_printf(w,
-			   "EXISTS (SELECT 1 FROM activities lt JOIN links ll ON ll.entity = "
-			   "'activities' AND ll.record_id = lt.id WHERE lt.source_entity = 'message' "
-			   "AND lt.source_id = m.id AND ll.field = '%s' AND ll.target_id = ?)",
-			   link_fields[n->field]);
+		buf_printf(
+		    w,
+		    "EXISTS (SELECT 1 FROM activities lt JOIN links ll ON ll.entity = "
+		    "'activities' AND ll.record_id = lt.id WHERE lt.source_entity = 'message' "
+		    "AND lt.source_id = m.id AND ll.field = '%s' AND ll.target_id = ?)",
+		    link_fields[n->field]);
 		binds_int(b, n->number);
 		return;
 	}
@@ -160,14 +161,14 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 {
 	struct stmt *s;
 	const char *sql = arena_printf(
-		a,
-		"SELECT t.subject, t.last_date, t.message_count, t.shared, (SELECT m.snippet FROM "
-		"messages m WHERE m.thread_id = t.id AND %s ORDER BY m.date DESC LIMIT 1), (SELECT "
-		"COUNT(*) FROM messages m WHERE m.thread_id = t.id AND %s AND EXISTS (SELECT 1 FROM "
-		"message_locations fl WHERE fl.message_ref = m.id AND (fl.flags & 1) = 0)), (SELECT "
-		"COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.has_attachments = 1) FROM "
-		"threads t WHERE t.id = ?",
-		vis, vis);
+	    a,
+	    "SELECT t.subject, t.last_date, t.message_count, t.shared, (SELECT m.snippet FROM "
+	    "messages m WHERE m.thread_id = t.id AND %s ORDER BY m.date DESC LIMIT 1), (SELECT "
+	    "COUNT(*) FROM messages m WHERE m.thread_id = t.id AND %s AND EXISTS (SELECT 1 FROM "
+	    "message_locations fl WHERE fl.message_ref = m.id AND (fl.flags & 1) = 0)), (SELECT "
+	    "COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.has_attachments = 1) FROM "
+	    "threads t WHERE t.id = ?",
+	    vis, vis);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	int idx = 1;
@@ -180,8 +181,8 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 	if (r == 1) {
 		char t[TIME_ISO_MAX];
 		time_format_iso(stmt_int(s, 1), t);
-		*out_r = json_pack("{s:Is:ss:ss:Is:bs:s?s:Is:b}", "id", (json_int_t)thread, "subject",
-				   stmt_text(s, 0), "last_date", t, "message_count",
+		*out_r = json_pack("{s:Is:ss:ss:Is:bs:s?s:Is:b}", "id", (json_int_t)thread,
+				   "subject", stmt_text(s, 0), "last_date", t, "message_count",
 				   (json_int_t)stmt_int(s, 2), "shared", stmt_int(s, 3) != 0,
 				   "snippet", stmt_text(s, 4), "unread", (json_int_t)stmt_int(s, 5),
 				   "has_attachments", stmt_int(s, 6) > 0);
@@ -217,7 +218,7 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 			struct arena *a, json_t **items_r, char **next_r, struct err *err)
 {
 	struct buf w, having;
-	struct sql_binds b = { 0 };
+	struct sql_binds b = {0};
 	buf_init(&w, a, SQL_MAX);
 	buf_init(&having, a, 1024);
 	if (limit < 1 || limit > MAIL_LIST_MAX_LIMIT)
@@ -237,16 +238,18 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 		if (!dot || str_to_int64(dot + 1, &id) < 0 ||
 		    str_to_int64(arena_strndup(a, cursor, (size_t)(dot - cursor)), &t) < 0)
 			return err_set_field(err, ERR_INVALID, "cursor", "'cursor' is not valid");
-		buf_puts(&having, " HAVING MAX(m.date) < ? OR (MAX(m.date) = ? AND m.thread_id < ?)");
+		buf_puts(&having,
+			 " HAVING MAX(m.date) < ? OR (MAX(m.date) = ? AND m.thread_id < ?)");
 		binds_int(&b, t);
 		binds_int(&b, t);
 		binds_int(&b, id);
 	}
-	const char *sql = arena_printf(a,
-				       "SELECT m.thread_id, MAX(m.date) FROM messages m WHERE %s "
-				       "GROUP BY m.thread_id%s ORDER BY MAX(m.date) DESC, m.thread_id "
-				       "DESC LIMIT %zu",
-				       w.data, having.data, limit + 1);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT m.thread_id, MAX(m.date) FROM messages m WHERE %s "
+			 "GROUP BY m.thread_id%s ORDER BY MAX(m.date) DESC, m.thread_id "
+			 "DESC LIMIT %zu",
+			 w.data, having.data, limit + 1);
 	struct stmt *s;
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
@@ -264,9 +267,9 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 	stmt_free(&s);
 	if (r < 0)
 		return -1;
-	*next_r = n > limit ? arena_printf(a, "%" PRId64 ".%" PRId64, dates[limit - 1],
-					   ids[limit - 1])
-			    : NULL;
+	*next_r = n > limit
+		      ? arena_printf(a, "%" PRId64 ".%" PRId64, dates[limit - 1], ids[limit - 1])
+		      : NULL;
 	json_t *items = json_in_arena(a, json_array());
 	for (size_t i = 0; i < n && i < limit; i++) {
 		json_t *t = NULL;

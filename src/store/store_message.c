@@ -70,13 +70,14 @@ static int insert_message(struct store *st, const struct store_ingest *in, const
 {
 	const struct message *m = in->msg;
 	struct stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO messages (message_id, subject, subject_key, from_name, "
-			  "from_addr, to_json, cc_json, bcc_json, reply_to_json, date, in_reply_to, "
-			  "refs, thread_index, text_body, html_body, snippet, has_attachments, size, "
-			  "raw_sha256, malformed, direction, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-			  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO messages (message_id, subject, subject_key, from_name, "
+		"from_addr, to_json, cc_json, bcc_json, reply_to_json, date, in_reply_to, "
+		"refs, thread_index, text_body, html_body, snippet, has_attachments, size, "
+		"raw_sha256, malformed, direction, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&s, err) < 0)
 		return -1;
 	json_t *refs = json_in_arena(a, json_array());
 	for (size_t i = 0; i < m->nreferences; i++)
@@ -117,10 +118,11 @@ static int insert_attachments(struct store *st, int64_t msg_id, const struct mes
 	for (size_t i = 0; i < m->nattachments; i++) {
 		const struct attachment *at = &m->attachments[i];
 		struct stmt *s;
-		if (store_prepare(st,
-				  "INSERT INTO attachments (message_ref, filename, content_type, size, "
-				  "sha256, content_id, inline) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				  &s, err) < 0)
+		if (store_prepare(
+			st,
+			"INSERT INTO attachments (message_ref, filename, content_type, size, "
+			"sha256, content_id, inline) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			&s, err) < 0)
 			return -1;
 		stmt_bind_int(s, 1, msg_id);
 		stmt_bind_text(s, 2, at->filename);
@@ -187,8 +189,8 @@ int store_message_ingest(struct store *st, const struct store_ingest *in, struct
 {
 	const struct message *m = in->msg;
 	const char *mid = m->message_id && *m->message_id
-				  ? m->message_id
-				  : arena_printf(a, "%s@parley.invalid", in->raw_sha256);
+			      ? m->message_id
+			      : arena_printf(a, "%s@parley.invalid", in->raw_sha256);
 	int64_t id = 0, thread = 0;
 	if (store_tx_begin(st, err) < 0)
 		return -1;
@@ -205,11 +207,14 @@ int store_message_ingest(struct store *st, const struct store_ingest *in, struct
 	*new_r = r == 0;
 	if (r == 0) {
 		bool outbound = is_outbound(in);
-		int64_t date = m->has_date ? m->date : in->internal_date ? in->internal_date
-									  : time_now();
+		int64_t date = m->has_date	   ? m->date
+			       : in->internal_date ? in->internal_date
+						   : time_now();
 		if (insert_message(st, in, mid, date, outbound, a, &id, err) < 0 ||
-		    insert_attachments(st, id, m, err) < 0 || index_message(st, id, in, a, err) < 0 ||
-		    store_thread_assign(st, id, mid, m, date, in->account_email, a, &thread, err) < 0 ||
+		    insert_attachments(st, id, m, err) < 0 ||
+		    index_message(st, id, in, a, err) < 0 ||
+		    store_thread_assign(st, id, mid, m, date, in->account_email, a, &thread, err) <
+			0 ||
 		    store_mail_link(st, id, thread, in, mid, outbound, date, a, err) < 0)
 			goto fail;
 	}

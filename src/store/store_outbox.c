@@ -12,9 +12,9 @@
 #include "store/store_int.h"
 #include "base/banned.h"
 
-#define OUTBOX_COLS                                                                          \
-	"o.id, o.account_id, o.status, o.message_id, o.raw_sha256, o.envelope_from, "        \
-	"o.recipients, o.subject, o.send_at, o.next_attempt_at, o.sent_at, o.attempts, "     \
+#define OUTBOX_COLS                                                                                \
+	"o.id, o.account_id, o.status, o.message_id, o.raw_sha256, o.envelope_from, "              \
+	"o.recipients, o.subject, o.send_at, o.next_attempt_at, o.sent_at, o.attempts, "           \
 	"o.last_error, o.in_reply_to, o.deal_id, o.created_by, o.created_at, o.draft"
 
 static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
@@ -39,8 +39,8 @@ static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
 	it->deal_id = stmt_is_null(s, 14) ? 0 : stmt_int(s, 14);
 	it->created_by = stmt_is_null(s, 15) ? 0 : stmt_int(s, 15);
 	it->created_at = stmt_int(s, 16);
-	it->draft = stmt_is_null(s, 17) ? NULL
-					: json_in_arena(a, json_loads(stmt_text(s, 17), 0, NULL));
+	it->draft =
+	    stmt_is_null(s, 17) ? NULL : json_in_arena(a, json_loads(stmt_text(s, 17), 0, NULL));
 	return it;
 }
 
@@ -50,10 +50,10 @@ static json_t *item_json(const struct outbox_item *it)
 	time_format_iso(it->send_at, t);
 	time_format_iso(it->next_attempt_at, n);
 	time_format_iso(it->sent_at, sent);
-	return json_pack("{s:Is:Is:ss:ss:Os:ss:ss:ss:is:s?s:o}", "id", (json_int_t)it->id, "account_id",
-			 (json_int_t)it->account_id, "status", it->status, "message_id",
-			 it->message_id, "recipients", it->recipients, "subject", it->subject,
-			 "send_at", t, "next_attempt_at", n, "attempts", it->attempts,
+	return json_pack("{s:Is:Is:ss:ss:Os:ss:ss:ss:is:s?s:o}", "id", (json_int_t)it->id,
+			 "account_id", (json_int_t)it->account_id, "status", it->status,
+			 "message_id", it->message_id, "recipients", it->recipients, "subject",
+			 it->subject, "send_at", t, "next_attempt_at", n, "attempts", it->attempts,
 			 "last_error", it->last_error, "sent_at",
 			 it->sent_at ? json_string(sent) : json_null());
 }
@@ -71,7 +71,8 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 {
 	struct stmt *s;
 	if (idempotency_key) {
-		if (store_prepare(st, "SELECT id FROM outbox WHERE idempotency_key = ?", &s, err) < 0)
+		if (store_prepare(st, "SELECT id FROM outbox WHERE idempotency_key = ?", &s, err) <
+		    0)
 			return -1;
 		stmt_bind_text(s, 1, idempotency_key);
 		int r = stmt_step(s, err);
@@ -81,12 +82,13 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
-	if (store_prepare(st,
-			  "INSERT INTO outbox (account_id, status, message_id, raw_sha256, "
-			  "envelope_from, recipients, subject, send_at, next_attempt_at, in_reply_to, "
-			  "deal_id, idempotency_key, created_by, created_at, updated_at, draft) VALUES "
-			  "(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO outbox (account_id, status, message_id, raw_sha256, "
+		"envelope_from, recipients, subject, send_at, next_attempt_at, in_reply_to, "
+		"deal_id, idempotency_key, created_by, created_at, updated_at, draft) VALUES "
+		"(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		&s, err) < 0)
 		return -1;
 	char *rcpts = json_dumps(it->recipients, JSON_COMPACT);
 	int64_t now = time_now();
@@ -115,16 +117,17 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 	return r == 1 ? 0 : -1;
 }
 
-int store_outbox_claim(struct store *st, int64_t now, struct arena *a,
-		       struct outbox_item **it_r, struct err *err)
+int store_outbox_claim(struct store *st, int64_t now, struct arena *a, struct outbox_item **it_r,
+		       struct err *err)
 {
 	for (int tries = 0; tries < 5; tries++) {
 		struct stmt *s;
-		if (store_prepare(st,
-				  "SELECT " OUTBOX_COLS " FROM outbox o WHERE o.status IN ('queued', "
-				  "'deferred') AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, "
-				  "o.id LIMIT 1",
-				  &s, err) < 0)
+		if (store_prepare(
+			st,
+			"SELECT " OUTBOX_COLS " FROM outbox o WHERE o.status IN ('queued', "
+			"'deferred') AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, "
+			"o.id LIMIT 1",
+			&s, err) < 0)
 			return -1;
 		stmt_bind_int(s, 1, now);
 		int r = stmt_step(s, err);
@@ -179,8 +182,9 @@ int store_outbox_finish(struct store *st, int64_t id, const char *status, const 
 	stmt_free(&s);
 	if (r < 0)
 		return -1;
-	json_t *p = json_pack("{s:Is:ss:s?}", "id", (json_int_t)id, "status", status, "error", error);
-	const char *type = sent ? "outbox.sent"
+	json_t *p =
+	    json_pack("{s:Is:ss:s?}", "id", (json_int_t)id, "status", status, "error", error);
+	const char *type = sent				   ? "outbox.sent"
 			   : strcmp(status, "failed") == 0 ? "outbox.failed"
 							   : "outbox.deferred";
 	r = store_event_add(st, type, "outbox", id, 0, p, err);
@@ -202,24 +206,26 @@ int store_outbox_set_raw(struct store *st, int64_t id, const char *raw_sha256, s
 
 int store_outbox_recover(struct store *st, int64_t cutoff, struct err *err)
 {
-	return store_exec_ints(st,
-			       "UPDATE outbox SET status = 'deferred', last_error = 'interrupted "
-			       "while sending; retrying' WHERE status = 'sending' AND updated_at < ?",
-			       err, 1, cutoff);
+	return store_exec_ints(
+	    st,
+	    "UPDATE outbox SET status = 'deferred', last_error = 'interrupted "
+	    "while sending; retrying' WHERE status = 'sending' AND updated_at < ?",
+	    err, 1, cutoff);
 }
 
 static const char visible_outbox[] =
-	"EXISTS (SELECT 1 FROM mail_accounts va WHERE va.id = o.account_id AND (va.shared = 1 "
-	"OR va.owner_id = ?))";
+    "EXISTS (SELECT 1 FROM mail_accounts va WHERE va.id = o.account_id AND (va.shared = 1 "
+    "OR va.owner_id = ?))";
 
 int store_outbox_list(struct store *st, const struct mail_viewer *viewer, size_t limit,
 		      struct arena *a, json_t **items_r, struct err *err)
 {
 	struct stmt *s;
-	const char *sql = arena_printf(a,
-				       "SELECT " OUTBOX_COLS " FROM outbox o WHERE %s ORDER BY o.id "
-				       "DESC LIMIT %zu",
-				       viewer->admin ? "1 = 1" : visible_outbox, limit);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT " OUTBOX_COLS " FROM outbox o WHERE %s ORDER BY o.id "
+			 "DESC LIMIT %zu",
+			 viewer->admin ? "1 = 1" : visible_outbox, limit);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	if (!viewer->admin)
@@ -239,8 +245,9 @@ int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *vie
 		     struct arena *a, json_t **item_r, struct err *err)
 {
 	struct stmt *s;
-	const char *sql = arena_printf(a, "SELECT " OUTBOX_COLS " FROM outbox o WHERE o.id = ? AND %s",
-				       viewer->admin ? "1 = 1" : visible_outbox);
+	const char *sql =
+	    arena_printf(a, "SELECT " OUTBOX_COLS " FROM outbox o WHERE o.id = ? AND %s",
+			 viewer->admin ? "1 = 1" : visible_outbox);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, id);

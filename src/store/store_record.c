@@ -141,10 +141,11 @@ static int write_list_rows(struct store *st, const struct entity_def *def, int64
 		if (!v || !(links || (f->flags & FIELD_INDEXED)))
 			continue;
 		struct stmt *s = NULL;
-		const char *del = links ? "DELETE FROM links WHERE entity = ? AND record_id = ? AND "
-					  "field = ?"
-					: "DELETE FROM list_values WHERE entity = ? AND record_id = ? "
-					  "AND field = ?";
+		const char *del =
+		    links ? "DELETE FROM links WHERE entity = ? AND record_id = ? AND "
+			    "field = ?"
+			  : "DELETE FROM list_values WHERE entity = ? AND record_id = ? "
+			    "AND field = ?";
 		if (store_prepare(st, del, &s, err) < 0)
 			return -1;
 		stmt_bind_text(s, 1, def->table);
@@ -154,10 +155,11 @@ static int write_list_rows(struct store *st, const struct entity_def *def, int64
 		stmt_free(&s);
 		if (r < 0)
 			return -1;
-		const char *ins = links ? "INSERT INTO links (entity, record_id, field, target_id) "
-					  "VALUES (?, ?, ?, ?)"
-					: "INSERT INTO list_values (entity, record_id, field, value) "
-					  "VALUES (?, ?, ?, ?)";
+		const char *ins = links
+				      ? "INSERT INTO links (entity, record_id, field, target_id) "
+					"VALUES (?, ?, ?, ?)"
+				      : "INSERT INTO list_values (entity, record_id, field, value) "
+					"VALUES (?, ?, ?, ?)";
 		size_t j;
 		const json_t *el;
 		json_array_foreach(v, j, el)
@@ -181,8 +183,7 @@ static int write_list_rows(struct store *st, const struct entity_def *def, int64
 }
 
 /* Fills the FT_REFLIST fields of obj from the links table. */
-int record_load_links(struct store *st, const struct entity_def *def, json_t *obj,
-		      struct err *err)
+int record_load_links(struct store *st, const struct entity_def *def, json_t *obj, struct err *err)
 {
 	bool any = false;
 	for (size_t i = 0; i < def->nfields; i++)
@@ -207,8 +208,8 @@ int record_load_links(struct store *st, const struct entity_def *def, json_t *ob
 	return r;
 }
 
-int store_record_get(struct store *st, const struct entity_def *def, int64_t id,
-		     struct arena *a, json_t **out_r, struct err *err)
+int store_record_get(struct store *st, const struct entity_def *def, int64_t id, struct arena *a,
+		     json_t **out_r, struct err *err)
 {
 	struct stmt *s;
 	const char *sql = arena_printf(a, "SELECT %s FROM %s WHERE id = ?",
@@ -266,9 +267,8 @@ static int insert_row(struct store *st, const struct entity_def *def, const json
 	return r < 0 ? -1 : 0;
 }
 
-static int event_for(struct store *st, const struct entity_def *def, const char *verb,
-		     int64_t id, int64_t actor_id, const json_t *payload, struct arena *a,
-		     struct err *err)
+static int event_for(struct store *st, const struct entity_def *def, const char *verb, int64_t id,
+		     int64_t actor_id, const json_t *payload, struct arena *a, struct err *err)
 {
 	return store_event_add(st, arena_printf(a, "%s.%s", def->name, verb), def->name, id,
 			       actor_id, payload, err);
@@ -280,12 +280,13 @@ int store_record_create(struct store *st, const struct entity_def *def, const js
 	int64_t id = 0;
 	if (store_tx_begin(st, err) < 0)
 		return -1;
-	if (check_refs(st, def, rec, a, err) < 0 || insert_row(st, def, rec, actor_id, a, &id, err) < 0 ||
+	if (check_refs(st, def, rec, a, err) < 0 ||
+	    insert_row(st, def, rec, actor_id, a, &id, err) < 0 ||
 	    write_list_rows(st, def, id, rec, err) < 0 ||
 	    store_record_get(st, def, id, a, out_r, err) < 0 ||
 	    event_for(st, def, "created", id, actor_id, *out_r, a, err) < 0)
 		goto fail;
-	struct record_change ch = { def, id, NULL, *out_r, actor_id, a };
+	struct record_change ch = {def, id, NULL, *out_r, actor_id, a};
 	if (store_hooks_after_write(st, &ch, err) < 0 ||
 	    store_record_get(st, def, id, a, out_r, err) < 0) /* hooks may change it */
 		goto fail;
@@ -306,7 +307,7 @@ static int update_row(struct store *st, const struct entity_def *def, int64_t id
 			buf_printf(&set, "%s = ?, ", f->name);
 	}
 	const char *sql =
-		arena_printf(a, "UPDATE %s SET %supdated_at = ? WHERE id = ?", def->table, set.data);
+	    arena_printf(a, "UPDATE %s SET %supdated_at = ? WHERE id = ?", def->table, set.data);
 	struct stmt *s;
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
@@ -332,8 +333,8 @@ static json_t *record_diff(const struct entity_def *def, const json_t *old, cons
 		const char *k = def->fields[i].name;
 		json_t *o = json_object_get(old, k), *n = json_object_get(now, k);
 		if (!json_equal(o, n))
-			json_object_set_new(d, k, json_pack("[OO]", o ? o : json_null(),
-							    n ? n : json_null()));
+			json_object_set_new(
+			    d, k, json_pack("[OO]", o ? o : json_null(), n ? n : json_null()));
 	}
 	return d;
 }
@@ -357,12 +358,12 @@ int store_record_update(struct store *st, const struct entity_def *def, int64_t 
 		goto fail;
 	json_t *diff = json_in_arena(a, record_diff(def, old, *out_r));
 	if (json_object_size(diff) > 0) {
-		json_t *payload = json_in_arena(a, json_pack("{sIsO}", "id", (json_int_t)id,
-							     "changes", diff));
+		json_t *payload =
+		    json_in_arena(a, json_pack("{sIsO}", "id", (json_int_t)id, "changes", diff));
 		if (event_for(st, def, "updated", id, actor_id, payload, a, err) < 0)
 			goto fail;
 	}
-	struct record_change ch = { def, id, old, *out_r, actor_id, a };
+	struct record_change ch = {def, id, old, *out_r, actor_id, a};
 	if (store_hooks_after_write(st, &ch, err) < 0 ||
 	    store_record_get(st, def, id, a, out_r, err) < 0)
 		goto fail;
@@ -396,7 +397,7 @@ int store_record_delete(struct store *st, const struct entity_def *def, int64_t 
 		store_tx_rollback(st);
 		return r;
 	}
-	struct record_change ch = { def, id, old, NULL, actor_id, a };
+	struct record_change ch = {def, id, old, NULL, actor_id, a};
 	if (store_hooks_after_write(st, &ch, err) < 0 ||
 	    exec_bound(st, "DELETE FROM list_values WHERE entity = ? AND record_id = ?", def->table,
 		       id, err) < 0 ||
@@ -408,8 +409,8 @@ int store_record_delete(struct store *st, const struct entity_def *def, int64_t 
 		       def->timeline_field, id, err) < 0)
 		goto fail;
 	struct stmt *s;
-	if (store_prepare(st, arena_printf(a, "DELETE FROM %s WHERE id = ?", def->table), &s,
-			  err) < 0)
+	if (store_prepare(st, arena_printf(a, "DELETE FROM %s WHERE id = ?", def->table), &s, err) <
+	    0)
 		goto fail;
 	stmt_bind_int(s, 1, id);
 	r = stmt_step(s, err);

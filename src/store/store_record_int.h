@@ -20,8 +20,7 @@ const char *record_columns(const struct entity_def *def, struct arena *a, const 
 json_t *record_from_row(struct stmt *s, const struct entity_def *def);
 
 /* Fills obj's FT_REFLIST fields from the links table. */
-int record_load_links(struct store *st, const struct entity_def *def, json_t *obj,
-		      struct err *err);
+int record_load_links(struct store *st, const struct entity_def *def, json_t *obj, struct err *err);
 
 /* Binds a validated value (NULL or null binds NULL; arrays and objects as JSON text). */
 void record_bind(struct stmt *s, int idx, const struct field_def *f, const json_t *v,

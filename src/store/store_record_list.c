@@ -26,9 +26,9 @@ static int add_filter(struct buf *w, struct sql_binds *b, const struct entity_de
 	if (flt->op && f->type == FT_TIME) {
 		int64_t t;
 		if (time_parse_iso(flt->value, &t) < 0)
-			return err_set_field(err, ERR_INVALID, pname,
-					     "'%s' must be an RFC 3339 time such as 2026-11-24T10:00:00Z",
-					     pname);
+			return err_set_field(
+			    err, ERR_INVALID, pname,
+			    "'%s' must be an RFC 3339 time such as 2026-11-24T10:00:00Z", pname);
 		buf_printf(w, " AND t.%s %s ?", f->name, strcmp(flt->op, "<") == 0 ? "<" : ">=");
 		binds_int(b, t);
 		return 0;
@@ -99,8 +99,9 @@ static int add_search(struct buf *w, struct sql_binds *b, const struct entity_de
 	for (size_t i = 0; i < def->nfields; i++)
 		any |= (def->fields[i].flags & FIELD_SEARCH) != 0;
 	if (!any)
-		return err_set_field(err, ERR_INVALID, "q", "%s cannot be searched with 'q': use the "
-							 "filters",
+		return err_set_field(err, ERR_INVALID, "q",
+				     "%s cannot be searched with 'q': use the "
+				     "filters",
 				     def->table);
 	const char *pat = like_pattern(a, q);
 	const char *sep = "";
@@ -122,8 +123,9 @@ static int add_search(struct buf *w, struct sql_binds *b, const struct entity_de
 	}
 	/* Full names: "Ada Lovelace" matches first and last name together. */
 	if (entity_field(def, "first_name") && entity_field(def, "last_name")) {
-		buf_printf(w, "%slower(COALESCE(t.first_name, '') || ' ' || "
-			      "COALESCE(t.last_name, '')) LIKE lower(?) ESCAPE '\\'",
+		buf_printf(w,
+			   "%slower(COALESCE(t.first_name, '') || ' ' || "
+			   "COALESCE(t.last_name, '')) LIKE lower(?) ESCAPE '\\'",
 			   sep);
 		binds_text(b, pat);
 	}
@@ -178,11 +180,12 @@ static int collect(struct store *st, const struct entity_def *def, const char *s
 		if (n++ == limit) {
 			json_t *last = json_array_get(items, limit - 1);
 			int64_t id = json_integer_value(json_object_get(last, "id"));
-			*next_r = timeline ? arena_printf(a, "%s.%" PRId64,
-							  json_string_value(json_object_get(
-								  last, "occurred_at")),
-							  id)
-					   : arena_printf(a, "%" PRId64, id);
+			*next_r =
+			    timeline
+				? arena_printf(
+				      a, "%s.%" PRId64,
+				      json_string_value(json_object_get(last, "occurred_at")), id)
+				: arena_printf(a, "%" PRId64, id);
 			break;
 		}
 		json_array_append_new(items, record_from_row(s, def));
@@ -210,7 +213,7 @@ int store_record_list(struct store *st, const struct entity_def *def,
 		      char **next_cursor_r, struct err *err)
 {
 	struct buf w;
-	struct sql_binds b = { 0 };
+	struct sql_binds b = {0};
 	int64_t cursor;
 	buf_init(&w, a, SQL_MAX);
 	if (check_limit(q, err) < 0)
@@ -223,10 +226,11 @@ int store_record_list(struct store *st, const struct entity_def *def,
 	}
 	if (build_where(&w, &b, def, q, a, err) < 0)
 		return -1;
-	const char *sql = arena_printf(a, "SELECT %s FROM %s t WHERE 1 = 1%s ORDER BY t.id DESC "
-					  "LIMIT %zu",
-				       record_columns(def, a, "t."), def->table, w.data,
-				       q->limit + 1);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT %s FROM %s t WHERE 1 = 1%s ORDER BY t.id DESC "
+			 "LIMIT %zu",
+			 record_columns(def, a, "t."), def->table, w.data, q->limit + 1);
 	return collect(st, def, sql, &b, q->limit, false, a, items_r, next_cursor_r, err);
 }
 
@@ -236,7 +240,7 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 {
 	const struct entity_def *act = &activity_def;
 	struct buf w;
-	struct sql_binds b = { 0 };
+	struct sql_binds b = {0};
 	buf_init(&w, a, SQL_MAX);
 	if (check_limit(q, err) < 0)
 		return -1;
@@ -260,11 +264,11 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 	}
 	if (build_where(&w, &b, act, q, a, err) < 0)
 		return -1;
-	const char *sql = arena_printf(
-		a,
-		"SELECT %s FROM activities t JOIN links l ON l.entity = 'activities' AND "
-		"l.record_id = t.id AND l.field = ? AND l.target_id = ? WHERE 1 = 1%s "
-		"ORDER BY t.occurred_at DESC, t.id DESC LIMIT %zu",
-		record_columns(act, a, "t."), w.data, q->limit + 1);
+	const char *sql =
+	    arena_printf(a,
+			 "SELECT %s FROM activities t JOIN links l ON l.entity = 'activities' AND "
+			 "l.record_id = t.id AND l.field = ? AND l.target_id = ? WHERE 1 = 1%s "
+			 "ORDER BY t.occurred_at DESC, t.id DESC LIMIT %zu",
+			 record_columns(act, a, "t."), w.data, q->limit + 1);
 	return collect(st, act, sql, &b, q->limit, true, a, items_r, next_cursor_r, err);
 }

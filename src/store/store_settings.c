@@ -39,8 +39,9 @@ int store_setting_set(struct store *st, const char *key, const json_t *value, st
 	stmt_bind_text(s, 1, key);
 	int r = stmt_step(s, err);
 	stmt_free(&s);
-	if (r < 0 || store_prepare(st, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)",
-				   &s, err) < 0)
+	if (r < 0 ||
+	    store_prepare(st, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)", &s,
+			  err) < 0)
 		goto fail;
 	char *v = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 	stmt_bind_text(s, 1, key);
@@ -57,8 +58,7 @@ fail:
 	return -1;
 }
 
-int store_entity_env(struct store *st, struct arena *a, struct entity_env *env,
-		     struct err *err)
+int store_entity_env(struct store *st, struct arena *a, struct entity_env *env, struct err *err)
 {
 	json_t *v;
 	env->stages = entity_default_stages;

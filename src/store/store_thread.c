@@ -16,9 +16,9 @@
 #include "store/store_mail_int.h"
 #include "base/banned.h"
 
-#define THREAD_MAX_IDS 110	  /* references looked at (JWZ_MAX_REFS + own ids) */
-#define SUBJECT_CANDIDATES 20	  /* recent same-subject messages checked for participants */
-#define THREAD_INDEX_PREFIX 28	  /* base64 chars of the 22-byte conversation header */
+#define THREAD_MAX_IDS	    110 /* references looked at (JWZ_MAX_REFS + own ids) */
+#define SUBJECT_CANDIDATES  20	/* recent same-subject messages checked for participants */
+#define THREAD_INDEX_PREFIX 28	/* base64 chars of the 22-byte conversation header */
 
 struct id_set {
 	int64_t v[THREAD_MAX_IDS];
@@ -53,10 +53,11 @@ static int by_thread_index(struct store *st, const struct message *m, struct id_
 	if (!m->thread_index || strlen(m->thread_index) < THREAD_INDEX_PREFIX)
 		return 0;
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT thread_id FROM messages WHERE substr(thread_index, 1, 28) = ? AND "
-			  "thread_id IS NOT NULL ORDER BY date LIMIT 1",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"SELECT thread_id FROM messages WHERE substr(thread_index, 1, 28) = ? AND "
+		"thread_id IS NOT NULL ORDER BY date LIMIT 1",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_text(s, 1, arena_strndup(a, m->thread_index, THREAD_INDEX_PREFIX));
 	int r = stmt_step(s, err);
@@ -70,7 +71,7 @@ static int by_thread_index(struct store *st, const struct message *m, struct id_
 static bool shares_participant(const struct message *m, const char *from, const char *to_json,
 			       const char *cc_json, const char *own)
 {
-	const struct address_list *lists[] = { &m->from, &m->to, &m->cc };
+	const struct address_list *lists[] = {&m->from, &m->to, &m->cc};
 	json_t *to = json_loads(to_json ? to_json : "[]", 0, NULL);
 	json_t *cc = json_loads(cc_json ? cc_json : "[]", 0, NULL);
 	bool found = false;
@@ -80,12 +81,12 @@ static bool shares_participant(const struct message *m, const char *from, const 
 			if (!*addr || (own && str_eq_ci(addr, own)))
 				continue;
 			found = from && str_eq_ci(addr, from);
-			json_t *lists2[] = { to, cc }, *it;
+			json_t *lists2[] = {to, cc}, *it;
 			size_t k;
 			for (size_t j = 0; j < 2 && !found; j++)
 				json_array_foreach(lists2[j], k, it) found |= str_eq_ci(
-					addr, json_get_str(it, "address") ? json_get_str(it, "address")
-									    : "");
+				    addr,
+				    json_get_str(it, "address") ? json_get_str(it, "address") : "");
 		}
 	}
 	json_decref(to);
@@ -102,11 +103,12 @@ static int by_subject(struct store *st, int64_t msg_id, const struct message *m,
 	if (!reply || !*key)
 		return 0;
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT thread_id, from_addr, to_json, cc_json FROM messages WHERE "
-			  "subject_key = ? AND id <> ? AND thread_id IS NOT NULL ORDER BY date DESC "
-			  "LIMIT 20",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"SELECT thread_id, from_addr, to_json, cc_json FROM messages WHERE "
+		"subject_key = ? AND id <> ? AND thread_id IS NOT NULL ORDER BY date DESC "
+		"LIMIT 20",
+		&s, err) < 0)
 		return -1;
 	stmt_bind_text(s, 1, key);
 	stmt_bind_int(s, 2, msg_id);
@@ -131,14 +133,15 @@ static int merge(struct store *st, struct id_set *t, struct err *err)
 		int64_t other = t->v[i];
 		if (other == keep)
 			continue;
-		if (store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE thread_id = ?", err,
-				    2, keep, other) < 0 ||
+		if (store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE thread_id = ?",
+				    err, 2, keep, other) < 0 ||
 		    store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?",
 				    err, 2, keep, other) < 0 ||
-		    store_exec_ints(st,
-				    "UPDATE threads SET shared = 1 WHERE id = ? AND EXISTS (SELECT 1 "
-				    "FROM threads WHERE id = ? AND shared = 1)",
-				    err, 2, keep, other) < 0 ||
+		    store_exec_ints(
+			st,
+			"UPDATE threads SET shared = 1 WHERE id = ? AND EXISTS (SELECT 1 "
+			"FROM threads WHERE id = ? AND shared = 1)",
+			err, 2, keep, other) < 0 ||
 		    store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0)
 			return -1;
 	}
@@ -176,11 +179,11 @@ static int new_thread(struct store *st, const struct message *m, int64_t *id_r, 
 	return r == 1 ? 0 : -1;
 }
 
-int store_thread_assign(struct store *st, int64_t msg_id, const char *mid,
-			const struct message *m, int64_t date, const char *own, struct arena *a,
-			int64_t *thread_r, struct err *err)
+int store_thread_assign(struct store *st, int64_t msg_id, const char *mid, const struct message *m,
+			int64_t date, const char *own, struct arena *a, int64_t *thread_r,
+			struct err *err)
 {
-	struct id_set t = { .n = 0 };
+	struct id_set t = {.n = 0};
 	if (thread_of(st, mid, &t, err) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nreferences; i++)
@@ -206,11 +209,12 @@ int store_thread_assign(struct store *st, int64_t msg_id, const char *mid,
 	for (size_t i = 0; i < m->nreferences && i < THREAD_MAX_IDS; i++)
 		if (map_id(st, m->references[i], thread, err) < 0)
 			return -1;
-	if (store_exec_ints(st,
-			    "UPDATE threads SET message_count = (SELECT COUNT(*) FROM messages WHERE "
-			    "thread_id = ?), last_date = (SELECT MAX(date) FROM messages WHERE "
-			    "thread_id = ?) WHERE id = ?",
-			    err, 3, thread, thread, thread) < 0)
+	if (store_exec_ints(
+		st,
+		"UPDATE threads SET message_count = (SELECT COUNT(*) FROM messages WHERE "
+		"thread_id = ?), last_date = (SELECT MAX(date) FROM messages WHERE "
+		"thread_id = ?) WHERE id = ?",
+		err, 3, thread, thread, thread) < 0)
 		return -1;
 	*thread_r = thread;
 	(void)date;

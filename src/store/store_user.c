@@ -9,8 +9,7 @@
 #include "store/store_int.h"
 #include "base/banned.h"
 
-#define USER_COLS                                                                              \
-	"u.id, u.email, u.name, u.role, u.active, u.password_hash, u.created_at, u.digest"
+#define USER_COLS "u.id, u.email, u.name, u.role, u.active, u.password_hash, u.created_at, u.digest"
 
 static struct user *user_from_row(struct stmt *s, struct arena *a)
 {
@@ -32,10 +31,11 @@ int store_user_create(struct store *st, const char *email, const char *name, int
 		      const char *password_hash, int64_t *id_r, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO users (email, name, role, active, password_hash, created_at, "
-			  "updated_at) VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id",
-			  &s, err) < 0)
+	if (store_prepare(
+		st,
+		"INSERT INTO users (email, name, role, active, password_hash, created_at, "
+		"updated_at) VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id",
+		&s, err) < 0)
 		return -1;
 	int64_t now = time_now();
 	stmt_bind_text(s, 1, email);
@@ -78,8 +78,8 @@ int store_user_get(struct store *st, int64_t id, struct arena *a, struct user **
 			  err);
 }
 
-int store_user_by_email(struct store *st, const char *email, struct arena *a,
-			struct user **u_r, struct err *err)
+int store_user_by_email(struct store *st, const char *email, struct arena *a, struct user **u_r,
+			struct err *err)
 {
 	return user_query(st, "SELECT " USER_COLS " FROM users u WHERE u.email = ?", 0, email, a,
 			  u_r, err);
@@ -121,8 +121,8 @@ int store_user_save(struct store *st, const struct user *u, struct err *err)
 	if (r < 0)
 		return -1;
 	/* A deactivated user's sessions end now. */
-	if (!u->active && store_exec_ints(st, "DELETE FROM sessions WHERE user_id = ?", err, 1,
-					  u->id) < 0)
+	if (!u->active &&
+	    store_exec_ints(st, "DELETE FROM sessions WHERE user_id = ?", err, 1, u->id) < 0)
 		return -1;
 	return 1;
 }
@@ -178,8 +178,8 @@ int store_session_delete(struct store *st, const char *token_hash, struct err *e
 	return r < 0 ? -1 : 0;
 }
 
-int store_token_create(struct store *st, int64_t user_id, const char *name,
-		       const char *token_hash, int64_t *id_r, struct err *err)
+int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash,
+		       int64_t *id_r, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st,
@@ -198,8 +198,8 @@ int store_token_create(struct store *st, int64_t user_id, const char *name,
 	return r < 0 ? -1 : 0;
 }
 
-int store_token_lookup(struct store *st, const char *token_hash, struct arena *a,
-		       struct user **u_r, struct err *err)
+int store_token_lookup(struct store *st, const char *token_hash, struct arena *a, struct user **u_r,
+		       struct err *err)
 {
 	return user_query(st,
 			  "SELECT " USER_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "

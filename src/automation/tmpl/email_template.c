@@ -18,28 +18,28 @@ struct lint {
 	const char *field;
 };
 
-static void on_missing(void *ctx, enum mustache_missing_kind kind, const char *name,
-		       unsigned line, unsigned column)
+static void on_missing(void *ctx, enum mustache_missing_kind kind, const char *name, unsigned line,
+		       unsigned column)
 {
 	struct lint *l = ctx;
 	if (l->missing)
 		json_array_append_new(l->missing,
-				      json_pack("{sssisiss}", "name", name, "line", (int)line, "column",
-						(int)column, "field", l->field));
+				      json_pack("{sssisiss}", "name", name, "line", (int)line,
+						"column", (int)column, "field", l->field));
 	(void)kind;
 }
 
 static int render_one(const char *src, const char *field, bool plain, const json_t *ctx,
 		      struct lint *lint, struct arena *a, char **out_r, struct err *err)
 {
-	struct err e2 = { 0 };
+	struct err e2 = {0};
 	struct mustache_tmpl *t = mustache_parse(a, src, strlen(src), &e2);
 	if (!t)
 		return err_set_field(err, e2.code, field, "%s: %s", field, e2.msg);
 	struct buf b;
 	buf_init(&b, a, TEMPLATE_MAX_BODY * 4);
 	lint->field = field;
-	struct mustache_opts o = { .missing = on_missing, .missing_ctx = lint, .no_escape = plain };
+	struct mustache_opts o = {.missing = on_missing, .missing_ctx = lint, .no_escape = plain};
 	if (mustache_render(t, ctx, &o, &b, &e2) < 0)
 		return err_set_field(err, e2.code, field, "%s: %s", field, e2.msg);
 	*out_r = b.data;
@@ -51,7 +51,7 @@ int email_template_check(const char *name, const char *subject, const char *body
 {
 	struct arena *a = arena_new();
 	int rc = -1;
-	struct err e2 = { 0 };
+	struct err e2 = {0};
 	if (!name || !*name || strlen(name) > 200)
 		err_set_field(err, ERR_INVALID, "name", "'name' is required (at most 200 bytes)");
 	else if (!subject || strlen(subject) > TEMPLATE_MAX_SUBJECT || str_has_crlf(subject))
@@ -77,7 +77,7 @@ int email_template_render(const char *subject, const char *body, const char *for
 			  const json_t *ctx, struct arena *a, struct rendered_email *out,
 			  json_t **missing_r, struct err *err)
 {
-	struct lint lint = { json_in_arena(a, json_array()), NULL };
+	struct lint lint = {json_in_arena(a, json_array()), NULL};
 	char *subj, *b;
 	if (render_one(subject, "subject", true, ctx, &lint, a, &subj, err) < 0 ||
 	    render_one(body, "body", false, ctx, &lint, a, &b, err) < 0)
@@ -88,7 +88,8 @@ int email_template_render(const char *subject, const char *body, const char *for
 			*p = ' ';
 	out->subject = str_trim(a, subj);
 	if (strcmp(format, "markdown") == 0) {
-		if (markdown_render((struct slice){ b, strlen(b) }, a, &out->html, &out->text, err) < 0)
+		if (markdown_render((struct slice){b, strlen(b)}, a, &out->html, &out->text, err) <
+		    0)
 			return -1;
 	} else {
 		/* The text alternative of an HTML body is made where mail is built

@@ -8,7 +8,7 @@
 struct arena;
 struct err;
 
-#define TEMPLATE_MAX_BODY (256 * 1024)
+#define TEMPLATE_MAX_BODY    (256 * 1024)
 #define TEMPLATE_MAX_SUBJECT 1000
 
 struct rendered_email {

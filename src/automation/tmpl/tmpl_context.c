@@ -61,7 +61,7 @@ static void decorate_contact(struct arena *a, json_t *c)
 static int order_history(struct store *st, int64_t contact, struct arena *a, json_t *ctx,
 			 struct err *err)
 {
-	struct store_list_query q = { .limit = CONTEXT_MAX_ORDERS };
+	struct store_list_query q = {.limit = CONTEXT_MAX_ORDERS};
 	json_t *items;
 	char *next;
 	q.filters[0].field = entity_field(&order_def, "contact_id");
@@ -77,9 +77,10 @@ static int order_history(struct store *st, int64_t contact, struct arena *a, jso
 	{
 		spent += json_integer_value(json_object_get(o, "total"));
 		cur = cur ? cur : json_get_str(o, "currency");
-		json_object_set_new(o, "total_formatted",
-				    json_string(tmpl_money(a, json_integer_value(json_object_get(o, "total")),
-							   json_get_str(o, "currency"))));
+		json_object_set_new(
+		    o, "total_formatted",
+		    json_string(tmpl_money(a, json_integer_value(json_object_get(o, "total")),
+					   json_get_str(o, "currency"))));
 	}
 	json_t *last = json_array_get(items, 0); /* newest first */
 	json_object_set_new(ctx, "orders",
@@ -114,14 +115,14 @@ int tmpl_context_build(struct store *st, const struct tmpl_subject *subj, const 
 	    load(st, &deal_def, subj->deal_id ? subj->deal_id : ref(order, "deal_id"), a, &deal,
 		 err) < 0)
 		return -1;
-	int64_t cid = subj->contact_id ? subj->contact_id
-				       : ref(order, "contact_id") ? ref(order, "contact_id")
-								  : ref(deal, "contact_id");
+	int64_t cid = subj->contact_id		 ? subj->contact_id
+		      : ref(order, "contact_id") ? ref(order, "contact_id")
+						 : ref(deal, "contact_id");
 	if (load(st, &contact_def, cid, a, &contact, err) < 0)
 		return -1;
-	int64_t co = subj->company_id ? subj->company_id
-				      : ref(contact, "company_id") ? ref(contact, "company_id")
-								   : ref(deal, "company_id");
+	int64_t co = subj->company_id		  ? subj->company_id
+		     : ref(contact, "company_id") ? ref(contact, "company_id")
+						  : ref(deal, "company_id");
 	if (load(st, &company_def, co, a, &company, err) < 0)
 		return -1;
 	if (contact) {
@@ -133,25 +134,31 @@ int tmpl_context_build(struct store *st, const struct tmpl_subject *subj, const 
 		if (base_url && store_secret(st, "unsubscribe.secret", a, &secret, err) < 0)
 			return -1;
 		if (base_url)
-			json_object_set_new(ctx, "unsubscribe_url",
-					    json_string(arena_printf(a, "%s/unsubscribe/%s", base_url,
-								     mail_unsubscribe_token(a, secret, cid))));
+			json_object_set_new(
+			    ctx, "unsubscribe_url",
+			    json_string(arena_printf(a, "%s/unsubscribe/%s", base_url,
+						     mail_unsubscribe_token(a, secret, cid))));
 	}
 	if (company)
 		json_object_set(ctx, "company", company);
 	if (deal) {
-		json_object_set_new(deal, "amount_formatted",
-				    json_string(tmpl_money(a, json_integer_value(json_object_get(deal, "amount")),
-							   json_get_str(deal, "currency"))));
+		json_object_set_new(
+		    deal, "amount_formatted",
+		    json_string(tmpl_money(a, json_integer_value(json_object_get(deal, "amount")),
+					   json_get_str(deal, "currency"))));
 		json_object_set(ctx, "deal", deal);
 	}
 	if (order) {
-		json_object_set_new(order, "total_formatted",
-				    json_string(tmpl_money(a, json_integer_value(json_object_get(order, "total")),
-							   json_get_str(order, "currency"))));
+		json_object_set_new(
+		    order, "total_formatted",
+		    json_string(tmpl_money(a, json_integer_value(json_object_get(order, "total")),
+					   json_get_str(order, "currency"))));
 		json_object_set(ctx, "order", order);
 	}
-	add_owner(st, subj->user_id ? subj->user_id : contact ? ref(contact, "owner_id") : ref(deal, "owner_id"),
+	add_owner(st,
+		  subj->user_id ? subj->user_id
+		  : contact	? ref(contact, "owner_id")
+				: ref(deal, "owner_id"),
 		  a, ctx);
 	*ctx_r = ctx;
 	return 0;

@@ -26,8 +26,8 @@ int imap_fail(struct imap_conn *c, struct err *err, int r, const char *what)
 	return err_set(err, ERR_TEMP, "%s failed: %s", what, resp ? resp : "server error");
 }
 
-static int secure(struct imap_conn *c, const struct mail_url *u, const char *ca_file,
-		  bool loopback, struct err *err)
+static int secure(struct imap_conn *c, const struct mail_url *u, const char *ca_file, bool loopback,
+		  struct err *err)
 {
 	char why[300];
 	if (u->implicit_tls)
@@ -79,7 +79,8 @@ static int connect_stream(struct imap_conn *c, const struct mail_url *u, const c
 	if (fd < 0)
 		return err_set(err, ERR_TEMP, "%s", why);
 	if (u->implicit_tls) {
-		stream = mailstream_ssl_open_with_callback_timeout(fd, timeout, net_tls_sni, u->host);
+		stream =
+		    mailstream_ssl_open_with_callback_timeout(fd, timeout, net_tls_sni, u->host);
 		if (!stream) {
 			close(fd);
 			return err_set(err, ERR_TEMP, "TLS handshake with %s:%d failed", u->host,

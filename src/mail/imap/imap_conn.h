@@ -11,12 +11,12 @@ struct arena;
 struct err;
 struct imap_conn;
 
-#define IMAP_MAX_MESSAGE (50 * 1024 * 1024) /* bigger messages are skipped, not fetched */
-#define IMAP_FETCH_BATCH 50		    /* UIDs per UID FETCH of whole messages */
+#define IMAP_MAX_MESSAGE     (50 * 1024 * 1024) /* bigger messages are skipped, not fetched */
+#define IMAP_FETCH_BATCH     50			/* UIDs per UID FETCH of whole messages */
 #define IMAP_DEFAULT_TIMEOUT 60
 
 struct imap_conn_opts {
-	const char *url;	 /* imap://host[:port] (STARTTLS; plain only on loopback), imaps:// */
+	const char *url; /* imap://host[:port] (STARTTLS; plain only on loopback), imaps:// */
 	const char *user;
 	const char *password;
 	const char *oauth_token; /* XOAUTH2 instead of LOGIN when set */
@@ -38,7 +38,8 @@ bool imap_conn_has(struct imap_conn *c, const char *cap);
 struct imap_folder {
 	char *name;	   /* UTF-8 (modified UTF-7 decoded) */
 	char *raw;	   /* as the server names it: use this in commands */
-	char *special_use; /* "\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\Archive", "\\All", or NULL */
+	char *special_use; /* "\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\Archive", "\\All", or
+			      NULL */
 	bool noselect;
 };
 

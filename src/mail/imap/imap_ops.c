@@ -19,9 +19,8 @@ static const struct {
 	const char *ext; /* as libetpan reports the flag, without the backslash */
 	const char *special;
 } special_uses[] = {
-	{ "Sent", "\\Sent" },	  { "Drafts", "\\Drafts" }, { "Trash", "\\Trash" },
-	{ "Junk", "\\Junk" },	  { "Archive", "\\Archive" }, { "All", "\\All" },
-	{ "Flagged", "\\Flagged" },
+    {"Sent", "\\Sent"},	      {"Drafts", "\\Drafts"}, {"Trash", "\\Trash"},	{"Junk", "\\Junk"},
+    {"Archive", "\\Archive"}, {"All", "\\All"},	      {"Flagged", "\\Flagged"},
 };
 
 static void folder_flags(const struct mailimap_mbx_list_flags *fl, struct imap_folder *f)
@@ -29,7 +28,8 @@ static void folder_flags(const struct mailimap_mbx_list_flags *fl, struct imap_f
 	clistiter *it;
 	if (!fl || !fl->mbf_oflags)
 		return;
-	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG && fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+	if (fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
 		f->noselect = true;
 	for (it = clist_begin(fl->mbf_oflags); it; it = clist_next(it)) {
 		struct mailimap_mbx_list_oflag *o = clist_content(it);
@@ -126,8 +126,10 @@ static int64_t date_of(const struct mailimap_date_time *d)
 	int zone = d->dt_zone; /* +hhmm as a number */
 	int sign = zone < 0 ? -1 : 1;
 	zone *= sign;
-	return time_days_from_civil(d->dt_year, (unsigned)d->dt_month, (unsigned)d->dt_day) * 86400 +
-	       d->dt_hour * 3600 + d->dt_min * 60 + d->dt_sec - sign * ((zone / 100) * 3600 + (zone % 100) * 60);
+	return time_days_from_civil(d->dt_year, (unsigned)d->dt_month, (unsigned)d->dt_day) *
+		   86400 +
+	       d->dt_hour * 3600 + d->dt_min * 60 + d->dt_sec -
+	       sign * ((zone / 100) * 3600 + (zone % 100) * 60);
 }
 
 struct fetched {
@@ -156,7 +158,8 @@ static void parse_att(const struct mailimap_msg_att *att, struct fetched *out)
 			out->uid = st->att_data.att_uid;
 		else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE)
 			out->date = date_of(st->att_data.att_internal_date);
-		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION && st->att_data.att_body_section) {
+		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+			 st->att_data.att_body_section) {
 			out->body = st->att_data.att_body_section->sec_body_part;
 			out->len = st->att_data.att_body_section->sec_length;
 		}
@@ -171,11 +174,11 @@ static struct mailimap_fetch_type *flags_fetch(void)
 	return ft;
 }
 
-static int each_uid(struct imap_conn *c, clist *result, imap_uid_fn *fn, void *ctx,
-		    struct err *err)
+static int each_uid(struct imap_conn *c, clist *result, imap_uid_fn *fn, void *ctx, struct err *err)
 {
 	int rc = 0;
-	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0; it = clist_next(it)) {
+	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0;
+	     it = clist_next(it)) {
 		struct fetched f;
 		parse_att(clist_content(it), &f);
 		if (f.uid)
@@ -186,8 +189,7 @@ static int each_uid(struct imap_conn *c, clist *result, imap_uid_fn *fn, void *c
 	return rc;
 }
 
-int imap_conn_uids(struct imap_conn *c, uint32_t first, imap_uid_fn *fn, void *ctx,
-		   struct err *err)
+int imap_conn_uids(struct imap_conn *c, uint32_t first, imap_uid_fn *fn, void *ctx, struct err *err)
 {
 	clist *result = NULL;
 	struct mailimap_set *set = mailimap_set_new_interval(first ? first : 1, 0);
@@ -226,14 +228,15 @@ int imap_conn_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_me
 	struct mailimap_fetch_type *ft = flags_fetch();
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
 	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	    ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
 	int r = mailimap_uid_fetch(c->s, set, ft, &result);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, err, r, "UID FETCH");
 	int rc = 0;
-	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0; it = clist_next(it)) {
+	for (clistiter *it = result ? clist_begin(result) : NULL; it && rc == 0;
+	     it = clist_next(it)) {
 		struct fetched f;
 		parse_att(clist_content(it), &f);
 		if (f.uid && f.body && f.len <= IMAP_MAX_MESSAGE)
@@ -265,8 +268,9 @@ int imap_conn_store_flags(struct imap_conn *c, uint32_t uid, bool add, unsigned 
 {
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	struct mailimap_flag_list *fl = flag_list(flags);
-	struct mailimap_store_att_flags *sa = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
-						  : mailimap_store_att_flags_new_remove_flags_silent(fl);
+	struct mailimap_store_att_flags *sa =
+	    add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+		: mailimap_store_att_flags_new_remove_flags_silent(fl);
 	int r = mailimap_uid_store(c->s, set, sa);
 	mailimap_store_att_flags_free(sa);
 	mailimap_set_free(set);
@@ -300,8 +304,8 @@ int imap_conn_append(struct imap_conn *c, const char *raw, unsigned flags, const
 	uint32_t validity = 0, uid = 0;
 	struct mailimap_flag_list *fl = flag_list(flags);
 	int r = imap_conn_has(c, "UIDPLUS")
-			? mailimap_uidplus_append(c->s, raw, fl, NULL, msg, len, &validity, &uid)
-			: mailimap_append(c->s, raw, fl, NULL, msg, len);
+		    ? mailimap_uidplus_append(c->s, raw, fl, NULL, msg, len, &validity, &uid)
+		    : mailimap_append(c->s, raw, fl, NULL, msg, len);
 	mailimap_flag_list_free(fl);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, err, r, "APPEND");
@@ -313,7 +317,7 @@ int imap_conn_idle(struct imap_conn *c, int timeout_s, bool *changed_r, struct e
 {
 	*changed_r = false;
 	if (!imap_conn_has(c, "IDLE")) {
-		struct timespec ts = { timeout_s, 0 };
+		struct timespec ts = {timeout_s, 0};
 		nanosleep(&ts, NULL);
 		*changed_r = true;
 		return 0;
@@ -321,7 +325,7 @@ int imap_conn_idle(struct imap_conn *c, int timeout_s, bool *changed_r, struct e
 	int r = mailimap_idle(c->s);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, err, r, "IDLE");
-	struct pollfd pfd = { .fd = mailimap_idle_get_fd(c->s), .events = POLLIN };
+	struct pollfd pfd = {.fd = mailimap_idle_get_fd(c->s), .events = POLLIN};
 	/* libetpan may already hold the server's "* N EXISTS" in its buffer. */
 	bool buffered = c->s->imap_stream && c->s->imap_stream->read_buffer_len > 0;
 	int p = buffered ? 1 : poll(&pfd, 1, timeout_s * 1000);

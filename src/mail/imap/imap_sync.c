@@ -40,7 +40,7 @@
 #include "base/banned.h"
 
 /* Folders synced besides INBOX, by special use. */
-static const char *const synced_uses[] = { "\\Sent", "\\Archive", NULL };
+static const char *const synced_uses[] = {"\\Sent", "\\Archive", NULL};
 
 struct sync {
 	struct store *st;
@@ -86,8 +86,9 @@ static bool known(const struct sync *s, int64_t uid)
 static void save_progress(struct sync *s, const char *folder, size_t total, size_t done)
 {
 	struct err e;
-	json_object_set_new(s->progress, folder,
-			    json_pack("{sIsI}", "total", (json_int_t)total, "done", (json_int_t)done));
+	json_object_set_new(
+	    s->progress, folder,
+	    json_pack("{sIsI}", "total", (json_int_t)total, "done", (json_int_t)done));
 	char *p = json_dumps(s->progress, JSON_COMPACT);
 	if (p && store_account_set_progress(s->st, s->acct->id, p, &e) < 0)
 		log_warn("sync: progress of '%s': %s", s->acct->name, e.msg);
@@ -114,26 +115,33 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 	char sha[65], *text = NULL;
 	int64_t id;
 	bool isnew;
-	struct err perr = { 0 };
+	struct err perr = {0};
 	if (blob_put(s->env->blob_dir, raw, len, sha, err) < 0)
 		return -1;
 	/* A fresh arena per message: GMime objects are freed with it (an arena
 	   mark would keep them: deferred destructors run only at arena_free). */
 	struct arena *a = arena_new();
 	/* A message GMime cannot read at all is still kept: raw, with a problem noted. */
-	if (mime_parse((struct slice){ raw, len }, a, &m, &perr) < 0) {
+	if (mime_parse((struct slice){raw, len}, a, &m, &perr) < 0) {
 		m = message_new(a);
 		message_add_problem(m, a, "unreadable: %s", perr.msg);
 	}
 	if (!m->text && m->html &&
-	    mime_html_to_text((struct slice){ m->html, strlen(m->html) }, a, &text, &perr) < 0)
+	    mime_html_to_text((struct slice){m->html, strlen(m->html)}, a, &text, &perr) < 0)
 		text = NULL;
-	struct store_ingest in = { .folder_id = s->f->id, .uid = uid, .flags = flags,
-				   .msg = m, .raw_sha256 = sha, .size = len,
-				   .account_email = s->acct->email, .owner_id = s->acct->owner_id,
-				   .internal_date = internal_date, .text = m->text ? m->text : text };
-	int r = store_attachments(s, m, err) < 0 ? -1
-						  : store_message_ingest(s->st, &in, a, &id, &isnew, err);
+	struct store_ingest in = {.folder_id = s->f->id,
+				  .uid = uid,
+				  .flags = flags,
+				  .msg = m,
+				  .raw_sha256 = sha,
+				  .size = len,
+				  .account_email = s->acct->email,
+				  .owner_id = s->acct->owner_id,
+				  .internal_date = internal_date,
+				  .text = m->text ? m->text : text};
+	int r = store_attachments(s, m, err) < 0
+		    ? -1
+		    : store_message_ingest(s->st, &in, a, &id, &isnew, err);
 	arena_free(&a);
 	return r;
 }
@@ -198,7 +206,8 @@ static int reconcile(struct sync *s, struct err *err)
 	size_t j = 0;
 	for (size_t i = 0; i < s->nserver; i++)
 		if (known(s, s->server[i]) &&
-		    store_message_set_flags(s->st, s->f->id, s->server[i], s->server_flags[i], 0, err) < 0)
+		    store_message_set_flags(s->st, s->f->id, s->server[i], s->server_flags[i], 0,
+					    err) < 0)
 			return -1;
 	for (size_t i = 0; i < s->nknown; i++) {
 		int64_t uid = s->known[i];
@@ -219,7 +228,8 @@ static int sync_folder(struct sync *s, const struct imap_folder *imf, struct err
 	int64_t fid;
 	struct mail_folder *all;
 	size_t nall;
-	if (store_folder_upsert(s->st, s->acct->id, imf->raw, imf->special_use, true, &fid, err) < 0 ||
+	if (store_folder_upsert(s->st, s->acct->id, imf->raw, imf->special_use, true, &fid, err) <
+		0 ||
 	    store_folder_list(s->st, s->acct->id, s->a, &all, &nall, err) < 0)
 		return -1;
 	for (size_t i = 0; i < nall; i++)
@@ -235,8 +245,9 @@ static int sync_folder(struct sync *s, const struct imap_folder *imf, struct err
 	}
 	if (store_folder_uids(s->st, fid, s->a, &s->known, &s->nknown, err) < 0)
 		return -1;
-	bool quick = mb.highestmodseq && s->f->highestmodseq && s->f->uidvalidity == mb.uidvalidity &&
-		     mb.uidnext == (uint32_t)s->f->uidnext && mb.exists == (uint32_t)s->f->total;
+	bool quick = mb.highestmodseq && s->f->highestmodseq &&
+		     s->f->uidvalidity == mb.uidvalidity && mb.uidnext == (uint32_t)s->f->uidnext &&
+		     mb.exists == (uint32_t)s->f->total;
 	s->nserver = s->cap = 0;
 	if (quick) {
 		/* Nothing new, nothing gone: only flags may have changed. */
@@ -286,7 +297,7 @@ static int apply_ops(struct sync *s, struct err *err)
 	if (store_mail_ops_pending(s->st, s->acct->id, s->a, &ops, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct err e = { 0 };
+		struct err e = {0};
 		if (apply_op(s, &ops[i], &e) == 0) {
 			if (store_mail_op_done(s->st, ops[i].id, NULL, err) < 0)
 				return -1;
@@ -314,9 +325,11 @@ static int open_session(struct sync *s, struct err *err)
 		   secret_open(s->env->key, s->acct->secret, s->a, &password, NULL, err) < 0) {
 		return -1;
 	}
-	struct imap_conn_opts o = { .url = s->acct->imap_url, .user = s->acct->username,
-				    .password = password, .oauth_token = token,
-				    .ca_file = s->env->ca_file };
+	struct imap_conn_opts o = {.url = s->acct->imap_url,
+				   .user = s->acct->username,
+				   .password = password,
+				   .oauth_token = token,
+				   .ca_file = s->env->ca_file};
 	return imap_conn_open(&o, &s->c, err);
 }
 
@@ -411,7 +424,7 @@ static bool stop_requested(const struct imap_sync_env *env)
 static void sleep_checking(const struct imap_sync_env *env, int seconds)
 {
 	for (int i = 0; i < seconds * 10 && !stop_requested(env); i++) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 }
@@ -447,7 +460,7 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 	struct sync s;
 	struct err e2;
 	struct imap_mailbox mb;
-	struct watch w = { 0 };
+	struct watch w = {0};
 	int rc = sync_open(st, env, account_id, &s, err);
 	while (rc == 0 && !stop_requested(env) && !w.reconnect) {
 		size_t mark = arena_mark(s.a);
@@ -462,8 +475,8 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 		}
 		bool changed = false;
 		/* IDLE in slices so a stop or a "sync now" is noticed quickly. */
-		for (int waited = 0; rc == 0 && !changed && !stop_requested(env) &&
-				     waited < SYNC_IDLE_SECONDS;
+		for (int waited = 0;
+		     rc == 0 && !changed && !stop_requested(env) && waited < SYNC_IDLE_SECONDS;
 		     waited += 5) {
 			rc = imap_conn_idle(s.c, 5, &changed, err);
 			if (rc == 0)
@@ -480,7 +493,7 @@ void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t a
 {
 	int backoff = 1;
 	while (!stop_requested(env)) {
-		struct err err = { 0 };
+		struct err err = {0};
 		int64_t started = time_now();
 		if (session(st, env, account_id, &err) == 0)
 			continue;

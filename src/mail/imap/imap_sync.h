@@ -10,8 +10,8 @@ struct err;
 struct secret_key;
 struct store;
 
-#define SYNC_IDLE_SECONDS 300	/* one IDLE before the loop re-checks everything */
-#define SYNC_BACKOFF_MAX 900	/* seconds between reconnects at most */
+#define SYNC_IDLE_SECONDS 300 /* one IDLE before the loop re-checks everything */
+#define SYNC_BACKOFF_MAX  900 /* seconds between reconnects at most */
 
 struct imap_sync_env {
 	const char *blob_dir;

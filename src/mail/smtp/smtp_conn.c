@@ -36,7 +36,6 @@ int mailsmtp_send_command(mailsmtp *session, char *command);
 int mailsmtp_send_command_private(mailsmtp *session, char *command);
 int mailsmtp_read_response(mailsmtp *session);
 
-
 int smtp_conn_fail(struct smtp_outcome *out, enum smtp_result result, const char *stage, int code,
 		   const char *fmt, ...)
 {
@@ -135,7 +134,8 @@ int smtp_conn_open(struct smtp_conn *c, bool implicit_tls, struct smtp_outcome *
 	if (fd < 0)
 		return -1;
 	if (implicit_tls) {
-		stream = mailstream_ssl_open_with_callback_timeout(fd, c->timeout, net_tls_sni, c->host);
+		stream =
+		    mailstream_ssl_open_with_callback_timeout(fd, c->timeout, net_tls_sni, c->host);
 		if (!stream) {
 			close(fd);
 			return smtp_conn_fail(out, SMTP_TEMPFAIL, "tls", 0,

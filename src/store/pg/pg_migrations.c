@@ -266,11 +266,8 @@ static const char m5_digest[] =
  * append a line with the next number, the same change as SQLite's.
  */
 static const struct store_migration migrations[] = {
-    {1, "core", m1_core},
-    {2, "mail", m2_mail},
-    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar},
-    {5, "digest", m5_digest},
+    {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
+    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
 };
 
 int pg_migrate(struct store *st, struct err *err)

@@ -22,8 +22,6 @@ struct sqlite_stmt {
 	sqlite3_stmt *s;
 };
 
-
-
 static sqlite3 *db_of(struct store *st)
 {
 	return ((struct sqlite_store *)st)->db;
@@ -57,9 +55,8 @@ static int sqlite_exec(struct store *st, const char *sql, struct err *err)
 static int sqlite_open(const char *path, struct store **st_r, struct err *err)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	    path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		err_set(err, ERR_TEMP, "cannot open database '%s': %s", path,
 			db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -89,8 +86,7 @@ static void sqlite_close(struct store *st)
 	free(st);
 }
 
-static int sqlite_prepare(struct store *st, const char *sql, struct stmt **stmt_r,
-			  struct err *err)
+static int sqlite_prepare(struct store *st, const char *sql, struct stmt **stmt_r, struct err *err)
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db_of(st), sql, -1, &s, NULL);
@@ -186,26 +182,26 @@ static int sqlite_unlock(struct store *st, int64_t key, struct err *err)
 }
 
 const struct store_backend store_sqlite = {
-	.scheme = "sqlite",
-	.open = sqlite_open,
-	.close = sqlite_close,
-	.prepare = sqlite_prepare,
-	.exec = sqlite_exec,
-	.bind_int = sqlite_bind_int,
-	.bind_text = sqlite_bind_text,
-	.bind_null = sqlite_bind_null,
-	.step = sqlite_step,
-	.columns = sqlite_columns,
-	.column_name = sqlite_column_name,
-	.is_null = sqlite_is_null,
-	.col_int = sqlite_col_int,
-	.col_text = sqlite_col_text,
-	.finalize = sqlite_finalize,
-	.tx_begin = sqlite_tx_begin,
-	.tx_commit = sqlite_tx_commit,
-	.tx_rollback = sqlite_tx_rollback,
-	.migrate = sqlite_migrate,
-	.fts_predicate = sqlite_fts_predicate,
-	.try_lock = sqlite_try_lock,
-	.unlock = sqlite_unlock,
+    .scheme = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .prepare = sqlite_prepare,
+    .exec = sqlite_exec,
+    .bind_int = sqlite_bind_int,
+    .bind_text = sqlite_bind_text,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .columns = sqlite_columns,
+    .column_name = sqlite_column_name,
+    .is_null = sqlite_is_null,
+    .col_int = sqlite_col_int,
+    .col_text = sqlite_col_text,
+    .finalize = sqlite_finalize,
+    .tx_begin = sqlite_tx_begin,
+    .tx_commit = sqlite_tx_commit,
+    .tx_rollback = sqlite_tx_rollback,
+    .migrate = sqlite_migrate,
+    .fts_predicate = sqlite_fts_predicate,
+    .try_lock = sqlite_try_lock,
+    .unlock = sqlite_unlock,
 };

@@ -30,15 +30,22 @@ static bool afx_open(struct afx *fx)
 	fx->a = arena_new();
 	if (!test_store_new(&fx->ts))
 		return false;
-	fx->env = (struct automation_env){ "http://parley.test", "parley.test" };
+	fx->env = (struct automation_env){"http://parley.test", "parley.test"};
 	int64_t uid, acct;
-	struct mail_account m = { .name = "team", .email = "team@parley.test",
-				  .imap_url = "imap://127.0.0.1", .smtp_url = "smtp://127.0.0.1",
-				  .username = "team", .auth = "password", .shared = true,
-				  .enabled = true, .health = "ok", .progress = "{}" };
-	return store_open(fx->ts.url, &fx->st, &fx->err) == 0 && store_migrate(fx->st, &fx->err) == 0 &&
-	       store_user_create(fx->st, "mgr@parley.test", "Mona Manager", USER_MANAGER, NULL, &uid,
-				 &fx->err) == 0 &&
+	struct mail_account m = {.name = "team",
+				 .email = "team@parley.test",
+				 .imap_url = "imap://127.0.0.1",
+				 .smtp_url = "smtp://127.0.0.1",
+				 .username = "team",
+				 .auth = "password",
+				 .shared = true,
+				 .enabled = true,
+				 .health = "ok",
+				 .progress = "{}"};
+	return store_open(fx->ts.url, &fx->st, &fx->err) == 0 &&
+	       store_migrate(fx->st, &fx->err) == 0 &&
+	       store_user_create(fx->st, "mgr@parley.test", "Mona Manager", USER_MANAGER, NULL,
+				 &uid, &fx->err) == 0 &&
 	       store_account_create(fx->st, &m, &acct, &fx->err) == 0;
 }
 
@@ -73,7 +80,7 @@ static int run_until_idle(struct afx *fx, int64_t now)
 
 static int64_t create(struct afx *fx, const struct entity_def *def, const char *json)
 {
-	struct entity_env env = { entity_default_stages, NULL, 1795517094 };
+	struct entity_env env = {entity_default_stages, NULL, 1795517094};
 	json_t *in = json_in_arena(fx->a, json_loads(json, 0, NULL)), *rec, *out;
 	if (entity_validate(def, in, NULL, &env, fx->a, &rec, &fx->err) < 0 ||
 	    store_record_create(fx->st, def, rec, 1, fx->a, &out, &fx->err) < 0) {
@@ -98,23 +105,27 @@ static void test_scheduler__thank_you_after_order(void)
 	struct afx fx;
 	CHECK_MSG(afx_open(&fx), "%s", fx.err.msg);
 	int64_t tid;
-	CHECK(store_template_create(fx.st, "thanks", "Thank you, {{contact.first_name}}!",
-				    "Hi {{contact.first_name|there}},\n\nthanks for your order "
-				    "of:\n\n{{#order.items}}- {{qty}} x {{name}}\n{{/order.items}}\n"
-				    "Total: **{{order.total_formatted}}**\n\n{{user.signature}}",
-				    "markdown", 1, &tid, &fx.err) == 0);
-	CHECK(add_rule(&fx, "{\"name\":\"thanks\",\"trigger\":\"order.created\","
-			    "\"conditions\":[{\"field\":\"order.total\",\"op\":\"gte\",\"value\":100}],"
-			    "\"actions\":[{\"type\":\"send_template\",\"template\":\"thanks\"},"
-			    "{\"type\":\"create_task\",\"title\":\"Call {{contact.name}}\","
-			    "\"due_in_hours\":48,\"delay_minutes\":10}]}") > 0);
+	CHECK(
+	    store_template_create(fx.st, "thanks", "Thank you, {{contact.first_name}}!",
+				  "Hi {{contact.first_name|there}},\n\nthanks for your order "
+				  "of:\n\n{{#order.items}}- {{qty}} x {{name}}\n{{/order.items}}\n"
+				  "Total: **{{order.total_formatted}}**\n\n{{user.signature}}",
+				  "markdown", 1, &tid, &fx.err) == 0);
+	CHECK(add_rule(&fx,
+		       "{\"name\":\"thanks\",\"trigger\":\"order.created\","
+		       "\"conditions\":[{\"field\":\"order.total\",\"op\":\"gte\",\"value\":100}],"
+		       "\"actions\":[{\"type\":\"send_template\",\"template\":\"thanks\"},"
+		       "{\"type\":\"create_task\",\"title\":\"Call {{contact.name}}\","
+		       "\"due_in_hours\":48,\"delay_minutes\":10}]}") > 0);
 	CHECK(run_until_idle(&fx, 1000) >= 0); /* sets the cursor */
-	int64_t c = create(&fx, &contact_def, "{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\","
-					      "\"emails\":[\"ada@client.com\"],\"owner_id\":1}");
+	int64_t c = create(&fx, &contact_def,
+			   "{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\","
+			   "\"emails\":[\"ada@client.com\"],\"owner_id\":1}");
 	char buf[300];
-	snprintf(buf, sizeof(buf), "{\"contact_id\":%lld,\"items\":[{\"sku\":\"W1\",\"name\":"
-				   "\"Widget\",\"qty\":2,\"price\":1999},{\"name\":\"Gadget\","
-				   "\"qty\":1,\"price\":500}]}",
+	snprintf(buf, sizeof(buf),
+		 "{\"contact_id\":%lld,\"items\":[{\"sku\":\"W1\",\"name\":"
+		 "\"Widget\",\"qty\":2,\"price\":1999},{\"name\":\"Gadget\","
+		 "\"qty\":1,\"price\":500}]}",
 		 (long long)c);
 	CHECK(create(&fx, &order_def, buf) > 0);
 	CHECK(run_until_idle(&fx, 2000) > 0);
@@ -125,16 +136,18 @@ static void test_scheduler__thank_you_after_order(void)
 	/* the delayed task is not due yet; ten minutes later it is */
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM tasks WHERE source = 'rule'"), 0);
 	CHECK(run_until_idle(&fx, 2000 + 601) > 0);
-	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM tasks WHERE source = 'rule' AND title = 'Call Ada "
-			     "Lovelace' AND assignee_id = 1"),
+	CHECK_INT(q_int(&fx,
+			"SELECT COUNT(*) FROM tasks WHERE source = 'rule' AND title = 'Call Ada "
+			"Lovelace' AND assignee_id = 1"),
 		  1);
 	/* nothing runs twice */
 	CHECK_INT(run_until_idle(&fx, 99999), 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM outbox"), 1);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM rule_runs WHERE status IN ('fired', 'ok')"), 3);
 	/* a small order does not meet the condition */
-	snprintf(buf, sizeof(buf), "{\"contact_id\":%lld,\"items\":[{\"name\":\"Pin\",\"qty\":1,"
-				   "\"price\":50}]}",
+	snprintf(buf, sizeof(buf),
+		 "{\"contact_id\":%lld,\"items\":[{\"name\":\"Pin\",\"qty\":1,"
+		 "\"price\":50}]}",
 		 (long long)c);
 	CHECK(create(&fx, &order_def, buf) > 0);
 	CHECK(run_until_idle(&fx, 100000) > 0);
@@ -149,26 +162,35 @@ static void test_scheduler__validation_and_notifications(void)
 	CHECK_MSG(afx_open(&fx), "%s", fx.err.msg);
 	json_t *rec;
 	static const char *const bad[] = {
-		"{\"name\":\"x\",\"trigger\":\"nope\",\"actions\":[{\"type\":\"notify\",\"title\":\"t\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"explode\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"email.unanswered\",\"actions\":[{\"type\":\"notify\",\"title\":\"t\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"send_template\",\"template\":\"missing\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"conditions\":[{\"field\":\"a\",\"op\":\"~\",\"value\":1}],\"actions\":[{\"type\":\"notify\",\"title\":\"t\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"set_deal_stage\",\"stage\":\"heaven\"}]}",
-		"{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"notify\",\"title\":\"{{#open\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"nope\",\"actions\":[{\"type\":\"notify\",\"title\":"
+	    "\"t\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"explode\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"email.unanswered\",\"actions\":[{\"type\":\"notify\","
+	    "\"title\":\"t\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"send_"
+	    "template\",\"template\":\"missing\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"conditions\":[{\"field\":\"a\",\"op\":"
+	    "\"~\",\"value\":1}],\"actions\":[{\"type\":\"notify\",\"title\":\"t\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"set_deal_"
+	    "stage\",\"stage\":\"heaven\"}]}",
+	    "{\"name\":\"x\",\"trigger\":\"order.created\",\"actions\":[{\"type\":\"notify\","
+	    "\"title\":\"{{#open\"}]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		json_t *in = json_in_arena(fx.a, json_loads(bad[i], 0, NULL));
-		CHECK_MSG(rule_validate(fx.st, in, NULL, fx.a, &rec, &fx.err) < 0 && fx.err.field[0],
+		CHECK_MSG(rule_validate(fx.st, in, NULL, fx.a, &rec, &fx.err) < 0 &&
+			      fx.err.field[0],
 			  "case %zu accepted", i);
 	}
 	/* a task assigned to someone else notifies them */
 	int64_t other;
-	CHECK(store_user_create(fx.st, "b@parley.test", "B", USER_MANAGER, NULL, &other, &fx.err) == 0);
+	CHECK(store_user_create(fx.st, "b@parley.test", "B", USER_MANAGER, NULL, &other, &fx.err) ==
+	      0);
 	CHECK(run_until_idle(&fx, 1000) >= 0);
 	char buf[200];
-	snprintf(buf, sizeof(buf), "{\"title\":\"Follow up\",\"assignee_id\":%lld}", (long long)other);
+	snprintf(buf, sizeof(buf), "{\"title\":\"Follow up\",\"assignee_id\":%lld}",
+		 (long long)other);
 	CHECK(create(&fx, &task_def, buf) > 0);
 	CHECK(run_until_idle(&fx, 2000) > 0);
 	json_t *items;
@@ -176,8 +198,9 @@ static void test_scheduler__validation_and_notifications(void)
 	CHECK_INT(json_array_size(items), 1);
 	/* an @mention in a note notifies the user mentioned, not the author */
 	int64_t c = create(&fx, &contact_def, "{\"first_name\":\"Zed\"}");
-	snprintf(buf, sizeof(buf), "{\"body\":\"@b can you call Zed? cc mgr@parley.test\","
-				   "\"contact_id\":%lld}",
+	snprintf(buf, sizeof(buf),
+		 "{\"body\":\"@b can you call Zed? cc mgr@parley.test\","
+		 "\"contact_id\":%lld}",
 		 (long long)c);
 	CHECK(create(&fx, &note_def, buf) > 0);
 	CHECK(run_until_idle(&fx, 3000) > 0);
@@ -212,9 +235,10 @@ static void test_scheduler__unanswered_counts_working_hours(void)
 	CHECK(store_event_add(fx.st, "email.received", "message", 1, 0, p, &fx.err) == 0);
 	CHECK(run_until_idle(&fx, fri) > 0);
 	CHECK_INT(q_int(&fx, "SELECT run_at FROM jobs WHERE kind = 'fire'"), fri + 24 * 3600);
-	json_t *wh = json_in_arena(fx.a, json_loads("{\"days\":[1,2,3,4,5],\"start\":\"09:00\","
-						     "\"end\":\"18:00\",\"timezone\":\"Europe/London\"}",
-						     0, NULL));
+	json_t *wh =
+	    json_in_arena(fx.a, json_loads("{\"days\":[1,2,3,4,5],\"start\":\"09:00\","
+					   "\"end\":\"18:00\",\"timezone\":\"Europe/London\"}",
+					   0, NULL));
 	CHECK(store_setting_set(fx.st, "working_hours", wh, &fx.err) == 0);
 	CHECK(store_event_add(fx.st, "email.received", "message", 2, 0, p, &fx.err) == 0);
 	CHECK(run_until_idle(&fx, fri) > 0);

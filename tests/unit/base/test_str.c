@@ -9,13 +9,13 @@ static void test_str__utf8(void)
 		const char *s;
 		bool ok;
 	} cases[] = {
-		{ "plain", true },	    { "\xd0\x9f\xd1\x80\xd0\xb8", true },
-		{ "\xc0\xaf", false },	    { "\xed\xa0\x80", false },
-		{ "\xf0\x9f\x98\x80", true }, { "\xff", false },
-		{ "\xe2\x82", false },
+	    {"plain", true},	     {"\xd0\x9f\xd1\x80\xd0\xb8", true}, {"\xc0\xaf", false},
+	    {"\xed\xa0\x80", false}, {"\xf0\x9f\x98\x80", true},	 {"\xff", false},
+	    {"\xe2\x82", false},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		CHECK_MSG(str_valid_utf8(cases[i].s, strlen(cases[i].s)) == cases[i].ok, "case %zu", i);
+		CHECK_MSG(str_valid_utf8(cases[i].s, strlen(cases[i].s)) == cases[i].ok, "case %zu",
+			  i);
 }
 
 static void test_str__helpers(void)

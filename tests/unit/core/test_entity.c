@@ -5,13 +5,13 @@
 #include "base/json.h"
 #include "core/entity.h"
 
-static const char *const cc44_stages[] = { "new", "won", "lost", NULL };
+static const char *const cc44_stages[] = {"new", "won", "lost", NULL};
 
 /* Validates input for def (create when old is NULL); returns the record or NULL. */
 static json_t *validate(struct arena *a, const struct entity_def *def, const char *input,
 			const char *old, struct err *err)
 {
-	struct entity_env env = { entity_default_stages, NULL, 1795517094 };
+	struct entity_env env = {entity_default_stages, NULL, 1795517094};
 	json_t *in = json_in_arena(a, json_loads(input, 0, NULL));
 	json_t *o = old ? json_in_arena(a, json_loads(old, 0, NULL)) : NULL;
 	json_t *rec = NULL;
@@ -27,22 +27,22 @@ static void test_entity__contact_cases(void)
 		const char *input;
 		const char *field; /* NULL: valid */
 	} cases[] = {
-		{ "{\"first_name\":\"Ada\"}", NULL },
-		{ "{\"emails\":[\"a@b.co\"]}", NULL },
-		{ "{}", "first_name" },
-		{ "{\"first_name\":\"  \"}", "first_name" },
-		{ "{\"first_name\":42}", "first_name" },
-		{ "{\"first_name\":\"A\",\"emails\":[\"not an address\"]}", "emails" },
-		{ "{\"first_name\":\"A\",\"emails\":\"a@b.co\"}", "emails" },
-		{ "{\"first_name\":\"A\",\"phones\":[\"12345\"]}", "phones" },
-		{ "{\"first_name\":\"A\",\"stage\":\"vip\"}", "stage" },
-		{ "{\"first_name\":\"A\",\"stage\":null}", "stage" },
-		{ "{\"first_name\":\"A\",\"company_id\":0}", "company_id" },
-		{ "{\"first_name\":\"A\",\"company_id\":\"1\"}", "company_id" },
-		{ "{\"first_name\":\"A\",\"custom\":[]}", "custom" },
-		{ "{\"first_name\":\"A\",\"nickname\":\"x\"}", "nickname" },
-		{ "{\"first_name\":\"A\",\"tags\":[\"a,b\"]}", "tags" },
-		{ "{\"first_name\":\"A\",\"id\":5,\"created_at\":\"x\"}", NULL },
+	    {"{\"first_name\":\"Ada\"}", NULL},
+	    {"{\"emails\":[\"a@b.co\"]}", NULL},
+	    {"{}", "first_name"},
+	    {"{\"first_name\":\"  \"}", "first_name"},
+	    {"{\"first_name\":42}", "first_name"},
+	    {"{\"first_name\":\"A\",\"emails\":[\"not an address\"]}", "emails"},
+	    {"{\"first_name\":\"A\",\"emails\":\"a@b.co\"}", "emails"},
+	    {"{\"first_name\":\"A\",\"phones\":[\"12345\"]}", "phones"},
+	    {"{\"first_name\":\"A\",\"stage\":\"vip\"}", "stage"},
+	    {"{\"first_name\":\"A\",\"stage\":null}", "stage"},
+	    {"{\"first_name\":\"A\",\"company_id\":0}", "company_id"},
+	    {"{\"first_name\":\"A\",\"company_id\":\"1\"}", "company_id"},
+	    {"{\"first_name\":\"A\",\"custom\":[]}", "custom"},
+	    {"{\"first_name\":\"A\",\"nickname\":\"x\"}", "nickname"},
+	    {"{\"first_name\":\"A\",\"tags\":[\"a,b\"]}", "tags"},
+	    {"{\"first_name\":\"A\",\"id\":5,\"created_at\":\"x\"}", NULL},
 	};
 	struct arena *a = arena_new();
 	struct err err;
@@ -91,8 +91,8 @@ static void test_entity__update_keeps_absent_fields(void)
 	CHECK(json_object_get(rec, "stage") == NULL);
 	CHECK(json_object_get(rec, "emails") == NULL);
 	/* clearing every name of a contact with no address is refused */
-	CHECK(!validate(a, &contact_def, "{\"first_name\":null}", "{\"first_name\":\"Ada\"}",
-			&err));
+	CHECK(
+	    !validate(a, &contact_def, "{\"first_name\":null}", "{\"first_name\":\"Ada\"}", &err));
 	arena_free(&a);
 }
 
@@ -133,7 +133,7 @@ static void test_entity__deal_pipeline(void)
 	CHECK(!validate(a, &deal_def, "{\"title\":\"T\",\"amount\":-1}", NULL, &err));
 	CHECK(!validate(a, &deal_def, "{\"title\":\"T\",\"expected_close\":\"2026-02-30\"}", NULL,
 			&err));
-	struct entity_env env = { cc44_stages, "44", 0 };
+	struct entity_env env = {cc44_stages, "44", 0};
 	json_t *in = json_in_arena(a, json_loads("{\"title\":\"T\",\"stage\":\"won\"}", 0, NULL));
 	CHECK(entity_validate(&deal_def, in, NULL, &env, a, &rec, &err) == 0);
 	arena_free(&a);
@@ -157,12 +157,13 @@ static void test_entity__tables_are_consistent(void)
 			const struct field_def *f = &d->fields[j];
 			CHECK_MSG(!((f->type == FT_REF || f->type == FT_REFLIST) && !f->ref),
 				  "%s.%s has no ref table", d->name, f->name);
-			CHECK_MSG(!(f->type == FT_ENUM && !f->values && !(f->flags & FIELD_PIPELINE)),
-				  "%s.%s has no values", d->name, f->name);
+			CHECK_MSG(
+			    !(f->type == FT_ENUM && !f->values && !(f->flags & FIELD_PIPELINE)),
+			    "%s.%s has no values", d->name, f->name);
 		}
 		for (size_t j = 0; d->perm_fields && d->perm_fields[j]; j++)
 			CHECK_MSG(entity_field(d, d->perm_fields[j]) ||
-					  strcmp(d->perm_fields[j], "created_by") == 0,
+				      strcmp(d->perm_fields[j], "created_by") == 0,
 				  "%s perm field %s", d->name, d->perm_fields[j]);
 	}
 }

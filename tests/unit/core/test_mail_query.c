@@ -34,33 +34,35 @@ static void test_mail_query__parse(void)
 		const char *q, *tree; /* tree NULL: error, containing the column text */
 		const char *error;
 	} cases[] = {
-		{ "offer", "text:offer", NULL },
-		{ "big offer", "(and text:big text:offer)", NULL },
-		{ "\"big offer\"", "text:\"big offer\"", NULL },
-		{ "from:bob subject:\"q3 plan\"", "(and from:bob subject:\"q3 plan\")", NULL },
-		{ "a OR b c", "(or text:a (and text:b text:c))", NULL },
-		{ "a AND (b OR c)", "(and text:a (or text:b text:c))", NULL },
-		{ "-spam NOT is:read", "(and (not text:spam) (not is:read))", NULL },
-		{ "has:attachment filename:report.pdf", "(and has:attachment filename:report.pdf)", NULL },
-		{ "in:Sent account:work before:2026-01-01 after:2025-01-01",
-		  "(and (and (and in:Sent account:work) before:2026-01-01) after:2025-01-01)", NULL },
-		{ "contact:12 deal:3", "(and contact:12 deal:3)", NULL },
-		{ "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "text:\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", NULL },
-		{ "(a", NULL, "missing ')' at column 3" },
-		{ "a)", NULL, "unexpected ')' at column 2" },
-		{ "\"open", NULL, "unterminated quote at column 1" },
-		{ "foo:bar", NULL, "unknown field 'foo' at column 1" },
-		{ "before:yesterday", NULL, "expected a date YYYY-MM-DD at column 1" },
-		{ "x is:maybe", NULL, "at column 3" },
-		{ "contact:abc", NULL, "expected an id at column 1" },
-		{ "a OR", NULL, "at column 5" },
-		{ "NOT", NULL, "at column 4" },
-		{ "from:", NULL, "expected a word at column 6" },
+	    {"offer", "text:offer", NULL},
+	    {"big offer", "(and text:big text:offer)", NULL},
+	    {"\"big offer\"", "text:\"big offer\"", NULL},
+	    {"from:bob subject:\"q3 plan\"", "(and from:bob subject:\"q3 plan\")", NULL},
+	    {"a OR b c", "(or text:a (and text:b text:c))", NULL},
+	    {"a AND (b OR c)", "(and text:a (or text:b text:c))", NULL},
+	    {"-spam NOT is:read", "(and (not text:spam) (not is:read))", NULL},
+	    {"has:attachment filename:report.pdf", "(and has:attachment filename:report.pdf)",
+	     NULL},
+	    {"in:Sent account:work before:2026-01-01 after:2025-01-01",
+	     "(and (and (and in:Sent account:work) before:2026-01-01) after:2025-01-01)", NULL},
+	    {"contact:12 deal:3", "(and contact:12 deal:3)", NULL},
+	    {"\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
+	     "text:\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", NULL},
+	    {"(a", NULL, "missing ')' at column 3"},
+	    {"a)", NULL, "unexpected ')' at column 2"},
+	    {"\"open", NULL, "unterminated quote at column 1"},
+	    {"foo:bar", NULL, "unknown field 'foo' at column 1"},
+	    {"before:yesterday", NULL, "expected a date YYYY-MM-DD at column 1"},
+	    {"x is:maybe", NULL, "at column 3"},
+	    {"contact:abc", NULL, "expected an id at column 1"},
+	    {"a OR", NULL, "at column 5"},
+	    {"NOT", NULL, "at column 4"},
+	    {"from:", NULL, "expected a word at column 6"},
 	};
 	struct arena *a = arena_new();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct mq_node *root = NULL;
-		struct err err = { 0 };
+		struct err err = {0};
 		int r = mail_query_parse(cases[i].q, a, &root, &err);
 		if (cases[i].tree) {
 			struct buf b;
@@ -70,7 +72,8 @@ static void test_mail_query__parse(void)
 			CHECK_MSG(r == 0 && strcmp(b.data, cases[i].tree) == 0, "case %zu '%s': %s",
 				  i, cases[i].q, r == 0 ? b.data : err.msg);
 		} else {
-			CHECK_MSG(r < 0 && strstr(err.msg, cases[i].error) && !strcmp(err.field, "q"),
+			CHECK_MSG(r < 0 && strstr(err.msg, cases[i].error) &&
+				      !strcmp(err.field, "q"),
 				  "case %zu '%s': %s", i, cases[i].q, r < 0 ? err.msg : "parsed");
 		}
 	}

@@ -44,13 +44,19 @@ static bool mfx_open(struct mfx *fx)
 	int64_t uid, acct;
 	store_user_create(fx->st, "owner@parley.test", "Owner", USER_MANAGER, NULL, &uid, &fx->err);
 	for (int i = 0; i < 2; i++) {
-		struct mail_account m = { .name = i ? "b" : "a", .email = "owner@parley.test",
-					  .imap_url = "imap://127.0.0.1", .smtp_url = "smtp://127.0.0.1",
-					  .username = "owner", .auth = "password", .owner_id = uid,
-					  .enabled = true, .health = "new", .progress = "{}" };
+		struct mail_account m = {.name = i ? "b" : "a",
+					 .email = "owner@parley.test",
+					 .imap_url = "imap://127.0.0.1",
+					 .smtp_url = "smtp://127.0.0.1",
+					 .username = "owner",
+					 .auth = "password",
+					 .owner_id = uid,
+					 .enabled = true,
+					 .health = "new",
+					 .progress = "{}"};
 		if (store_account_create(fx->st, &m, &acct, &fx->err) < 0 ||
-		    store_folder_upsert(fx->st, acct, "INBOX", NULL, true, &fx->folder[i], &fx->err) <
-			    0)
+		    store_folder_upsert(fx->st, acct, "INBOX", NULL, true, &fx->folder[i],
+					&fx->err) < 0)
 			return false;
 	}
 	return true;
@@ -67,12 +73,16 @@ static void mfx_close(struct mfx *fx)
 static int64_t ingest(struct mfx *fx, int f, const char *raw, bool *new_r)
 {
 	struct message *m;
-	if (mime_parse((struct slice){ raw, strlen(raw) }, fx->a, &m, &fx->err) < 0)
+	if (mime_parse((struct slice){raw, strlen(raw)}, fx->a, &m, &fx->err) < 0)
 		return 0;
-	struct store_ingest in = { .folder_id = fx->folder[f], .uid = ++fx->next_uid, .msg = m,
-				   .raw_sha256 = "00", .size = strlen(raw),
-				   .account_email = "owner@parley.test", .owner_id = 1,
-				   .text = m->text };
+	struct store_ingest in = {.folder_id = fx->folder[f],
+				  .uid = ++fx->next_uid,
+				  .msg = m,
+				  .raw_sha256 = "00",
+				  .size = strlen(raw),
+				  .account_email = "owner@parley.test",
+				  .owner_id = 1,
+				  .text = m->text};
 	int64_t id = 0;
 	bool isnew;
 	if (store_message_ingest(fx->st, &in, fx->a, &id, new_r ? new_r : &isnew, &fx->err) < 0) {
@@ -89,7 +99,8 @@ static const char *mail(struct arena *a, const char *id, const char *from, const
 			    "Message-ID: <%s>\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
 			    "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n%s%s%s%s%s\r\nbody of %s\r\n",
 			    id, from, to, subject, refs ? "In-Reply-To: <" : "", refs ? refs : "",
-			    refs ? ">\r\nReferences: <" : "", refs ? refs : "", refs ? ">\r\n" : "", id);
+			    refs ? ">\r\nReferences: <" : "", refs ? refs : "", refs ? ">\r\n" : "",
+			    id);
 }
 
 static void test_store_message__dedupe_and_threads(void)
@@ -99,30 +110,42 @@ static void test_store_message__dedupe_and_threads(void)
 	struct arena *a = fx.a;
 	bool isnew;
 	/* the reply arrives before its parent */
-	int64_t r1 = ingest(&fx, 0, mail(a, "r1@x", "bob@client.com", "owner@parley.test", "Re: offer", "p1@x"), &isnew);
+	int64_t r1 = ingest(
+	    &fx, 0, mail(a, "r1@x", "bob@client.com", "owner@parley.test", "Re: offer", "p1@x"),
+	    &isnew);
 	CHECK(r1 > 0 && isnew);
-	int64_t p1 = ingest(&fx, 0, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
+	int64_t p1 = ingest(
+	    &fx, 0, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
 	CHECK(p1 > 0 && isnew);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(DISTINCT thread_id) FROM messages"), 1);
 	/* the same message in a second account is one message with two locations */
-	int64_t again = ingest(&fx, 1, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
+	int64_t again = ingest(
+	    &fx, 1, mail(a, "p1@x", "owner@parley.test", "bob@client.com", "offer", NULL), &isnew);
 	CHECK(again == p1 && !isnew);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM messages"), 2);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_locations"), 3);
 	/* a separate conversation, then a message referencing both merges them */
-	ingest(&fx, 0, mail(a, "q1@x", "carol@client.com", "owner@parley.test", "other", NULL), NULL);
+	ingest(&fx, 0, mail(a, "q1@x", "carol@client.com", "owner@parley.test", "other", NULL),
+	       NULL);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 2);
-	const char *bridge = arena_printf(a,
-		"Message-ID: <b@x>\r\nFrom: bob@client.com\r\nTo: owner@parley.test\r\n"
-		"Subject: Re: both\r\nReferences: <p1@x> <q1@x>\r\n\r\nhi\r\n");
+	const char *bridge =
+	    arena_printf(a, "Message-ID: <b@x>\r\nFrom: bob@client.com\r\nTo: owner@parley.test\r\n"
+			    "Subject: Re: both\r\nReferences: <p1@x> <q1@x>\r\n\r\nhi\r\n");
 	CHECK(ingest(&fx, 0, bridge, NULL) > 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 1);
 	CHECK_INT(q_int(&fx, "SELECT message_count FROM threads"), 4);
 	/* subject fallback: a reply without references joins only with a shared participant */
-	ingest(&fx, 0, mail(a, "s1@x", "dan@d.com", "owner@parley.test", "Quarterly numbers", NULL), NULL);
-	ingest(&fx, 0, mail(a, "s2@x", "dan@d.com", "owner@parley.test", "RE: Quarterly numbers", NULL), NULL);
-	ingest(&fx, 0, mail(a, "s3@x", "eve@e.com", "owner@parley.test", "Re: Quarterly numbers", NULL), NULL);
-	CHECK_INT(q_int(&fx, "SELECT COUNT(DISTINCT thread_id) FROM messages WHERE message_id LIKE 's%'"), 2);
+	ingest(&fx, 0, mail(a, "s1@x", "dan@d.com", "owner@parley.test", "Quarterly numbers", NULL),
+	       NULL);
+	ingest(&fx, 0,
+	       mail(a, "s2@x", "dan@d.com", "owner@parley.test", "RE: Quarterly numbers", NULL),
+	       NULL);
+	ingest(&fx, 0,
+	       mail(a, "s3@x", "eve@e.com", "owner@parley.test", "Re: Quarterly numbers", NULL),
+	       NULL);
+	CHECK_INT(
+	    q_int(&fx, "SELECT COUNT(DISTINCT thread_id) FROM messages WHERE message_id LIKE 's%'"),
+	    2);
 	/* a message without Message-ID is kept */
 	CHECK(ingest(&fx, 0, "From: x@y.com\r\nSubject: no id\r\n\r\nbody\r\n", NULL) > 0);
 	mfx_close(&fx);
@@ -133,12 +156,13 @@ static void test_store_message__linking(void)
 	struct mfx fx;
 	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
 	struct arena *a = fx.a;
-	struct entity_env env = { entity_default_stages, NULL, 0 };
+	struct entity_env env = {entity_default_stages, NULL, 0};
 	json_t *rec, *out;
 	const char *inputs[][2] = {
-		{ "companies", "{\"name\":\"Client Co\",\"domains\":[\"client.com\"]}" },
-		{ "contacts", "{\"first_name\":\"Bob\",\"emails\":[\"bob@client.com\"],\"company_id\":1}" },
-		{ "deals", "{\"title\":\"Deal\",\"contact_id\":1}" },
+	    {"companies", "{\"name\":\"Client Co\",\"domains\":[\"client.com\"]}"},
+	    {"contacts",
+	     "{\"first_name\":\"Bob\",\"emails\":[\"bob@client.com\"],\"company_id\":1}"},
+	    {"deals", "{\"title\":\"Deal\",\"contact_id\":1}"},
 	};
 	for (size_t i = 0; i < 3; i++) {
 		const struct entity_def *def = entity_find(inputs[i][0]);
@@ -147,15 +171,22 @@ static void test_store_message__linking(void)
 		      store_record_create(fx.st, def, rec, 1, a, &out, &fx.err) == 0);
 	}
 	/* plus-addressing folded; the deal is the contact's single open deal */
-	int64_t id = ingest(&fx, 0, mail(a, "m1@x", "Bob <Bob+crm@Client.com>", "owner@parley.test", "Hello", NULL), NULL);
+	int64_t id = ingest(
+	    &fx, 0, mail(a, "m1@x", "Bob <Bob+crm@Client.com>", "owner@parley.test", "Hello", NULL),
+	    NULL);
 	CHECK(id > 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM activities WHERE kind = 'email'"), 1);
+	CHECK_INT(q_int(&fx,
+			"SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
+			"WHERE t.kind = 'email' AND l.field = 'contact_ids' AND l.target_id = 1"),
+		  1);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
-			     "WHERE t.kind = 'email' AND l.field = 'contact_ids' AND l.target_id = 1"), 1);
-	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
-			     "WHERE t.kind = 'email' AND l.field = 'deal_ids' AND l.target_id = 1"), 1);
-	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
-			     "WHERE t.kind = 'email' AND l.field = 'company_ids' AND l.target_id = 1"), 1);
+			     "WHERE t.kind = 'email' AND l.field = 'deal_ids' AND l.target_id = 1"),
+		  1);
+	CHECK_INT(q_int(&fx,
+			"SELECT COUNT(*) FROM links l JOIN activities t ON t.id = l.record_id "
+			"WHERE t.kind = 'email' AND l.field = 'company_ids' AND l.target_id = 1"),
+		  1);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.received'"), 1);
 	/* a stranger on a free-mail domain links nothing, but the event is written */
 	ingest(&fx, 0, mail(a, "m2@x", "someone@gmail.com", "owner@parley.test", "Hi", NULL), NULL);
@@ -165,7 +196,7 @@ static void test_store_message__linking(void)
 	ingest(&fx, 0, mail(a, "m3@x", "owner@parley.test", "bob@client.com", "Offer", NULL), NULL);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.sent'"), 1);
 	/* another manager does not see the mail on Bob's timeline; the owner does */
-	struct store_list_query q = { .limit = 50, .viewer_id = 99 };
+	struct store_list_query q = {.limit = 50, .viewer_id = 99};
 	json_t *items;
 	char *next;
 	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
@@ -188,7 +219,7 @@ static size_t search(struct mfx *fx, const char *q, int64_t viewer, bool admin)
 	struct mq_node *root;
 	json_t *items;
 	char *next;
-	struct mail_viewer v = { viewer, admin };
+	struct mail_viewer v = {viewer, admin};
 	if (mail_query_parse(q, fx->a, &root, &fx->err) < 0 ||
 	    store_thread_search(fx->st, root, &v, 50, NULL, fx->a, &items, &next, &fx->err) < 0) {
 		printf("#   search '%s': %s\n", q, fx->err.msg);
@@ -202,9 +233,14 @@ static void test_store_message__search(void)
 	struct mfx fx;
 	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
 	struct arena *a = fx.a;
-	ingest(&fx, 0, mail(a, "a1@x", "Bob <bob@client.com>", "owner@parley.test", "Proposal for Q3", NULL), NULL);
-	ingest(&fx, 0, mail(a, "a2@x", "carol@other.org", "owner@parley.test", "Lunch", NULL), NULL);
-	ingest(&fx, 0, mail(a, "a3@x", "owner@parley.test", "carol@other.org", "Re: Lunch", "a2@x"), NULL);
+	ingest(
+	    &fx, 0,
+	    mail(a, "a1@x", "Bob <bob@client.com>", "owner@parley.test", "Proposal for Q3", NULL),
+	    NULL);
+	ingest(&fx, 0, mail(a, "a2@x", "carol@other.org", "owner@parley.test", "Lunch", NULL),
+	       NULL);
+	ingest(&fx, 0, mail(a, "a3@x", "owner@parley.test", "carol@other.org", "Re: Lunch", "a2@x"),
+	       NULL);
 	CHECK_INT(search(&fx, "", 1, false), 2);
 	CHECK_INT(search(&fx, "proposal", 1, false), 1);
 	CHECK_INT(search(&fx, "propos", 1, false), 1);
@@ -233,7 +269,10 @@ static void test_store_message__search(void)
 	/* privacy: another manager sees none of this personal mailbox; an admin sees all */
 	CHECK_INT(search(&fx, "", 99, false), 0);
 	CHECK_INT(search(&fx, "", 99, true), 2);
-	CHECK(store_exec_ints(fx.st, "UPDATE threads SET shared = 1 WHERE id = (SELECT thread_id FROM messages WHERE message_id = 'a2@x')", &fx.err, 0) == 0);
+	CHECK(store_exec_ints(fx.st,
+			      "UPDATE threads SET shared = 1 WHERE id = (SELECT thread_id FROM "
+			      "messages WHERE message_id = 'a2@x')",
+			      &fx.err, 0) == 0);
 	CHECK_INT(search(&fx, "", 99, false), 1);
 	mfx_close(&fx);
 }
@@ -245,17 +284,20 @@ static void test_store_message__mail_ops(void)
 	struct mfx fx;
 	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
 	struct arena *a = fx.a;
-	struct mail_viewer owner = { 1, false }, other = { 99, false }, admin = { 99, true };
+	struct mail_viewer owner = {1, false}, other = {99, false}, admin = {99, true};
 	const char *with_file =
-		"Message-ID: <f1@x>\r\nFrom: bob@client.com\r\nTo: owner@parley.test\r\n"
-		"Subject: Files\r\nMIME-Version: 1.0\r\n"
-		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
-		"Content-Type: text/plain\r\n\r\nsee the report\r\n--b\r\n"
-		"Content-Type: application/pdf\r\n"
-		"Content-Disposition: attachment; filename=\"report-q3.pdf\"\r\n\r\n%PDF\r\n--b--\r\n";
+	    "Message-ID: <f1@x>\r\nFrom: bob@client.com\r\nTo: owner@parley.test\r\n"
+	    "Subject: Files\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain\r\n\r\nsee the report\r\n--b\r\n"
+	    "Content-Type: application/pdf\r\n"
+	    "Content-Disposition: attachment; filename=\"report-q3.pdf\"\r\n\r\n%PDF\r\n--b--\r\n";
 	int64_t f1 = ingest(&fx, 0, with_file, NULL);
-	int64_t m1 = ingest(&fx, 0, mail(a, "t1@x", "bob@client.com", "owner@parley.test", "Plan", NULL), NULL);
-	int64_t m2 = ingest(&fx, 0, mail(a, "t2@x", "owner@parley.test", "bob@client.com", "Re: Plan", "t1@x"), NULL);
+	int64_t m1 = ingest(
+	    &fx, 0, mail(a, "t1@x", "bob@client.com", "owner@parley.test", "Plan", NULL), NULL);
+	int64_t m2 = ingest(
+	    &fx, 0, mail(a, "t2@x", "owner@parley.test", "bob@client.com", "Re: Plan", "t1@x"),
+	    NULL);
 	CHECK(f1 > 0 && m1 > 0 && m2 > 0);
 	CHECK_INT(search(&fx, "filename:report", 1, false), 1);
 	CHECK_INT(search(&fx, "report", 1, false), 1);
@@ -267,9 +309,10 @@ static void test_store_message__mail_ops(void)
 	CHECK_INT(store_message_get(fx.st, f1, &other, a, &msg, &fx.err), 0);
 	CHECK_INT(store_message_get(fx.st, f1, &admin, a, &msg, &fx.err), 1);
 	int64_t att = json_integer_value(
-		json_object_get(json_array_get(json_object_get(msg, "attachments"), 0), "id"));
+	    json_object_get(json_array_get(json_object_get(msg, "attachments"), 0), "id"));
 	char *fname, *ctype, *sha;
-	CHECK_INT(store_attachment_get(fx.st, f1, att, &owner, a, &fname, &ctype, &sha, &fx.err), 1);
+	CHECK_INT(store_attachment_get(fx.st, f1, att, &owner, a, &fname, &ctype, &sha, &fx.err),
+		  1);
 	CHECK_STR(fname, "report-q3.pdf");
 	int64_t t = json_integer_value(json_object_get(msg, "thread_id"));
 	int64_t tp = q_int(&fx, "SELECT thread_id FROM messages WHERE message_id = 't1@x'");
@@ -309,8 +352,8 @@ static void test_store_message__mail_ops(void)
 	CHECK(store_thread_join(fx.st, tp, fresh, &fx.err) == 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 2);
 	/* relinking a message that had no links makes its activity */
-	json_t *links = json_in_arena(a, json_pack("{s[]s[]s[]}", "contact_ids", "company_ids",
-						   "deal_ids"));
+	json_t *links =
+	    json_in_arena(a, json_pack("{s[]s[]s[]}", "contact_ids", "company_ids", "deal_ids"));
 	CHECK_MSG(store_message_relink(fx.st, f1, links, 1, a, &fx.err) == 0, "%s", fx.err.msg);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM activities WHERE source_entity = 'message'"), 1);
 	/* folders and accounts */
@@ -353,10 +396,13 @@ static void test_store_message__outbox(void)
 	struct mfx fx;
 	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
 	struct arena *a = fx.a;
-	struct outbox_item it = { .account_id = 1, .message_id = "parley.x@h", .raw_sha256 = "ab",
-				  .envelope_from = "owner@parley.test",
-				  .recipients = json_in_arena(a, json_pack("[s]", "bob@client.com")),
-				  .subject = "Hi", .created_by = 1 };
+	struct outbox_item it = {.account_id = 1,
+				 .message_id = "parley.x@h",
+				 .raw_sha256 = "ab",
+				 .envelope_from = "owner@parley.test",
+				 .recipients = json_in_arena(a, json_pack("[s]", "bob@client.com")),
+				 .subject = "Hi",
+				 .created_by = 1};
 	int64_t id, id2;
 	CHECK(store_outbox_enqueue(fx.st, &it, "key-1", &id, &fx.err) == 0);
 	CHECK(store_outbox_enqueue(fx.st, &it, "key-1", &id2, &fx.err) == 0);
@@ -364,7 +410,8 @@ static void test_store_message__outbox(void)
 	it.send_at = 4102444800; /* scheduled far ahead */
 	CHECK(store_outbox_enqueue(fx.st, &it, NULL, &id2, &fx.err) == 0);
 	struct outbox_item *got;
-	int64_t now = time_now() + 1000000; /* past every item queued now; below the far-ahead one */
+	int64_t now =
+	    time_now() + 1000000; /* past every item queued now; below the far-ahead one */
 	CHECK_INT(store_outbox_claim(fx.st, now, a, &got, &fx.err), 1);
 	CHECK_INT(got->id, id);
 	CHECK_STR(got->status, "sending");
@@ -379,7 +426,7 @@ static void test_store_message__outbox(void)
 	CHECK(store_outbox_finish(fx.st, id, "sent", NULL, 0, &fx.err) == 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'outbox.sent'"), 1);
 	json_t *items;
-	struct mail_viewer owner = { 1, false }, other = { 99, false };
+	struct mail_viewer owner = {1, false}, other = {99, false};
 	CHECK(store_outbox_list(fx.st, &owner, 50, a, &items, &fx.err) == 0);
 	CHECK_INT(json_array_size(items), 2);
 	CHECK(store_outbox_list(fx.st, &other, 50, a, &items, &fx.err) == 0);

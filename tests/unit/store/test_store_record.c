@@ -80,12 +80,12 @@ static void test_store__migrations_idempotent(void)
 	CHECK(store_migrate(fx.st, &fx.err) == 0);
 	CHECK_INT(count(&fx, "SELECT COUNT(*) FROM schema_migrations"), 5);
 	/* every entity's columns exist: an empty list of each works */
-	struct store_list_query q = { .limit = 10 };
+	struct store_list_query q = {.limit = 10};
 	for (size_t i = 0; entities[i]; i++) {
 		json_t *items;
 		char *next;
 		CHECK_MSG(store_record_list(fx.st, entities[i], &q, fx.a, &items, &next, &fx.err) ==
-				  0,
+			      0,
 			  "%s: %s", entities[i]->table, fx.err.msg);
 	}
 	fx_close(&fx);
@@ -143,7 +143,7 @@ static void test_store__deal_stages_and_timeline(void)
 	int64_t n = create(&fx, &note_def, buf);
 	CHECK(n > 0);
 	/* the note on the deal reaches the contact's and the company's timelines */
-	struct store_list_query q = { .limit = 2 };
+	struct store_list_query q = {.limit = 2};
 	json_t *items;
 	char *next;
 	CHECK(store_timeline(fx.st, &contact_def, c, &q, fx.a, &items, &next, &fx.err) == 0);
@@ -195,7 +195,7 @@ static void test_store__list_filters_and_paging(void)
 			 i, i % 2 ? "odd" : "even", i);
 		CHECK(create(&fx, &contact_def, buf) > 0);
 	}
-	struct store_list_query q = { .limit = 3 };
+	struct store_list_query q = {.limit = 3};
 	q.filters[0].field = entity_field(&contact_def, "tags");
 	q.filters[0].value = "odd";
 	q.nfilters = 1;
@@ -204,12 +204,13 @@ static void test_store__list_filters_and_paging(void)
 	size_t total = 0;
 	int pages = 0;
 	do {
-		CHECK(store_record_list(fx.st, &contact_def, &q, fx.a, &items, &next, &fx.err) == 0);
+		CHECK(store_record_list(fx.st, &contact_def, &q, fx.a, &items, &next, &fx.err) ==
+		      0);
 		total += json_array_size(items);
 		q.cursor = next;
 	} while (next && ++pages < 10);
 	CHECK_INT(total, 3);
-	struct store_list_query s = { .limit = 50, .q = "P3@EXAMPLE" };
+	struct store_list_query s = {.limit = 50, .q = "P3@EXAMPLE"};
 	CHECK(store_record_list(fx.st, &contact_def, &s, fx.a, &items, &next, &fx.err) == 0);
 	CHECK_INT(json_array_size(items), 1);
 	/* LIKE wildcards in q are literal */
@@ -224,7 +225,7 @@ static void test_store__list_filters_and_paging(void)
 	CHECK_INT(json_array_size(items), 1);
 	/* non-ASCII text finds itself whatever the backend's case rules */
 	CHECK(create(&fx, &contact_def, "{\"first_name\":\"Иван\",\"last_name\":\"Ödön\"}") > 0);
-	static const char *const exact[] = { "Иван", "Ödön", "Иван Ödön", "ван" };
+	static const char *const exact[] = {"Иван", "Ödön", "Иван Ödön", "ван"};
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
 		s.q = exact[i];
 		CHECK(store_record_list(fx.st, &contact_def, &s, fx.a, &items, &next, &fx.err) ==
