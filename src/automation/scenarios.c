@@ -28,7 +28,7 @@ static const struct {
      "\"template\":\"Thank you for your order\"}]}",
      {"Thank you for your order", "Thank you for your order, {{contact.first_name|there}}",
       "Hello {{contact.first_name|there}},\n\nthank you for your order. Here is what you "
-      "bought:\n\n{{#order.items}}- {{qty}} × {{name}}\n{{/order.items}}\nTotal: "
+      "bought:\n\n{{#order.items}}- {{qty}} × {{name}}\n{{/order.items}}\n\nTotal: "
       "**{{order.total_formatted}}**\n\nIf anything is not right, just reply to this "
       "mail.\n\n{{user.signature}}"}},
     {"meeting_reminder",

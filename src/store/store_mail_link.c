@@ -152,10 +152,11 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 			 (json_int_t)thread_id, "rfc_message_id", mid, "from",
 			 from ? from->address : NULL, "from_name", from ? from->name : NULL,
 			 "subject", m->subject ? m->subject : ""));
-	json_t *ev =
-	    json_in_arena(a, json_pack("{sIsIsOsOsO}", "message_id", (json_int_t)msg_id,
-				       "thread_id", (json_int_t)thread_id, "contact_ids", contacts,
-				       "company_ids", companies, "deal_ids", deals));
+	/* subject: rules' titles and conditions use event.payload.subject */
+	json_t *ev = json_in_arena(
+	    a, json_pack("{sIsIsssOsOsO}", "message_id", (json_int_t)msg_id, "thread_id",
+			 (json_int_t)thread_id, "subject", m->subject ? m->subject : "",
+			 "contact_ids", contacts, "company_ids", companies, "deal_ids", deals));
 	if (in->owner_id)
 		json_object_set_new(ev, "owner_id", json_integer(in->owner_id));
 	if (store_event_add(st, outbound ? "email.sent" : "email.received", "message", msg_id, 0,

@@ -188,6 +188,10 @@ static void test_store_message__linking(void)
 			"WHERE t.kind = 'email' AND l.field = 'company_ids' AND l.target_id = 1"),
 		  1);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.received'"), 1);
+	/* the subject is in the event, for event.payload.subject in rules */
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM events WHERE type = 'email.received' AND "
+			     "payload LIKE '%\"subject\":%\"Hello\"%'"),
+		  1);
 	/* a stranger on a free-mail domain links nothing, but the event is written */
 	ingest(&fx, 0, mail(a, "m2@x", "someone@gmail.com", "owner@parley.test", "Hi", NULL), NULL);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM activities WHERE kind = 'email'"), 1);
