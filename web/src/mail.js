@@ -1,7 +1,7 @@
 // What the mail screens share: addresses, the mailboxes, the search query
 // built from the filters, the compose request, remembered choices about
 // remote images, and the mail keyboard shortcuts.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { get, patch } from './api.js';
 import { shared } from './util.js';
 
@@ -177,8 +177,10 @@ function typing(el) {
 
 // keys: { j: fn, k: fn, ... }; ignored while typing, in a dialog, or after
 // the "g" of the app's go-to shortcuts.
+// Layout effect: the keys work as soon as the screen shows, not a frame later
+// (a key pressed right after a thread appears is not lost).
 export function useMailKeys(keys) {
-	useEffect(() => {
+	useLayoutEffect(() => {
 		let g = 0;
 		const down = (e) => {
 			if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || document.querySelector('dialog[open]')) return;
