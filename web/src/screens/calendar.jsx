@@ -5,7 +5,7 @@
 // day, or its bottom edge to another end (Alt+arrows do the same), and a
 // meeting whose invitations went out asks first, since attendees get an update;
 // and the secret feed URL for calendar apps.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, patch, post } from '../api.js';
 import {
 	fmtDay,
@@ -130,7 +130,8 @@ export function Calendar({ session }) {
 		if (m.invited_at && m.status !== 'cancelled') setAsk({ m, t });
 		else save(m, t);
 	};
-	useEffect(() => {
+	// In the same commit as the move: a later key press may not find an older render's focus.
+	useLayoutEffect(() => {
 		if (!refocus.current || ask) return;
 		const el = document.querySelector(`.cal-week [data-meeting="${refocus.current}"]`);
 		refocus.current = null;
