@@ -5,6 +5,7 @@
 // errors next to their fields, the feed URL, "Schedule meeting" on a
 // contact's card, phone width.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
 
@@ -317,6 +318,160 @@ await step('phone_width', async () => {
 	await shot(page, 'meeting-phone');
 	await page.keyboard.press('Escape');
 	await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+// ---- drag to reschedule (meetings of their own, on this week's Tuesday to Thursday) ----
+const tue = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 1);
+const at = (day, h, m = 0) => new Date(day.getFullYear(), day.getMonth(), day.getDate() + 0, h, m);
+const plusDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n, d.getHours(), d.getMinutes());
+const dayGroup = (d) => page.locator('.cal-week').getByRole('group', { name: new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' }).format(d) });
+const same = (iso, d) => Date.parse(iso) === d.getTime();
+// Waits until the stored meeting has these times.
+async function storedAt(id, start, end) {
+	let m;
+	for (let i = 0; i < 40; i++) {
+		m = await api('GET', `/meetings/${id}`);
+		if (same(m.starts_at, start) && same(m.ends_at, end)) return m;
+		await sleep(150);
+	}
+	throw new Error(`meeting ${id} is at ${m.starts_at}..${m.ends_at}, not ${start.toISOString()}..${end.toISOString()}`);
+}
+// A column's width and an hour's height, in px.
+const grid = async () => {
+	const b = await page.locator('.cal-week .cal-day').first().boundingBox();
+	return { day: b.width, hour: b.height / 24 };
+};
+// Presses the mouse on loc (near its top, or on its bottom edge), moves by dx/dy in steps.
+async function press(loc, dx, dy, edge = false) {
+	await loc.scrollIntoViewIfNeeded();
+	const b = await loc.boundingBox();
+	const x = b.x + b.width / 2;
+	const y = edge ? b.y + b.height - 2 : b.y + Math.min(8, b.height / 2);
+	await page.mouse.move(x, y);
+	await page.mouse.down();
+	await page.mouse.move(x + dx, y + dy, { steps: 8 });
+}
+let dragMe, stretchMe, invited;
+const ymdTue = ymd(tue);
+
+await step('drag_setup', async () => {
+	const mk = (title, s, e, more = {}) => api('POST', '/meetings', { title, starts_at: s.toISOString(), ends_at: e.toISOString(), ...more });
+	dragMe = await mk('Drag me', at(tue, 10), at(tue, 11));
+	stretchMe = await mk('Stretch me', at(tue, 14), at(tue, 14, 30));
+	invited = await mk('Invited move', at(plusDays(tue, 2), 10), at(plusDays(tue, 2), 11), { attendees: [{ contact_id: SEED.bob }] });
+	expect(dragMe.id && stretchMe.id && invited.id, 'meetings not created');
+	const inv = await api('POST', `/meetings/${invited.id}/invite`);
+	expect(inv.method === 'REQUEST', `invite: ${JSON.stringify(inv)}`);
+	await page.goto(`${URL_}/calendar?view=week&date=${ymdTue}`);
+	await event(/Drag me/).waitFor();
+	expect(/cal-movable/.test(await event(/Drag me/).getAttribute('class')), 'an own meeting is not draggable');
+});
+
+await step('drag_one_hour_later_then_to_the_next_day', async () => {
+	const g = await grid();
+	await press(event(/Drag me/), 0, g.hour);
+	const ghost = page.locator('.cal-ghost');
+	await ghost.waitFor();
+	const t = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+	expect((await ghost.innerText()).includes(t.format(at(tue, 11))), `the ghost shows ${await ghost.innerText()}`);
+	expect(/cal-dragged/.test(await event(/Drag me/).getAttribute('class')), 'the dragged meeting is not marked');
+	await shot(page, 'calendar-drag');
+	await page.mouse.up();
+	await ghost.waitFor({ state: 'detached' });
+	await storedAt(dragMe.id, at(tue, 11), at(tue, 12));
+	await press(event(/Drag me/), g.day, 0);
+	await page.mouse.up();
+	const wed = plusDays(tue, 1);
+	const m = await storedAt(dragMe.id, at(wed, 11), at(wed, 12));
+	expect(Date.parse(m.ends_at) - Date.parse(m.starts_at) === 3600000, 'the duration changed');
+	await dayGroup(wed).getByRole('button', { name: /Drag me/ }).waitFor();
+	expect((await dialog('Meeting').count()) === 0, 'a drag opened the meeting');
+});
+
+await step('resize_by_the_bottom_edge', async () => {
+	const g = await grid();
+	await press(event(/Stretch me/), 0, g.hour, true);
+	await page.mouse.up();
+	await storedAt(stretchMe.id, at(tue, 14), at(tue, 15, 30));
+});
+
+await step('escape_cancels_a_drag', async () => {
+	const g = await grid();
+	await press(event(/Stretch me/), 0, 2 * g.hour);
+	await page.locator('.cal-ghost').waitFor();
+	await page.keyboard.press('Escape');
+	await page.locator('.cal-ghost').waitFor({ state: 'detached' });
+	await page.mouse.up();
+	await sleep(400);
+	await storedAt(stretchMe.id, at(tue, 14), at(tue, 15, 30));
+	expect((await dialog('Meeting').count()) === 0, 'the cancelled drag opened the meeting');
+});
+
+await step('click_still_opens_the_meeting', async () => {
+	await press(event(/Stretch me/), 2, 1); /* a wobble is still a click */
+	await page.mouse.up();
+	const d = dialog('Meeting');
+	await d.waitFor();
+	expect((await d.getByLabel('Title').inputValue()) === 'Stretch me', 'wrong meeting');
+	await page.keyboard.press('Escape');
+	await d.waitFor({ state: 'detached' });
+	await storedAt(stretchMe.id, at(tue, 14), at(tue, 15, 30));
+});
+
+await step('invited_meeting_asks_before_sending_an_update', async () => {
+	const thu = plusDays(tue, 2);
+	const g = await grid();
+	const before = await api('GET', `/meetings/${invited.id}`);
+	await bobGets('^Invitation: Invited move', '/dev/null');
+	await press(event(/Invited move/), 0, g.hour);
+	await page.mouse.up();
+	const ask = dialog('Move the meeting?');
+	await ask.getByText('Move and send an update to 1 attendee?').waitFor();
+	await shot(page, 'calendar-drag-confirm');
+	await ask.getByRole('button', { name: 'Cancel' }).click();
+	await ask.waitFor({ state: 'detached' });
+	await sleep(400);
+	const still = await storedAt(invited.id, at(thu, 10), at(thu, 11));
+	expect(still.sequence === before.sequence, 'Cancel changed the sequence');
+	await dayGroup(thu).getByRole('button', { name: new RegExp(`Invited move, ${new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(at(thu, 10))}`) }).waitFor();
+	await press(event(/Invited move/), 0, g.hour);
+	await page.mouse.up();
+	await ask.getByRole('button', { name: 'Move', exact: true }).click();
+	await ask.waitFor({ state: 'detached' });
+	await storedAt(invited.id, at(thu, 11), at(thu, 12));
+	const out = join(SEED.ics_out, 'ui-drag-update.ics');
+	await bobGets('^Updated invitation: Invited move', out);
+	const ics = readFileSync(out, 'utf8');
+	const seq = /SEQUENCE:(\d+)/.exec(ics);
+	expect(seq && +seq[1] > before.sequence, `the update's SEQUENCE is ${seq && seq[1]}, was ${before.sequence}`);
+}, 60000);
+
+await step('alt_arrows_move_the_focused_meeting', async () => {
+	const wed = plusDays(tue, 1);
+	const url = page.url();
+	await event(/Drag me/).focus();
+	await page.keyboard.press('Alt+ArrowDown');
+	await storedAt(dragMe.id, at(wed, 11, 15), at(wed, 12, 15));
+	await page.keyboard.press('Alt+ArrowRight');
+	const thu = plusDays(tue, 2);
+	await storedAt(dragMe.id, at(thu, 11, 15), at(thu, 12, 15));
+	await page.keyboard.press('Alt+ArrowUp');
+	await page.keyboard.press('Alt+ArrowLeft');
+	await storedAt(dragMe.id, at(wed, 11), at(wed, 12));
+	expect((await page.evaluate(() => document.activeElement && document.activeElement.dataset.meeting)) === String(dragMe.id), 'the moved meeting lost the focus');
+	expect(page.url() === url, `Alt+Left navigated to ${page.url()}`);
+	// An invited meeting asks here too.
+	await event(/Invited move/).focus();
+	await page.keyboard.press('Alt+ArrowDown');
+	await dialog('Move the meeting?').getByRole('button', { name: 'Cancel' }).click();
+	await storedAt(invited.id, at(thu, 11), at(thu, 12));
+});
+
+await step('cancelled_meetings_are_not_draggable', async () => {
+	await page.goto(`${URL_}/calendar?view=week&date=${TODAY}`);
+	await event(/Old review/).waitFor();
+	expect(!/cal-movable/.test(await event(/Old review/).getAttribute('class')), 'a cancelled meeting is draggable');
+	for (const m of [dragMe, stretchMe]) await fetch(URL_ + `/api/v1/meetings/${m.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SEED.token}` } });
 });
 
 await done();

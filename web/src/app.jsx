@@ -316,9 +316,21 @@ function Shortcuts({ onClose }) {
 				))}
 				<div>
 					<dt>
+						<kbd>Alt</kbd> <kbd>↑</kbd> <kbd>↓</kbd>
+					</dt>
+					<dd>Move the focused meeting 15 minutes earlier or later (calendar week)</dd>
+				</div>
+				<div>
+					<dt>
+						<kbd>Alt</kbd> <kbd>←</kbd> <kbd>→</kbd>
+					</dt>
+					<dd>Move the focused meeting a day earlier or later (calendar week)</dd>
+				</div>
+				<div>
+					<dt>
 						<kbd>Esc</kbd>
 					</dt>
-					<dd>Close a dialog or menu, cancel an edit</dd>
+					<dd>Close a dialog or menu, cancel an edit or a drag</dd>
 				</div>
 			</dl>
 		</Modal>

@@ -1,9 +1,12 @@
 // The calendar: a week of hour rows or a month grid in the browser's time
 // zone, the range in the URL (?view=week&date=2026-12-07), only the visible
 // range loaded (and two weeks before it, for meetings running into it); a meeting opens in the dialog (?meeting=ID links there too);
+// in the week, a meeting the user may change is dragged to another time or
+// day, or its bottom edge to another end (Alt+arrows do the same), and a
+// meeting whose invitations went out asks first, since attendees get an update;
 // and the secret feed URL for calendar apps.
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { del, get, getAll, post } from '../api.js';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { del, get, getAll, patch, post } from '../api.js';
 import {
 	fmtDay,
 	fmtLongDay,
@@ -32,7 +35,7 @@ function calUrl(view, date, meeting) {
 // Meetings that began up to this long before the range and run into it are shown.
 const SPAN_BACK = 14 * 86400000;
 
-export function Calendar() {
+export function Calendar({ session }) {
 	const { params } = useLocation();
 	const view = params.get('view') === 'month' ? 'month' : 'week';
 	const date = parseYmd(params.get('date')) || today();
@@ -40,6 +43,8 @@ export function Calendar() {
 	const range = viewRange(view, date);
 	const [dialog, setDialog] = useState(null); /* { meeting } or { defaults } */
 	const [feed, setFeed] = useState(false);
+	const [ask, setAsk] = useState(null); /* a move waiting for "send an update?" */
+	const refocus = useRef(null); /* the meeting moved by keys keeps the focus */
 	const s = useLoad(
 		() => getAll('/meetings', { starts_at_after: isoOf(range.from.getTime() - SPAN_BACK), starts_at_before: isoOf(range.to.getTime()) }, 2000),
 		[ymd(range.from), ymd(range.to)],
@@ -91,6 +96,48 @@ export function Calendar() {
 		setDialog({ defaults: { start: st, end: new Date(st.getTime() + 3600000) } });
 	};
 
+	// Shown at the new time at once; back where it was if the server says no.
+	const place = (id, t) => s.setData((list) => list && list.map((x) => (x.id === id ? { ...x, ...t } : x)));
+	// One change at a time, in order (Alt+arrows pressed quickly); the stored
+	// meeting replaces the shown one unless a later move is on its way.
+	const queue = useRef(Promise.resolve());
+	const latest = useRef({});
+	const save = (m, t) => {
+		const mine = (latest.current[m.id] = {});
+		queue.current = queue.current.then(() => send(m, t, mine));
+	};
+	const send = async (m, t, mine) => {
+		try {
+			const saved = await patch(`/meetings/${m.id}`, t);
+			if (latest.current[m.id] === mine) place(m.id, saved);
+			toast(m.invited_at ? 'Meeting moved: the attendees get an update.' : 'Meeting moved.');
+		} catch (e) {
+			place(m.id, { starts_at: m.starts_at, ends_at: m.ends_at });
+			toast({
+				kind: 'error',
+				message:
+					e.status === 403
+						? 'You may not change this meeting: only its owner, its creator or an admin can.'
+						: `Could not move the meeting: ${errorText(e)}`,
+			});
+		}
+	};
+	const reschedule = (m, start, end, byKeys) => {
+		const t = { starts_at: isoOf(start), ends_at: isoOf(end) };
+		if (Date.parse(t.starts_at) === Date.parse(m.starts_at) && Date.parse(t.ends_at) === Date.parse(m.ends_at)) return;
+		if (byKeys) refocus.current = m.id;
+		place(m.id, t);
+		if (m.invited_at && m.status !== 'cancelled') setAsk({ m, t });
+		else save(m, t);
+	};
+	// In the same commit as the move: a later key press may not find an older render's focus.
+	useLayoutEffect(() => {
+		if (!refocus.current || ask) return;
+		const el = document.querySelector(`.cal-week [data-meeting="${refocus.current}"]`);
+		refocus.current = null;
+		if (el) el.focus();
+	});
+
 	const meetings = (s.data || []).filter((m) => Math.max(Date.parse(m.ends_at), Date.parse(m.starts_at) + 1) > range.from.getTime());
 	const unit = view === 'month' ? 'month' : 'week';
 	return (
@@ -136,7 +183,7 @@ export function Calendar() {
 				<p class="cal-empty muted">No meetings this {unit}. Click a free time, or New meeting, to plan one.</p>
 			)}
 			{view === 'week' ? (
-				<WeekView days={range.days} meetings={meetings} onOpen={open} onNew={create} />
+				<WeekView days={range.days} meetings={meetings} user={session && session.user} onOpen={open} onNew={create} onMove={reschedule} />
 			) : (
 				<MonthView date={date} days={range.days} meetings={meetings} onOpen={open} onNew={create} onWeek={(d) => go('week', d)} />
 			)}
@@ -151,8 +198,64 @@ export function Calendar() {
 				/>
 			)}
 			{feed && <FeedDialog onClose={() => setFeed(false)} />}
+			{ask && <ConfirmMove key={ask.m.id} ask={ask} onMove={() => (setAsk(null), save(ask.m, ask.t))} onCancel={() => (setAsk(null), place(ask.m.id, { starts_at: ask.m.starts_at, ends_at: ask.m.ends_at }))} />}
 		</div>
 	);
+}
+
+// Moving a meeting whose invitations went out sends every attendee an update.
+function ConfirmMove({ ask, onMove, onCancel }) {
+	const done = useRef(false);
+	const once = (fn) => () => {
+		if (done.current) return;
+		done.current = true;
+		fn();
+	};
+	const n = (ask.m.attendees || []).length;
+	const s = new Date(ask.t.starts_at);
+	return (
+		<Modal title="Move the meeting?" onClose={once(onCancel)}>
+			<p>
+				{ask.m.title}: {fmtLongDay(s)}, {fmtTime(s)} to {fmtTime(new Date(ask.t.ends_at))}.
+			</p>
+			<p>
+				Move and send an update to {n} attendee{n === 1 ? '' : 's'}?
+			</p>
+			<div class="form-actions">
+				<button type="button" class="primary" onClick={once(onMove)}>
+					Move
+				</button>
+				<button type="button" onClick={once(onCancel)}>
+					Cancel
+				</button>
+			</div>
+		</Modal>
+	);
+}
+
+// Admins, and managers for meetings they own or made (docs/api/calendar.md).
+function mayMove(m, user) {
+	return !!user && m.status !== 'cancelled' && (user.role === 'admin' || m.owner_id === user.id || m.created_by === user.id);
+}
+
+const SNAP = 15 * 60000;
+const snap = (ms) => Math.round(ms / SNAP) * SNAP;
+const SLOP = 4; /* px a pointer may wander and still click */
+
+// iso moved by whole days (the same wall time across a DST change) and minutes.
+function shifted(iso, days, minutes) {
+	const d = new Date(iso);
+	d.setDate(d.getDate() + days);
+	return d.getTime() + minutes * 60000;
+}
+
+// Where a drag puts meeting m: [start, end] in ms.
+function dragTarget(m, mode, days, minutes) {
+	const s = Date.parse(m.starts_at);
+	const e = Date.parse(m.ends_at);
+	if (mode === 'resize') return [s, Math.max(s + SNAP, snap(e + minutes * 60000))];
+	const ns = snap(shifted(m.starts_at, days, minutes));
+	return [ns, ns + (e - s)];
 }
 
 function Legend() {
@@ -196,8 +299,9 @@ function layout(day, list) {
 	const t0 = day.getTime();
 	const items = list.map((m) => {
 		const s = Math.max(0, (new Date(m.starts_at).getTime() - t0) / 60000);
-		const e = Math.min(1440, Math.max(s + 15, (new Date(m.ends_at).getTime() - t0) / 60000));
-		return { m, s, e, lane: 0, lanes: 1 };
+		const end = (new Date(m.ends_at).getTime() - t0) / 60000;
+		const e = Math.min(1440, Math.max(s + 15, end));
+		return { m, s, e, lane: 0, lanes: 1, endsHere: end <= 1440 };
 	});
 	let cluster = [];
 	let ends = [];
@@ -222,8 +326,9 @@ function layout(day, list) {
 
 const hourFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
 
-function WeekView({ days, meetings, onOpen, onNew }) {
+function WeekView({ days, meetings, user, onOpen, onNew, onMove }) {
 	const scroller = useRef(null);
+	const [drag, setDrag] = useState(null); /* { id, title, start, end } while a meeting is dragged */
 	const map = byDay(days, meetings);
 	const now = new Date();
 	useEffect(() => {
@@ -260,9 +365,18 @@ function WeekView({ days, meetings, onOpen, onNew }) {
 							onClick={slot(d)}
 						>
 							{layout(d, map.get(ymd(d))).map((x) => (
-								<WeekEvent x={x} onOpen={onOpen} />
+								<WeekEvent
+									key={x.m.id}
+									x={x}
+									movable={mayMove(x.m, user)}
+									dragged={drag && drag.id === x.m.id}
+									onOpen={onOpen}
+									onDrag={setDrag}
+									onMove={onMove}
+								/>
 							))}
 							{sameDay(d, now) && <NowLine now={now} />}
+							{drag && <Ghost day={d} drag={drag} />}
 						</div>
 					))}
 				</div>
@@ -271,13 +385,110 @@ function WeekView({ days, meetings, onOpen, onNew }) {
 	);
 }
 
-function WeekEvent({ x, onOpen }) {
+// Alt+arrows: [days, minutes].
+const MOVE_KEYS = { ArrowUp: [0, -15], ArrowDown: [0, 15], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+
+// A meeting in the week. One the user may change is dragged with a pointer
+// (mouse, pen or touch: pointer capture keeps the moves coming wherever they
+// go): the body moves it, the bottom edge moves its end, 15-minute steps, a
+// ghost shows where it lands, Escape gives up; a press that barely moves is a
+// click and opens it.
+function WeekEvent({ x, movable, dragged, onOpen, onDrag, onMove }) {
 	const ref = useRef(null);
+	const g = useRef(null); /* the gesture in progress */
+	const noClick = useRef(false);
 	useCssVars(ref, { start: x.s, len: x.e - x.s, lane: x.lane, lanes: x.lanes });
-	const s = new Date(x.m.starts_at);
-	const e = new Date(x.m.ends_at);
+	useEffect(() => () => g.current && g.current.stop(), []);
+	const m = x.m;
+	const s = new Date(m.starts_at);
+	const e = new Date(m.ends_at);
+
+	const down = (ev) => {
+		if (!movable || ev.button !== 0 || g.current) return;
+		const el = ev.currentTarget;
+		const col = el.closest('.cal-day');
+		if (!col) return;
+		const cols = [...col.parentNode.querySelectorAll('.cal-day')];
+		const minutesAt = (y) => ((y - col.getBoundingClientRect().top) / col.clientHeight) * 1440;
+		const gesture = {
+			id: ev.pointerId,
+			x: ev.clientX,
+			y: ev.clientY,
+			grab: minutesAt(ev.clientY),
+			mode: ev.target.classList.contains('cal-resize') ? 'resize' : 'move',
+			active: false,
+			cancelled: false,
+			at: null,
+			move(p) {
+				if (this.cancelled) return;
+				if (!this.active && Math.hypot(p.clientX - this.x, p.clientY - this.y) < SLOP) return;
+				this.active = true;
+				let days = 0;
+				if (this.mode === 'move') {
+					let i = cols.findIndex((c) => p.clientX < c.getBoundingClientRect().right);
+					if (i < 0) i = cols.length - 1;
+					days = i - cols.indexOf(col);
+				}
+				this.at = dragTarget(m, this.mode, days, minutesAt(p.clientY) - this.grab);
+				onDrag({ id: m.id, title: m.title, start: this.at[0], end: this.at[1] });
+			},
+			stop() {
+				document.removeEventListener('keydown', this.key, true);
+				if (el.hasPointerCapture(this.id)) el.releasePointerCapture(this.id);
+				g.current = null;
+				onDrag(null);
+			},
+			// Escape: the meeting stays; the pointer still owes its pointerup.
+			key(k) {
+				if (k.key !== 'Escape') return;
+				k.preventDefault();
+				k.stopPropagation();
+				document.removeEventListener('keydown', gesture.key, true);
+				gesture.cancelled = true;
+				onDrag(null);
+			},
+		};
+		g.current = gesture;
+		document.addEventListener('keydown', gesture.key, true);
+		el.setPointerCapture(ev.pointerId);
+	};
+	const move = (ev) => g.current && ev.pointerId === g.current.id && g.current.move(ev);
+	const up = (ev) => {
+		const d = g.current;
+		if (!d || ev.pointerId !== d.id) return;
+		d.stop();
+		if (d.active) {
+			// The click that follows this pointerup is the end of a drag, not a click.
+			noClick.current = true;
+			setTimeout(() => (noClick.current = false), 0);
+			if (!d.cancelled && d.at) onMove(m, new Date(d.at[0]), new Date(d.at[1]));
+		}
+	};
+	const cancel = (ev) => g.current && ev.pointerId === g.current.id && g.current.stop();
+	const keys = (ev) => {
+		noClick.current = false;
+		const k = MOVE_KEYS[ev.key];
+		if (!movable || !ev.altKey || ev.ctrlKey || ev.metaKey || !k) return;
+		ev.preventDefault();
+		const len = e.getTime() - s.getTime();
+		const start = shifted(m.starts_at, k[0], k[1]);
+		onMove(m, new Date(start), new Date(start + len), true);
+	};
 	return (
-		<button type="button" ref={ref} class={`cal-event ${eventClass(x.m)}${x.e - x.s < 45 ? ' cal-short' : ''}`} data-meeting={x.m.id} aria-label={eventLabel(x.m, s, e)} onClick={() => onOpen(x.m)}>
+		<button
+			type="button"
+			ref={ref}
+			class={`cal-event ${eventClass(m)}${x.e - x.s < 45 ? ' cal-short' : ''}${movable ? ' cal-movable' : ''}${dragged ? ' cal-dragged' : ''}`}
+			data-meeting={m.id}
+			aria-label={eventLabel(m, s, e)}
+			aria-keyshortcuts={movable ? 'Alt+ArrowUp Alt+ArrowDown Alt+ArrowLeft Alt+ArrowRight' : undefined}
+			onClick={() => !noClick.current && onOpen(m)}
+			onPointerDown={down}
+			onPointerMove={move}
+			onPointerUp={up}
+			onPointerCancel={cancel}
+			onKeyDown={keys}
+		>
 			<span class="cal-event-title">
 				{x.m.kind === 'call' && '☎ '}
 				{x.m.title}
@@ -285,7 +496,26 @@ function WeekEvent({ x, onOpen }) {
 			<span class="cal-event-time">
 				{fmtTime(s)}–{fmtTime(e)}
 			</span>
+			{movable && x.endsHere && <span class="cal-resize" aria-hidden="true" />}
 		</button>
+	);
+}
+
+// Where the dragged meeting would land, on each day it would cover.
+function Ghost({ day, drag }) {
+	const ref = useRef(null);
+	const t0 = day.getTime();
+	const s = Math.max(0, (drag.start - t0) / 60000);
+	const e = Math.min(1440, (drag.end - t0) / 60000);
+	useCssVars(ref, { start: s, len: Math.max(e - s, 15) });
+	if (e < s || (e === s && (drag.start !== drag.end || s >= 1440))) return null;
+	return (
+		<div class="cal-ghost" ref={ref} aria-hidden="true">
+			<span class="cal-event-title">{drag.title}</span>
+			<span class="cal-event-time">
+				{fmtTime(new Date(drag.start))}–{fmtTime(new Date(drag.end))}
+			</span>
+		</div>
 	);
 }
 
