@@ -179,5 +179,8 @@ t serve_bad_port_exit_1 '[ "$RC" = 1 ] && grep -q "ADDRESS:PORT" <<<"$ERR"'
 run --data "$D" serve --bogus
 t serve_bad_flag_exit_2 '[ "$RC" = 2 ] && grep -q "^usage: parley serve" <<<"$ERR"'
 
+# The must-show of issue 4: the command itself passes the spec's required files.
+check mustache_render_spec python3 "$TOP/tests/lib/mustache_spec.py" "$PARLEY" "$TOP/tests/data/mustache-spec"
+
 t no_sanitizer_reports '! grep -E "Sanitizer|runtime error" "$WORK/all.err"'
 finish
