@@ -14,9 +14,6 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
-#include "core/mail_account.h"
-#include "core/mail_link.h"
-#include "core/user.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -62,41 +59,22 @@ static int digest_one(struct store *st, const struct automation_env *env, int64_
 		      int64_t seen, int64_t period, struct arena *a, int *done, struct err *err)
 {
 	json_t *items;
-	struct user *u;
-	struct mail_account *from;
 	if (store_notifications(st, user_id, true, seen, DIGEST_MAX_UNREAD, a, &items, err) < 0)
 		return -1;
 	size_t n = json_array_size(items);
 	if (n == 0)
 		return store_digest_done(st, user_id, period, seen, err);
-	int r = store_user_get(st, user_id, a, &u, err);
-	if (r == 1)
-		r = store_account_sender(st, user_id, a, &from, err);
-	if (r < 0)
-		return -1;
-	if (r == 0)
-		return store_digest_done(st, user_id, period, seen, err);
-	const char *base = env->base_url ? env->base_url : "";
 	const char *subject =
 	    arena_printf(a, "Parley: %zu unread notification%s", n, n == 1 ? "" : "s");
-	struct outbox_item it = {
-	    .account_id = from->id,
-	    .message_id = mail_message_id_new(a, 0, strrchr(from->email, '@') + 1),
-	    .envelope_from = from->email,
-	    .recipients = json_in_arena(a, json_pack("[s]", u->email)),
-	    .subject = (char *)subject,
-	    .created_by = user_id,
-	    .draft = json_in_arena(
-		a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name", "Parley", "from_addr",
-			     from->email, "to", u->email, "subject", subject, "text",
-			     digest_text(items, base, a), "auto_submitted", "auto-generated")),
-	};
-	int64_t oid;
+	int r = store_outbox_to_user(
+	    st, user_id, subject, digest_text(items, env->base_url ? env->base_url : "", a),
+	    arena_printf(a, "digest:%" PRId64 ":%" PRId64, user_id, period), a, err);
+	if (r < 0)
+		return -1;
+	if (r == 0) /* nobody to send it from: these wait for the next period */
+		return store_digest_done(st, user_id, period, seen, err);
 	int64_t newest = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
-	if (store_outbox_enqueue(st, &it,
-				 arena_printf(a, "digest:%" PRId64 ":%" PRId64, user_id, period),
-				 &oid, err) < 0 ||
-	    store_digest_done(st, user_id, period, newest, err) < 0)
+	if (store_digest_done(st, user_id, period, newest, err) < 0)
 		return -1;
 	(*done)++;
 	return 0;

@@ -120,6 +120,21 @@ static int notify_reply(struct store *st, const json_t *ev, struct arena *a, str
 	    err);
 }
 
+/* Where a note's notification leads: the first record it is about. */
+static const char *note_link(const json_t *note, struct arena *a)
+{
+	static const struct {
+		const char *field, *page;
+	} pages[] = {{"deal_id", "deals"}, {"contact_id", "contacts"}, {"company_id", "companies"}};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		const json_t *id = json_object_get(note, pages[i].field);
+		if (json_is_integer(id))
+			return arena_printf(a, "/%s/%" PRId64, pages[i].page,
+					    (int64_t)json_integer_value(id));
+	}
+	return NULL;
+}
+
 /* @mentions in a note: "@ada@example.com" or "@ada" (the local part of a
    user's address) notify that user. */
 static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, struct err *err)
@@ -130,19 +145,19 @@ static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, 
 	json_t *users;
 	if (!body || !strchr(body, '@') || store_user_list(st, a, &users, err) < 0)
 		return body ? -1 : 0;
+	const char *link = note_link(p, a);
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u)
 	{
 		const char *email = json_get_str(u, "email");
 		int64_t uid = json_integer_value(json_object_get(u, "id"));
-		size_t local = strcspn(email, "@");
+		size_t local = strcspn(email, "@"), n = strlen(email);
 		bool hit = false;
 		for (const char *m = strchr(body, '@'); m && !hit; m = strchr(m + 1, '@')) {
 			if (m > body && (isalnum((unsigned char)m[-1]) || m[-1] == '.'))
 				continue; /* part of an address, not a mention */
 			const char *w = m + 1;
-			size_t n = strlen(email);
 			hit = (strncasecmp(w, email, n) == 0 && !isalnum((unsigned char)w[n])) ||
 			      (strncasecmp(w, email, local) == 0 &&
 			       !isalnum((unsigned char)w[local]) && w[local] != '@' &&
@@ -150,19 +165,6 @@ static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, 
 		}
 		if (!hit || uid == author || !json_is_true(json_object_get(u, "active")))
 			continue;
-		const char *link =
-		    json_is_integer(json_object_get(p, "deal_id"))
-			? arena_printf(a, "/deals/%" PRId64,
-				       (int64_t)json_integer_value(json_object_get(p, "deal_id")))
-		    : json_is_integer(json_object_get(p, "contact_id"))
-			? arena_printf(
-			      a, "/contacts/%" PRId64,
-			      (int64_t)json_integer_value(json_object_get(p, "contact_id")))
-		    : json_is_integer(json_object_get(p, "company_id"))
-			? arena_printf(
-			      a, "/companies/%" PRId64,
-			      (int64_t)json_integer_value(json_object_get(p, "company_id")))
-			: NULL;
 		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link,
 				 err) < 0)
 			return -1;

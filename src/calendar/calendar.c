@@ -465,38 +465,19 @@ static int remind_by_mail(struct store *st, const struct calendar_env *env, cons
 			  int64_t user, int64_t offset, const char *when, struct arena *a,
 			  struct err *err)
 {
-	struct user *u;
-	struct mail_account *from;
-	int r = store_user_get(st, user, a, &u, err);
-	if (r <= 0 || (r = store_account_sender(st, user, a, &from, err)) <= 0)
-		return r;
 	int64_t id = json_integer_value(json_object_get(m, "id"));
 	const char *title = json_get_str(m, "title"), *loc = json_get_str(m, "location"),
 		   *url = json_get_str(m, "url");
-	const char *subject = arena_printf(a, "Reminder: %s at %s", title, when);
 	const char *text = arena_printf(
 	    a, "%s\n\nWhen: %s\n%s%s%s%s%s%s\nIn Parley: %s/calendar?meeting=%" PRId64 "\n", title,
 	    when, loc && *loc ? "Where: " : "", loc && *loc ? loc : "", loc && *loc ? "\n" : "",
 	    url && *url ? "Join: " : "", url && *url ? url : "", url && *url ? "\n" : "",
 	    env->base_url ? env->base_url : "", id);
-	struct outbox_item it = {
-	    .account_id = from->id,
-	    .message_id = mail_message_id_new(a, 0, strrchr(from->email, '@') + 1),
-	    .envelope_from = from->email,
-	    .recipients = json_in_arena(a, json_pack("[s]", u->email)),
-	    .subject = (char *)subject,
-	    .created_by = user,
-	    .draft = json_in_arena(a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name",
-						"Parley", "from_addr", from->email, "to", u->email,
-						"subject", subject, "text", text, "auto_submitted",
-						"auto-generated")),
-	};
-	int64_t oid;
-	return store_outbox_enqueue(
-	    st, &it,
+	return store_outbox_to_user(
+	    st, user, arena_printf(a, "Reminder: %s at %s", title, when), text,
 	    arena_printf(a, "remind:%" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRId64, id, user,
 			 meeting_time(json_object_get(m, "starts_at")), offset),
-	    &oid, err);
+	    a, err);
 }
 
 /* The users to remind: the owner and every user attendee, once each. */

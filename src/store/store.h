@@ -435,6 +435,11 @@ int store_outbox_list(struct store *st, const struct mail_viewer *viewer, size_t
 /* One item as JSON if viewer may see it: 1, 0, -1. */
 int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		     struct arena *a, json_t **item_r, struct err *err);
+/* Queues an auto-generated plain-text mail from Parley to user's own address,
+   sent through their mailbox (else a shared one): reminders, digests. 1, 0 if
+   the user is gone or there is no mailbox to send from, -1. */
+int store_outbox_to_user(struct store *st, int64_t user_id, const char *subject, const char *text,
+			 const char *idempotency_key, struct arena *a, struct err *err);
 
 /* ---- Automation (store_automation.c): templates, rules, jobs, runs, notifications ---- */
 

@@ -9,6 +9,9 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/time.h"
+#include "core/mail_account.h"
+#include "core/mail_link.h"
+#include "core/user.h"
 #include "store/store_int.h"
 #include "base/banned.h"
 
@@ -258,4 +261,28 @@ int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *vie
 		*item_r = json_in_arena(a, item_json(item_from_row(s, a)));
 	stmt_free(&s);
 	return r;
+}
+
+int store_outbox_to_user(struct store *st, int64_t user_id, const char *subject, const char *text,
+			 const char *idempotency_key, struct arena *a, struct err *err)
+{
+	struct user *u;
+	struct mail_account *from;
+	int r = store_user_get(st, user_id, a, &u, err);
+	if (r <= 0 || (r = store_account_sender(st, user_id, a, &from, err)) <= 0)
+		return r;
+	struct outbox_item it = {
+	    .account_id = from->id,
+	    .message_id = mail_message_id_new(a, 0, strrchr(from->email, '@') + 1),
+	    .envelope_from = from->email,
+	    .recipients = json_in_arena(a, json_pack("[s]", u->email)),
+	    .subject = (char *)subject,
+	    .created_by = user_id,
+	    .draft = json_in_arena(a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name",
+						"Parley", "from_addr", from->email, "to", u->email,
+						"subject", subject, "text", text, "auto_submitted",
+						"auto-generated")),
+	};
+	int64_t oid;
+	return store_outbox_enqueue(st, &it, idempotency_key, &oid, err) < 0 ? -1 : 1;
 }

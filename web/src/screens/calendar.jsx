@@ -138,7 +138,7 @@ export function Calendar({ session }) {
 		if (el) el.focus();
 	});
 
-	const meetings = (s.data || []).filter((m) => Math.max(Date.parse(m.ends_at), Date.parse(m.starts_at) + 1) > range.from.getTime());
+	const meetings = (s.data || []).filter((m) => endOf(m) > range.from.getTime());
 	const unit = view === 'month' ? 'month' : 'week';
 	return (
 		<div class="page cal-page">
@@ -275,9 +275,11 @@ function eventClass(m) {
 	return `cal-kind-${m.kind}${m.status === 'cancelled' ? ' cal-cancelled' : ''}`;
 }
 
-// The meetings starting on each day, in order.
-// Each day lists the meetings that overlap it, so one running past midnight
-// shows on both days.
+// When m ends, in ms; a meeting of no length still takes its instant.
+const endOf = (m) => Math.max(Date.parse(m.ends_at), Date.parse(m.starts_at) + 1);
+
+// Each day lists the meetings that overlap it, in order, so one running past
+// midnight shows on both days.
 function byDay(days, meetings) {
 	const map = new Map(days.map((d) => [ymd(d), []]));
 	for (const d of days) {
@@ -285,9 +287,7 @@ function byDay(days, meetings) {
 		const t1 = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
 		const list = map.get(ymd(d));
 		for (const m of meetings) {
-			const s = Date.parse(m.starts_at);
-			const e = Math.max(Date.parse(m.ends_at), s + 1);
-			if (s < t1 && e > t0) list.push(m);
+			if (Date.parse(m.starts_at) < t1 && endOf(m) > t0) list.push(m);
 		}
 	}
 	for (const list of map.values()) list.sort((a, b) => a.starts_at.localeCompare(b.starts_at));
