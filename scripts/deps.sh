@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config curl ca-certificates jq python3
 libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev libsqlite3-dev sqlite3 libpq-dev
 libmicrohttpd-dev libjansson-dev libsodium-dev libical-dev libgumbo-dev libcmark-dev
 libopendkim-dev libgnutls28-dev libclang-rt-14-dev clang clang-format cppcheck
-socat openssl postgresql dovecot-imapd dovecot-submissiond opensmtpd
+socat openssl postgresql dovecot-imapd dovecot-submissiond opensmtpd faketime
 nodejs chromium"
 # npm builds the web UI; a nodejs from elsewhere (NodeSource) brings its own npm
 # and conflicts with Debian's, so ask for the package only when the command is missing.

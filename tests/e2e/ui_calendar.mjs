@@ -111,6 +111,8 @@ await step('month_view', async () => {
 	await month.getByRole('button', { name: /Kick-off with Bob/ }).waitFor({ state: 'detached' });
 	await page.getByRole('button', { name: 'Previous month' }).click();
 	await month.getByRole('button', { name: /Kick-off with Bob/ }).waitFor();
+	// Next then Previous comes back to the same date (not the 1st), so the week shown next is this one.
+	expect((await param('date')) === TODAY, `Next and Previous month went to ${await param('date')}`);
 	// A reload keeps the view: the range is in the URL.
 	await page.reload();
 	await page.locator('.cal-month').getByRole('button', { name: /Kick-off with Bob/ }).waitFor();

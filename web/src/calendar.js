@@ -50,9 +50,14 @@ export function viewRange(view, date) {
 	return { from, to, days };
 }
 
-// The date one view away (n = -1 or 1).
+// The date one view away (n = -1 or 1). A month keeps the day of the month
+// (the 31st becomes the last day of a shorter month), so Next then Previous
+// comes back to the same date and the week view after it shows the same week.
 export function shiftView(view, date, n) {
-	if (view === 'month') return new Date(date.getFullYear(), date.getMonth() + n, 1);
+	if (view === 'month') {
+		const last = new Date(date.getFullYear(), date.getMonth() + n + 1, 0).getDate();
+		return new Date(date.getFullYear(), date.getMonth() + n, Math.min(date.getDate(), last));
+	}
 	return addDays(date, 7 * n);
 }
 
