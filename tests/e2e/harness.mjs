@@ -13,6 +13,14 @@ export const EMAIL = process.env.UI_EMAIL;
 export const PASSWORD = process.env.UI_PASSWORD;
 export const SEED = JSON.parse(process.env.SEED || '{}');
 const STEP_TIMEOUT = Number(process.env.STEP_TIMEOUT || 15000);
+// A moved clock (PARLEY_TEST_NOW in tests/lib/lib.sh): the server runs that
+// many seconds ahead (or behind); the page gets Playwright's clock, installed
+// at the same instant and running on from there, and the suites take "now"
+// from clockNow(), never from new Date().
+const SHIFT_MS = Number(process.env.PARLEY_TEST_SHIFT || 0) * 1000;
+export const clockNow = () => new Date(Date.now() + SHIFT_MS);
+// The browser's time zone: $TZ when it names one (Europe/Berlin), else the machine's.
+const ZONE = /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/.test(process.env.TZ || '') ? process.env.TZ : undefined;
 
 let failed = 0;
 export const problems = []; // console errors and CSP violations, checked at the end
@@ -64,7 +72,8 @@ export async function openBrowser() {
 			'--disable-sync',
 		],
 	});
-	state.context = await state.browser.newContext({ viewport: { width: 1280, height: 800 } });
+	state.context = await state.browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: ZONE });
+	if (SHIFT_MS) await state.context.clock.install({ time: clockNow() });
 	await state.context.addInitScript(() => {
 		document.addEventListener('securitypolicyviolation', (e) =>
 			console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),

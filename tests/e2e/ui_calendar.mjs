@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
+import { clockNow, done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
 
 const page = await openBrowser();
 const p2 = (n) => String(n).padStart(2, '0');
 const ymd = (d) => `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
-const now = new Date();
+const now = clockNow();
 const TODAY = ymd(now);
 const monday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - ((now.getDay() + 6) % 7));
 // The address bar as the page sees it (page.url() may lag behind replaceState).

@@ -4,7 +4,7 @@
 // a template that reaches the outbox and comes back as the sent copy,
 // relinking, compose with autocomplete and a scheduled send, compose in rich
 // text, phone width.
-import { done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
+import { clockNow, done, expect, heading, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
 
 const page = await openBrowser();
 const dialogs = [];
@@ -294,7 +294,7 @@ await step('compose_autocomplete_draft_and_schedule', async () => {
 	d = page.getByRole('dialog', { name: 'New message' });
 	expect((await d.getByLabel('Subject').inputValue()) === 'Scheduled hello', 'the draft was not kept');
 	await d.getByLabel('Send later').check();
-	const t = new Date(Date.now() + 86400000);
+	const t = new Date(clockNow().getTime() + 86400000);
 	const p = (n) => String(n).padStart(2, '0');
 	await d.getByLabel('Send at').fill(`${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T09:30`);
 	await shot(page, 'compose');

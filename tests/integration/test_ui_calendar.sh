@@ -44,8 +44,9 @@ seed() {
 	printf -v "ID_$1" '%s' "$(echo "$BODY" | jq -r .id)"
 }
 
-# Times today on this machine's clock (the browser shares its time zone).
-at() { date -u -d "today $1" +%Y-%m-%dT%H:%M:%SZ; }
+# Wall times today in this machine's time zone (the browser's too: $TZ when
+# set), as UTC; on the moved clock when PARLEY_TEST_NOW is set.
+at() { date -u -d "@$(date -d "today $1" +%s)" +%Y-%m-%dT%H:%M:%SZ; }
 
 seed acct /api/v1/mail/accounts "{\"name\":\"alice\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"alice\",\"password\":\"secret\"}"
 check account_health_ok wait_for 30 bash -c "curl -s -H '$AUTH' $URL/api/v1/mail/accounts/$ID_acct | jq -e '.health.status == \"ok\"'"

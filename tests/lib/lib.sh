@@ -16,6 +16,48 @@ T_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/parley-$T_NAME.XXXXXX")
 PIDS=""
 
+# A moved clock: PARLEY_TEST_NOW="2027-01-01 10:00:00" (anything `date -d`
+# reads; local time unless it names a zone, e.g. "2027-03-28T00:59:30Z")
+# makes the suite start at that instant. The clock then runs on as usual:
+# libfaketime shifts every parley process (the $PARLEY wrapper below) and
+# this shell's `date` by the same number of seconds, PARLEY_TEST_SHIFT, which
+# the browser suites read too (tests/e2e/harness.mjs installs Playwright's
+# clock). A relative shift, not faketime's "@start" mode, so that every
+# process sees one timeline; monotonic clocks stay real (timeouts, sleeps).
+FAKETIME_LIB=${FAKETIME_LIB:-/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1}
+if [ -n "${PARLEY_TEST_NOW:-}" ]; then
+	_want=$(command date -d "$PARLEY_TEST_NOW" +%s) || {
+		echo "PARLEY_TEST_NOW='$PARLEY_TEST_NOW' is not a date" >&2
+		exit 2
+	}
+	[ -f "$FAKETIME_LIB" ] || {
+		echo "PARLEY_TEST_NOW needs libfaketime ($FAKETIME_LIB; scripts/deps.sh installs it)" >&2
+		exit 2
+	}
+	export PARLEY_TEST_SHIFT=$((_want - $(command date +%s)))
+	unset _want
+	_shift=$PARLEY_TEST_SHIFT
+	[ "$_shift" -ge 0 ] && _shift="+$_shift"
+	# with_clock CMD...: CMD on the moved clock.
+	with_clock() {
+		LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$_shift" \
+			FAKETIME_DONT_FAKE_MONOTONIC=1 command "$@"
+	}
+	date() { with_clock date "$@"; }
+	export -f with_clock date
+	export _shift FAKETIME_LIB
+	# ASan wants to be first in the link order; libfaketime preloaded comes first.
+	case ${ASAN_OPTIONS:-} in *verify_asan_link_order*) ;; *) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" ;; esac
+	# Every "$PARLEY" (serve and the CLI) on the moved clock; exec keeps the pid.
+	_real=$PARLEY
+	PARLEY=$WORK/parley-clock
+	printf '#!/bin/bash\nexport LD_PRELOAD="%s${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="%s" FAKETIME_DONT_FAKE_MONOTONIC=1\nexec "%s" "$@"\n' \
+		"$FAKETIME_LIB" "$_shift" "$_real" >"$PARLEY"
+	chmod +x "$PARLEY"
+	unset _real
+	echo "# clock moved to $(date '+%Y-%m-%d %H:%M:%S %Z (%a)') (PARLEY_TEST_SHIFT=$PARLEY_TEST_SHIFT)"
+fi
+
 ok() { T_PASS=$((T_PASS + 1)); echo "ok $T_NAME/$1"; }
 not_ok() {
 	T_FAIL=$((T_FAIL + 1))
