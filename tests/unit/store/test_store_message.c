@@ -273,10 +273,11 @@ static void test_store_message__search(void)
 	/* privacy: another manager sees none of this personal mailbox; an admin sees all */
 	CHECK_INT(search(&fx, "", 99, false), 0);
 	CHECK_INT(search(&fx, "", 99, true), 2);
-	CHECK(store_exec_ints(fx.st,
-			      "UPDATE threads SET shared = 1 WHERE id = (SELECT thread_id FROM "
-			      "messages WHERE message_id = 'a2@x')",
-			      &fx.err, 0) == 0);
+	struct mail_viewer owner = {1, false};
+	CHECK(store_thread_set_shared(fx.st,
+				      q_int(&fx, "SELECT thread_id FROM messages WHERE "
+						 "message_id = 'a2@x'"),
+				      &owner, true, &fx.err) == 0);
 	CHECK_INT(search(&fx, "", 99, false), 1);
 	mfx_close(&fx);
 }
@@ -325,7 +326,7 @@ static void test_store_message__mail_ops(void)
 	CHECK_INT(store_thread_owned(fx.st, tp, &owner, &fx.err), 1);
 	CHECK_INT(store_thread_owned(fx.st, tp, &other, &fx.err), 0);
 	CHECK_INT(store_thread_visible(fx.st, t, &other, &fx.err), 0);
-	CHECK(store_thread_set_shared(fx.st, t, true, &fx.err) == 0);
+	CHECK(store_thread_set_shared(fx.st, t, &owner, true, &fx.err) == 0);
 	CHECK_INT(store_thread_visible(fx.st, t, &other, &fx.err), 1);
 	/* flags and moves go to the op queue */
 	CHECK(store_message_flag(fx.st, m1, &owner, MAIL_SEEN | MAIL_FLAGGED, 0, &fx.err) == 0);
@@ -350,10 +351,10 @@ static void test_store_message__mail_ops(void)
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM mail_ops WHERE attempts = 1"), 1);
 	/* split the reply off, then join it back */
 	int64_t fresh = 0;
-	CHECK(store_thread_split(fx.st, tp, &m2, 1, &fresh, &fx.err) == 0);
+	CHECK(store_thread_split(fx.st, tp, &owner, &m2, 1, &fresh, &fx.err) == 0);
 	CHECK(fresh > 0 && fresh != tp);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads WHERE message_count = 1"), 3);
-	CHECK(store_thread_join(fx.st, tp, fresh, &fx.err) == 0);
+	CHECK(store_thread_join(fx.st, tp, fresh, &owner, &fx.err) == 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 2);
 	/* relinking a message that had no links makes its activity */
 	json_t *links =
