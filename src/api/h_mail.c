@@ -331,14 +331,15 @@ int h_mail_threads_update(struct req *rq)
 	    bool_field(rq, "shared", &shared) < 0)
 		return -1;
 	if (shared >= 0) {
-		int r = store_thread_owned(rq->store, id, &v, &rq->err);
+		/* an admin may make anything private; sharing is of one's own mail */
+		int r = shared || !v.admin ? store_thread_owned(rq->store, id, &v, &rq->err) : 1;
 		if (r < 0)
 			return -1;
 		if (r == 0)
 			return err_set(
 			    &rq->err, ERR_FORBIDDEN,
 			    "only the owner of a mailbox holding the thread may share it");
-		if (store_thread_set_shared(rq->store, id, shared, &rq->err) < 0)
+		if (store_thread_set_shared(rq->store, id, &v, shared, &rq->err) < 0)
 			return -1;
 	}
 	return h_mail_threads_get(rq);
@@ -348,6 +349,7 @@ int h_mail_threads_split(struct req *rq)
 {
 	static const char *const keys[] = {"message_ids", NULL};
 	int64_t id, fresh, ids[200];
+	struct mail_viewer mv = viewer_of(rq);
 	json_t *list = json_object_get(rq->json, "message_ids"), *v;
 	size_t i, n = json_array_size(list);
 	if (load_thread(rq, &id) < 0 || req_only_keys(rq, keys) < 0)
@@ -362,7 +364,7 @@ int h_mail_threads_split(struct req *rq)
 					     "'message_ids' must hold integers");
 		ids[i] = json_integer_value(v);
 	}
-	if (store_thread_split(rq->store, id, ids, n, &fresh, &rq->err) < 0)
+	if (store_thread_split(rq->store, id, &mv, ids, n, &fresh, &rq->err) < 0)
 		return -1;
 	return req_json(
 	    rq, 201,
@@ -382,7 +384,7 @@ int h_mail_threads_join(struct req *rq)
 	int r = store_thread_visible(rq->store, json_integer_value(other), &v, &rq->err);
 	if (r <= 0)
 		return r < 0 ? -1 : not_found(rq, "thread", json_integer_value(other));
-	if (store_thread_join(rq->store, id, json_integer_value(other), &rq->err) < 0)
+	if (store_thread_join(rq->store, id, json_integer_value(other), &v, &rq->err) < 0)
 		return -1;
 	return h_mail_threads_get(rq);
 }

@@ -96,10 +96,13 @@ static const struct cli_cmd commands[] = {
 	  "  their answers ('-' reads stdin)." },
 	{ "mime", cmd_mime, 0, "parse and thread messages (JSON)",
 	  "parley mime parse FILE\n"
-	  "parley mime thread FILE|DIR...\n"
+	  "parley mime thread [--own ADDRESS]... FILE|DIR...\n"
 	  "  parse prints the message as JSON (message_id, subject, from, to, cc, date,\n"
 	  "  in_reply_to, references, text, html, attachments); thread prints the threads\n"
-	  "  as nested arrays of Message-IDs. A DIR is read like a Maildir (cur/, new/)." },
+	  "  as nested arrays of Message-IDs. A DIR is read like a Maildir (cur/, new/).\n"
+	  "  A message without references joins a thread by its subject only if it is\n"
+	  "  a reply (\"Re:\" and the like) sharing a participant other than the\n"
+	  "  mailbox's own addresses (--own, repeatable)." },
 	{ "html", cmd_html, 0, "sanitise mail HTML or turn it into text",
 	  "parley html sanitize FILE [--allow-remote]\n"
 	  "parley html text FILE\n"

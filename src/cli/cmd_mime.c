@@ -5,7 +5,7 @@
  *	gives JSON, with "malformed": true if it had to be repaired; exit 0.
  *	An unreadable, empty or too big (MIME_MAX_SIZE) file exits 1.
  *
- *   parley mime thread FILE...
+ *   parley mime thread [--own ADDRESS]... FILE...
  *	Threads the messages (thread_jwz_build()) and prints the threads as
  *	nested JSON arrays of Message-IDs. A DIRECTORY stands for the files in
  *	it (and in its cur/ and new/, for a Maildir). Each thread is an array
@@ -16,7 +16,9 @@
  *	    [["a@x", ["b@x", ["c@x"]], ["d@x"]], ["e@x"]]
  *
  *	is two threads: a@x with replies b@x (itself answered by c@x) and d@x;
- *	and e@x alone. Roots and children are in date order. Files that are
+ *	and e@x alone. Roots and children are in date order. --own names the
+ *	mailbox's own addresses, which never count as a shared participant in
+ *	the subject fallback (which also needs a "Re:"-like marker). Files that are
  *	empty or too big are skipped with a warning on stderr; an unreadable
  *	one exits 1 and prints nothing.
  *
@@ -42,7 +44,7 @@
 #include "base/banned.h"
 
 static const char usage[] = "usage: parley mime parse FILE\n"
-			    "       parley mime thread FILE|DIR...\n";
+			    "       parley mime thread [--own ADDRESS]... FILE|DIR...\n";
 
 /* Reads a whole file into a. A regular file over MIME_MAX_SIZE is refused
    (ERR_TOOBIG); from anything else at most MIME_MAX_SIZE + 1 bytes are read,
@@ -226,10 +228,16 @@ static int mime_cmd_thread(int argc, char **argv)
 {
 	struct arena *a = arena_new();
 	struct path_vec paths = {0};
+	const char **own = arena_alloc(a, ((size_t)argc + 1) * sizeof(*own));
+	struct jwz_opts opts = {.own_addresses = own};
 	int rc = 0;
 
-	for (int i = 0; i < argc; i++)
-		add_path(argv[i], a, &paths);
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--own") == 0 && i + 1 < argc)
+			own[opts.nown++] = argv[++i];
+		else
+			add_path(argv[i], a, &paths);
+	}
 	struct jwz_msg *msgs = arena_alloc(a, (paths.len + 1) * sizeof(*msgs));
 	size_t n = 0;
 	for (size_t i = 0; i < paths.len && rc == 0; i++) {
@@ -239,7 +247,7 @@ static int mime_cmd_thread(int argc, char **argv)
 		n += r > 0;
 	}
 	if (rc == 0) {
-		struct jwz_node *roots = thread_jwz_build(msgs, n, NULL, a);
+		struct jwz_node *roots = thread_jwz_build(msgs, n, &opts, a);
 		json_t *j = threads_json(roots, n, a);
 		if (json_dumpf(j, stdout, JSON_PRESERVE_ORDER) < 0)
 			rc = 1;

@@ -19,11 +19,14 @@
  *     children they go; below the root their children move up; a root
  *     placeholder with one child gives way to it. So placeholders remain
  *     only as roots with at least two children.
- *  5. (Parley) A root message with no references at all joins the earliest
- *     earlier root whose subject is the same once "Re:" and the like are
- *     removed, but only if the two threads share a participant (From, To,
- *     Cc) other than the mailbox owner's own addresses. Unlike JWZ no empty
- *     container is made for two non-replies: the later one becomes a child.
+ *  5. (Parley) A root message with no references at all whose subject has
+ *     a reply marker ("Re:", "AW:", "Fwd:" and the like) joins the earliest
+ *     earlier root whose subject is the same once the markers are removed,
+ *     but only if the two threads share a participant (From, To, Cc) other
+ *     than the mailbox owner's own addresses, which are in every message of
+ *     the mailbox and prove nothing. A fresh subject never joins: a stranger
+ *     writing "Pilot pricing" to the address a client wrote "Pilot pricing"
+ *     to starts a thread of their own. Unlike JWZ no empty container is made.
  *  6. Children and roots are sorted by date, then Message-ID.
  * All memory is in the caller's arena; there is no recursion over trees, so
  * deep threads cannot exhaust the stack.
@@ -596,8 +599,10 @@ static void group_subjects(struct build *b, const struct jwz_opts *opts)
 		const struct jwz_msg *m = root_msg(c);
 		struct subj_root *r = &roots[nroots++];
 		r->c = c;
-		r->key = thread_jwz_subject(b->a, m ? m->subject : NULL, NULL);
-		r->eligible = c->node.msg && !c->has_refs && *r->key;
+		bool reply = false;
+		r->key = thread_jwz_subject(b->a, m ? m->subject : NULL, &reply);
+		/* only a reply (by its subject's marker) may be placed by its subject */
+		r->eligible = c->node.msg && !c->has_refs && reply && *r->key;
 	}
 	qsort(roots, nroots, sizeof(*roots), subj_cmp);
 	for (size_t i = 0, j; i < nroots; i = j) {

@@ -60,8 +60,9 @@ struct jwz_opts {
  *
  * Parents come from References, then In-Reply-To (JWZ steps 1-4). A message
  * with neither joins the message whose Outlook Thread-Index it extends (same
- * first 22 bytes), then, as a last resort, an earlier thread with the same
- * subject (less "Re:" and the like) that shares a participant. Roots and
+ * first 22 bytes), then, as a last resort and only if its subject has a reply
+ * marker ("Re:" and the like), an earlier thread with the same subject (less
+ * the markers) that shares a participant other than opts' own addresses. Roots and
  * children are sorted by date, then Message-ID; input order does not matter.
  * Duplicate Message-IDs, missing ids, self-references and reference loops
  * are handled: every message given is in the result exactly once.

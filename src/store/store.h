@@ -312,8 +312,9 @@ int store_folder_uids(struct store *st, int64_t folder_id, struct arena *a, int6
 
 struct mq_node;
 
-/* Who is looking: personal mailboxes are visible to their owner and admins;
-   shared mailboxes and shared threads to everyone. */
+/* Who is looking: a message is visible to admins, to the owner of a personal
+   mailbox holding it, to everyone when a shared mailbox holds it or when a
+   user whose mailbox holds it shared it (STORE_MSG_VISIBLE in store_int.h). */
 struct mail_viewer {
 	int64_t user_id;
 	bool admin;
@@ -380,18 +381,26 @@ int store_mail_op_done(struct store *st, int64_t op_id, const char *error, struc
 /* Asks the sync worker to sync the account now. */
 int store_account_request_sync(struct store *st, int64_t id, struct err *err);
 
-/* Marks a thread shared (visible to everyone) or private again. */
-int store_thread_set_shared(struct store *st, int64_t id, bool shared, struct err *err);
-/* Moves the given messages of thread id into a new thread; *new_r is its id. */
-int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n, int64_t *new_r,
-		       struct err *err);
-/* Moves every message of thread other into thread id. */
-int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *err);
+/* Shares the messages of thread id that are in viewer's own personal
+   mailboxes (shares are per message: the thread's other messages, and any
+   that join it later, keep their own visibility), or withdraws viewer's
+   shares of the thread's messages (an admin's: everyone's). */
+int store_thread_set_shared(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			    bool shared, struct err *err);
+/* Moves the given messages of thread id into a new thread; *new_r is its id.
+   A message not in the thread, or one viewer cannot see, is ERR_INVALID
+   "message N is not in thread T" alike, and nothing moves. */
+int store_thread_split(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		       const int64_t *msgs, size_t n, int64_t *new_r, struct err *err);
+/* Moves the messages of thread other that viewer sees into thread id; other
+   keeps the rest, and goes when it is left empty. */
+int store_thread_join(struct store *st, int64_t id, int64_t other, const struct mail_viewer *viewer,
+		      struct err *err);
 /* Replaces the records message id is linked to (its timeline activity's links). */
 int store_message_relink(struct store *st, int64_t id, const json_t *links, int64_t actor_id,
 			 struct arena *a, struct err *err);
-/* 1 if thread id has a message in a personal mailbox of user_id (or any
-   mailbox, for admins), 0 if not, -1 on error. */
+/* 1 if thread id has a message in a personal mailbox of viewer's own (admins
+   too: they share only their own mail), 0 if not, -1 on error. */
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		       struct err *err);
 

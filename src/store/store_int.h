@@ -90,6 +90,23 @@ void binds_text(struct sql_binds *b, const char *s); /* borrowed until binds_app
 /* Binds every collected parameter to s; -1 (ERR_INVALID) if there were too many. */
 int binds_apply(const struct sql_binds *b, struct stmt *s, struct err *err);
 
+/* A message is shared when a user whose own mailbox still holds it shared it
+   (message_shares): SQL over the message id ID, no parameter. */
+#define STORE_MSG_SHARED(ID)                                                                       \
+	"EXISTS (SELECT 1 FROM message_shares vs JOIN message_locations sl ON sl.message_ref = "   \
+	"vs.message_ref JOIN mail_folders sf ON sf.id = sl.folder_id JOIN mail_accounts sa ON "    \
+	"sa.id = sf.account_id WHERE vs.message_ref = " ID " AND sa.owner_id = vs.user_id)"
+
+/* THE rule of who reads a stored message, as SQL over the message id ID with
+   one parameter, the viewer's user id (admins skip it): the message is in a
+   mailbox the viewer may see (a shared one, or their own), or it is shared.
+   Visibility belongs to each message, never to its thread, which can change
+   under it (joins, splits, merges by references). */
+#define STORE_MSG_VISIBLE(ID)                                                                      \
+	"(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "             \
+	"vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = " ID   \
+	" AND (va.shared = 1 OR va.owner_id = ?)) OR " STORE_MSG_SHARED(ID) ")"
+
 #endif
 
 /* ---- Record hooks (store_hooks.c): what a write of one entity does to others ---- */

@@ -2,6 +2,7 @@
 #ifndef STORE_STORE_MAIL_INT_H
 #define STORE_STORE_MAIL_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -10,14 +11,21 @@ struct message;
 struct store;
 struct store_ingest;
 
+/* The addresses of the mailbox a message came in by (its address, its
+   owner's): they are in every message it holds and prove no relation. */
+struct thread_own {
+	const char *v[2];
+	size_t n;
+};
+
 /* Puts message msg_id (Message-ID mid) into a thread: joins the thread of any
    message it references or that references it (merging threads it bridges),
-   else one with the same subject key and a shared participant, else a new
-   one. own (the mailbox's address, may be NULL) never counts as shared.
-   Returns the thread id in *thread_r. */
+   else one whose Outlook Thread-Index it extends, else (a reply by its
+   subject marker) one with the same subject key and a shared participant
+   other than own's, else a new one. Returns the thread id in *thread_r. */
 int store_thread_assign(struct store *st, int64_t msg_id, const char *mid, const struct message *m,
-			int64_t date, const char *own, struct arena *a, int64_t *thread_r,
-			struct err *err);
+			int64_t date, const struct thread_own *own, struct arena *a,
+			int64_t *thread_r, struct err *err);
 
 /* Links a new message to contacts, companies and a deal, and writes its
    timeline activity and its event. */

@@ -1,6 +1,7 @@
 /* What people change in Parley's mail: flags and moves (applied locally at once
  * and queued for the server in mail_ops, which the sync worker drains), thread
- * sharing, splitting and joining, and relinking a message to the CRM. */
+ * sharing (of the sharer's own messages), splitting and joining (of what the
+ * caller sees), and relinking a message to the CRM. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -183,10 +184,34 @@ int store_account_request_sync(struct store *st, int64_t id, struct err *err)
 			       err, 2, time_now(), id);
 }
 
-int store_thread_set_shared(struct store *st, int64_t id, bool shared, struct err *err)
+/* The messages of thread ? in a personal mailbox of user ?: the only ones that
+   user may share. */
+#define OWN_MSGS                                                                                   \
+	"SELECT m.id FROM messages m JOIN message_locations ml ON ml.message_ref = m.id JOIN "     \
+	"mail_folders f ON f.id = ml.folder_id JOIN mail_accounts ac ON ac.id = f.account_id "     \
+	"WHERE m.thread_id = ? AND ac.owner_id = ?"
+
+int store_thread_set_shared(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			    bool shared, struct err *err)
 {
-	return store_exec_ints(st, "UPDATE threads SET shared = ? WHERE id = ?", err, 2,
-			       (int64_t)shared, id);
+	int64_t uid = viewer->user_id;
+	if (shared)
+		return store_exec_ints(
+		    st,
+		    "INSERT INTO message_shares (message_ref, user_id, created_at) "
+		    "SELECT DISTINCT o.id, ?, ? FROM (" OWN_MSGS ") o WHERE NOT "
+		    "EXISTS (SELECT 1 FROM message_shares x WHERE x.message_ref = "
+		    "o.id AND x.user_id = ?)",
+		    err, 5, uid, time_now(), id, uid, uid);
+	if (viewer->admin) /* admins may make anything private */
+		return store_exec_ints(st,
+				       "DELETE FROM message_shares WHERE message_ref IN (SELECT id "
+				       "FROM messages WHERE thread_id = ?)",
+				       err, 1, id);
+	return store_exec_ints(st,
+			       "DELETE FROM message_shares WHERE user_id = ? AND message_ref IN "
+			       "(SELECT id FROM messages WHERE thread_id = ?)",
+			       err, 2, uid, id);
 }
 
 static int recount(struct store *st, int64_t thread, struct err *err)
@@ -198,13 +223,45 @@ static int recount(struct store *st, int64_t thread, struct err *err)
 			       err, 3, thread, thread, thread);
 }
 
-int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t n, int64_t *new_r,
-		       struct err *err)
+/* 1 if message msg is in thread id and viewer sees it, 0 if not (both answer
+   alike), -1 on error. */
+static int in_thread(struct store *st, int64_t id, int64_t msg, const struct mail_viewer *viewer,
+		     struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  viewer->admin ? "SELECT m.id FROM messages m WHERE m.id = ? AND "
+					  "m.thread_id = ?"
+					: "SELECT m.id FROM messages m WHERE m.id = ? AND "
+					  "m.thread_id = ? AND " STORE_MSG_VISIBLE("m.id"),
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, msg);
+	stmt_bind_int(s, 2, id);
+	if (!viewer->admin)
+		stmt_bind_int(s, 3, viewer->user_id);
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r;
+}
+
+int store_thread_split(struct store *st, int64_t id, const struct mail_viewer *viewer,
+		       const int64_t *msgs, size_t n, int64_t *new_r, struct err *err)
 {
 	struct stmt *s;
 	int64_t fresh = 0;
 	if (store_tx_begin(st, err) < 0)
 		return -1;
+	/* Every id first: a message the caller cannot see is "not in the thread"
+	   exactly as one that is not, and nothing moves unless all are. */
+	for (size_t i = 0; i < n; i++) {
+		int r = in_thread(st, id, msgs[i], viewer, err);
+		if (r == 0)
+			err_set_field(err, ERR_INVALID, "message_ids",
+				      "message %" PRId64 " is not in thread %" PRId64, msgs[i], id);
+		if (r <= 0)
+			goto fail;
+	}
 	if (store_prepare(st,
 			  "INSERT INTO threads (subject) SELECT subject FROM messages WHERE id = ? "
 			  "RETURNING id",
@@ -218,16 +275,6 @@ int store_thread_split(struct store *st, int64_t id, const int64_t *msgs, size_t
 	if (r != 1)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		int64_t found;
-		r = store_query_int(st, "SELECT id FROM messages WHERE id = ? AND thread_id = ?",
-				    &found, err, 2, msgs[i], id);
-		if (r <= 0) {
-			if (r == 0)
-				err_set_field(err, ERR_INVALID, "message_ids",
-					      "message %" PRId64 " is not in thread %" PRId64,
-					      msgs[i], id);
-			goto fail;
-		}
 		/* The message's own id now names the new thread; references stay. */
 		if (store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE id = ?", err, 2,
 				    fresh, msgs[i]) < 0 ||
@@ -247,7 +294,42 @@ fail:
 	return -1;
 }
 
-int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *err)
+/* Moves the messages of thread other that viewer sees into thread id, with
+   their own Message-IDs; when nothing is left behind, every id other held too,
+   and other goes. Messages the caller cannot see stay where they are. */
+static int join_visible(struct store *st, int64_t id, int64_t other,
+			const struct mail_viewer *viewer, struct err *err)
+{
+	int rc =
+	    viewer->admin
+		? store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE thread_id = ?", err,
+				  2, id, other)
+		: store_exec_ints(
+		      st,
+		      "UPDATE messages SET thread_id = ? WHERE id IN (SELECT m.id "
+		      "FROM messages m WHERE m.thread_id = ? AND " STORE_MSG_VISIBLE("m.id") ")",
+		      err, 3, id, other, viewer->user_id);
+	int64_t left = 0;
+	if (rc < 0 ||
+	    store_exec_ints(
+		st,
+		"UPDATE thread_ids SET thread_id = ? WHERE thread_id = ? AND message_id "
+		"IN (SELECT message_id FROM messages WHERE thread_id = ?)",
+		err, 3, id, other, id) < 0 ||
+	    store_query_int(st, "SELECT COUNT(*) FROM messages WHERE thread_id = ?", &left, err, 1,
+			    other) < 0)
+		return -1;
+	if (left > 0)
+		return recount(st, other, err);
+	return store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?", err,
+			       2, id, other) < 0 ||
+		       store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0
+		   ? -1
+		   : 0;
+}
+
+int store_thread_join(struct store *st, int64_t id, int64_t other, const struct mail_viewer *viewer,
+		      struct err *err)
 {
 	if (id == other)
 		return err_set_field(err, ERR_INVALID, "thread_id", "a thread cannot join itself");
@@ -258,13 +340,7 @@ int store_thread_join(struct store *st, int64_t id, int64_t other, struct err *e
 	if (r == 0)
 		err_set_field(err, ERR_NOTFOUND, "thread_id", "thread %" PRId64 " not found",
 			      other);
-	if (r <= 0 ||
-	    store_exec_ints(st, "UPDATE messages SET thread_id = ? WHERE thread_id = ?", err, 2, id,
-			    other) < 0 ||
-	    store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?", err, 2,
-			    id, other) < 0 ||
-	    store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0 ||
-	    recount(st, id, err) < 0) {
+	if (r <= 0 || join_visible(st, id, other, viewer, err) < 0 || recount(st, id, err) < 0) {
 		store_tx_rollback(st);
 		return -1;
 	}
@@ -328,9 +404,6 @@ int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *v
 		       struct err *err)
 {
 	int64_t found;
-	if (viewer->admin)
-		return store_query_int(st, "SELECT id FROM threads WHERE id = ?", &found, err, 1,
-				       id);
 	return store_query_int(
 	    st,
 	    "SELECT m.id FROM messages m JOIN message_locations ml ON "

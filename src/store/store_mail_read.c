@@ -10,11 +10,7 @@
 #include "store/store_int.h"
 #include "base/banned.h"
 
-static const char visible_msg[] =
-    "(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
-    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
-    "AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
-    "= m.thread_id AND vt.shared = 1))";
+static const char visible_msg[] = STORE_MSG_VISIBLE("m.id");
 
 static int visible_query(struct store *st, const char *where, int64_t id,
 			 const struct mail_viewer *v, struct err *err)
@@ -164,6 +160,27 @@ int store_message_get(struct store *st, int64_t id, const struct mail_viewer *vi
 	return 1;
 }
 
+/* *shared_r: whether some message of thread id that viewer sees is shared. */
+static int thread_shared(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			 struct arena *a, int64_t *shared_r, struct err *err)
+{
+	const char *sql = arena_printf(
+	    a,
+	    "SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND " STORE_MSG_SHARED(
+		"m.id") " AND %s",
+	    viewer->admin ? "1 = 1" : visible_msg);
+	struct stmt *s;
+	if (store_prepare(st, sql, &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	if (!viewer->admin)
+		stmt_bind_int(s, 2, viewer->user_id);
+	int r = stmt_step(s, err);
+	*shared_r = r == 1 ? stmt_int(s, 0) : 0;
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
 int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		     struct arena *a, json_t **thread_r, struct err *err)
 {
@@ -198,7 +215,7 @@ int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *vie
 			return -1;
 	}
 	int64_t shared = 0;
-	if (store_query_int(st, "SELECT shared FROM threads WHERE id = ?", &shared, err, 1, id) < 0)
+	if (thread_shared(st, id, viewer, a, &shared, err) < 0)
 		return -1;
 	json_object_set_new(t, "shared", json_boolean(shared));
 	json_t *first = json_array_get(msgs, 0);

@@ -18,12 +18,7 @@
 
 #define SQL_MAX (64 * 1024)
 
-/* The message is in a mailbox the viewer may see, or in a shared thread. */
-static const char visible_sql[] =
-    "(EXISTS (SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
-    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = m.id "
-    "AND (va.shared = 1 OR va.owner_id = ?)) OR EXISTS (SELECT 1 FROM threads vt WHERE vt.id "
-    "= m.thread_id AND vt.shared = 1))";
+static const char visible_sql[] = STORE_MSG_VISIBLE("m.id");
 
 static const char *like(struct arena *a, const char *v)
 {
@@ -155,37 +150,42 @@ static void compile(struct store *st, struct buf *w, struct sql_binds *b, const 
 	}
 }
 
+/* The summary's columns, each over the messages m of thread t the viewer sees
+   (%s: the visibility rule), so that nothing hidden is counted or shown. */
+static const char summary_sql[] =
+    "SELECT (SELECT m.subject FROM messages m WHERE m.thread_id = t.id AND %s ORDER BY m.date, "
+    "m.id LIMIT 1), (SELECT MAX(m.date) FROM messages m WHERE m.thread_id = t.id AND %s), "
+    "(SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND %s), (SELECT COUNT(*) FROM "
+    "messages m WHERE m.thread_id = t.id AND %s AND " STORE_MSG_SHARED(
+	"m.id") "), (SELECT m.snippet FROM messages m WHERE m.thread_id = t.id AND %s ORDER BY "
+		"m.date DESC LIMIT 1), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id "
+		"AND %s AND EXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = m.id "
+		"AND (fl.flags & 1) = 0)), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = "
+		"t.id AND %s AND m.has_attachments = 1) FROM threads t WHERE t.id = ?";
+#define SUMMARY_VIS 7 /* the times summary_sql uses the rule */
+
 /* Fills one thread's summary for the viewer. */
 static int thread_summary(struct store *st, int64_t thread, const char *vis, int64_t uid,
 			  struct arena *a, json_t **out_r, struct err *err)
 {
 	struct stmt *s;
-	const char *sql = arena_printf(
-	    a,
-	    "SELECT t.subject, t.last_date, t.message_count, t.shared, (SELECT m.snippet FROM "
-	    "messages m WHERE m.thread_id = t.id AND %s ORDER BY m.date DESC LIMIT 1), (SELECT "
-	    "COUNT(*) FROM messages m WHERE m.thread_id = t.id AND %s AND EXISTS (SELECT 1 FROM "
-	    "message_locations fl WHERE fl.message_ref = m.id AND (fl.flags & 1) = 0)), (SELECT "
-	    "COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.has_attachments = 1) FROM "
-	    "threads t WHERE t.id = ?",
-	    vis, vis);
+	const char *sql = arena_printf(a, summary_sql, vis, vis, vis, vis, vis, vis, vis);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	int idx = 1;
-	if (strchr(vis, '?')) {
+	for (int i = 0; i < SUMMARY_VIS && strchr(vis, '?'); i++)
 		stmt_bind_int(s, idx++, uid);
-		stmt_bind_int(s, idx++, uid);
-	}
 	stmt_bind_int(s, idx, thread);
 	int r = stmt_step(s, err);
 	if (r == 1) {
 		char t[TIME_ISO_MAX];
 		time_format_iso(stmt_int(s, 1), t);
-		*out_r = json_pack("{s:Is:ss:ss:Is:bs:s?s:Is:b}", "id", (json_int_t)thread,
-				   "subject", stmt_text(s, 0), "last_date", t, "message_count",
-				   (json_int_t)stmt_int(s, 2), "shared", stmt_int(s, 3) != 0,
-				   "snippet", stmt_text(s, 4), "unread", (json_int_t)stmt_int(s, 5),
-				   "has_attachments", stmt_int(s, 6) > 0);
+		*out_r =
+		    json_pack("{s:Is:ss:ss:Is:bs:s?s:Is:b}", "id", (json_int_t)thread, "subject",
+			      stmt_text(s, 0) ? stmt_text(s, 0) : "", "last_date", t,
+			      "message_count", (json_int_t)stmt_int(s, 2), "shared",
+			      stmt_int(s, 3) != 0, "snippet", stmt_text(s, 4), "unread",
+			      (json_int_t)stmt_int(s, 5), "has_attachments", stmt_int(s, 6) > 0);
 	}
 	stmt_free(&s);
 	if (r == 0)
@@ -193,16 +193,21 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 	return r < 0 ? -1 : 0;
 }
 
-static int participants(struct store *st, int64_t thread, struct arena *a, json_t *out,
-			struct err *err)
+/* The senders of the messages of the thread the viewer sees. */
+static int participants(struct store *st, int64_t thread, const char *vis, int64_t uid,
+			struct arena *a, json_t *out, struct err *err)
 {
 	struct stmt *s;
-	if (store_prepare(st,
-			  "SELECT DISTINCT from_name, from_addr FROM messages WHERE thread_id = ? "
-			  "AND from_addr IS NOT NULL ORDER BY from_addr LIMIT 10",
-			  &s, err) < 0)
+	const char *sql = arena_printf(a,
+				       "SELECT DISTINCT m.from_name, m.from_addr FROM messages m "
+				       "WHERE m.thread_id = ? AND m.from_addr IS NOT NULL AND %s "
+				       "ORDER BY m.from_addr LIMIT 10",
+				       vis);
+	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	stmt_bind_int(s, 1, thread);
+	if (strchr(vis, '?'))
+		stmt_bind_int(s, 2, uid);
 	json_t *list = json_array();
 	int r;
 	while ((r = stmt_step(s, err)) == 1)
@@ -276,7 +281,7 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 		if (thread_summary(st, ids[i], vis, viewer->user_id, a, &t, err) < 0)
 			return -1;
 		json_array_append_new(items, t);
-		if (participants(st, ids[i], a, t, err) < 0)
+		if (participants(st, ids[i], vis, viewer->user_id, a, t, err) < 0)
 			return -1;
 	}
 	*items_r = items;

@@ -184,6 +184,59 @@ static bool is_outbound(const struct store_ingest *in)
 	       str_eq_ci(m->from.items[0].address, in->account_email);
 }
 
+/* The mailbox's own addresses: its own and its owner's. */
+static int own_addresses(struct store *st, const struct store_ingest *in, struct arena *a,
+			 struct thread_own *own, struct err *err)
+{
+	own->n = 0;
+	if (in->account_email)
+		own->v[own->n++] = in->account_email;
+	if (!in->owner_id)
+		return 0;
+	struct stmt *s;
+	if (store_prepare(st, "SELECT email FROM users WHERE id = ?", &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, in->owner_id);
+	int r = stmt_step(s, err);
+	if (r == 1 && stmt_text(s, 0))
+		own->v[own->n++] = arena_strdup(a, stmt_text(s, 0));
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
+/* A reply that arrives in the personal mailbox of a user who shared the
+   message it answers is shared by that user too, so that a conversation they
+   shared stays readable; nothing else is ever shared without their word. */
+static int share_reply(struct store *st, int64_t id, const struct store_ingest *in, struct err *err)
+{
+	const struct message *m = in->msg;
+	const char *parent = m->in_reply_to	  ? m->in_reply_to
+			     : m->nreferences > 0 ? m->references[m->nreferences - 1]
+						  : NULL;
+	if (!in->owner_id || !parent)
+		return 0;
+	struct stmt *s;
+	if (store_prepare(
+		st,
+		"INSERT INTO message_shares (message_ref, user_id, created_at) SELECT ?, "
+		"?, ? WHERE NOT EXISTS (SELECT 1 FROM message_shares x WHERE "
+		"x.message_ref = ? AND x.user_id = ?) AND EXISTS (SELECT 1 FROM messages "
+		"p JOIN message_shares ps ON ps.message_ref = p.id WHERE p.message_id = ? "
+		"AND ps.user_id = ?)",
+		&s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	stmt_bind_int(s, 2, in->owner_id);
+	stmt_bind_int(s, 3, time_now());
+	stmt_bind_int(s, 4, id);
+	stmt_bind_int(s, 5, in->owner_id);
+	stmt_bind_text(s, 6, parent);
+	stmt_bind_int(s, 7, in->owner_id);
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
 int store_message_ingest(struct store *st, const struct store_ingest *in, struct arena *a,
 			 int64_t *id_r, bool *new_r, struct err *err)
 {
@@ -210,15 +263,16 @@ int store_message_ingest(struct store *st, const struct store_ingest *in, struct
 		int64_t date = m->has_date	   ? m->date
 			       : in->internal_date ? in->internal_date
 						   : time_now();
-		if (insert_message(st, in, mid, date, outbound, a, &id, err) < 0 ||
+		struct thread_own own;
+		if (own_addresses(st, in, a, &own, err) < 0 ||
+		    insert_message(st, in, mid, date, outbound, a, &id, err) < 0 ||
 		    insert_attachments(st, id, m, err) < 0 ||
 		    index_message(st, id, in, a, err) < 0 ||
-		    store_thread_assign(st, id, mid, m, date, in->account_email, a, &thread, err) <
-			0 ||
+		    store_thread_assign(st, id, mid, m, date, &own, a, &thread, err) < 0 ||
 		    store_mail_link(st, id, thread, in, mid, outbound, date, a, err) < 0)
 			goto fail;
 	}
-	if (location_add(st, id, in, err) < 0)
+	if (location_add(st, id, in, err) < 0 || share_reply(st, id, in, err) < 0)
 		goto fail;
 	*id_r = id;
 	return store_tx_commit(st, err);

@@ -139,12 +139,8 @@ static void add_mail_privacy(struct buf *w, struct sql_binds *b, const struct en
 {
 	if (def != &activity_def || q->viewer_id == 0 || q->viewer_admin)
 		return;
-	buf_puts(w, " AND (t.source_entity IS NULL OR t.source_entity <> 'message' OR EXISTS "
-		    "(SELECT 1 FROM message_locations vl JOIN mail_folders vf ON vf.id = "
-		    "vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE "
-		    "vl.message_ref = t.source_id AND (va.shared = 1 OR va.owner_id = ?)) OR "
-		    "EXISTS (SELECT 1 FROM messages vm JOIN threads vt ON vt.id = vm.thread_id "
-		    "WHERE vm.id = t.source_id AND vt.shared = 1))");
+	buf_puts(w, " AND (t.source_entity IS NULL OR t.source_entity <> 'message' OR "
+		    "" STORE_MSG_VISIBLE("t.source_id") ")");
 	binds_int(b, q->viewer_id);
 }
 

@@ -67,9 +67,18 @@ static int by_thread_index(struct store *st, const struct message *m, struct id_
 	return r < 0 ? -1 : 0;
 }
 
-/* True if the JSON address list (or from) holds one of m's participants. */
+static bool is_own(const struct thread_own *own, const char *addr)
+{
+	for (size_t i = 0; i < own->n; i++)
+		if (own->v[i] && str_eq_ci(addr, own->v[i]))
+			return true;
+	return false;
+}
+
+/* True if the JSON address list (or from) holds one of m's participants other
+   than the mailbox's own addresses, which are in every message it holds. */
 static bool shares_participant(const struct message *m, const char *from, const char *to_json,
-			       const char *cc_json, const char *own)
+			       const char *cc_json, const struct thread_own *own)
 {
 	const struct address_list *lists[] = {&m->from, &m->to, &m->cc};
 	json_t *to = json_loads(to_json ? to_json : "[]", 0, NULL);
@@ -78,7 +87,7 @@ static bool shares_participant(const struct message *m, const char *from, const 
 	for (size_t l = 0; l < 3 && !found; l++) {
 		for (size_t i = 0; i < lists[l]->len && !found; i++) {
 			const char *addr = lists[l]->items[i].address;
-			if (!*addr || (own && str_eq_ci(addr, own)))
+			if (!*addr || is_own(own, addr))
 				continue;
 			found = from && str_eq_ci(addr, from);
 			json_t *lists2[] = {to, cc}, *it;
@@ -94,8 +103,13 @@ static bool shares_participant(const struct message *m, const char *from, const 
 	return found;
 }
 
-static int by_subject(struct store *st, int64_t msg_id, const struct message *m, const char *own,
-		      struct id_set *t, struct arena *a, struct err *err)
+/* The last resort, for a message with no references: a reply marker ("Re:"
+   and the like) on its subject, and a participant besides the mailbox's own
+   addresses in common with a recent message of the same subject. A fresh
+   subject from a stranger joins nothing. */
+static int by_subject(struct store *st, int64_t msg_id, const struct message *m,
+		      const struct thread_own *own, struct id_set *t, struct arena *a,
+		      struct err *err)
 {
 	bool reply = false;
 	thread_jwz_subject(a, m->subject ? m->subject : "", &reply);
@@ -122,7 +136,8 @@ static int by_subject(struct store *st, int64_t msg_id, const struct message *m,
 	return r < 0 ? -1 : 0;
 }
 
-/* Moves every message and id of threads t[1..] into t[0] (the oldest). */
+/* Moves every message and id of threads t[1..] into t[0] (the oldest). Nothing
+   about visibility moves: it belongs to each message (message_shares). */
 static int merge(struct store *st, struct id_set *t, struct err *err)
 {
 	int64_t keep = t->v[0];
@@ -137,11 +152,6 @@ static int merge(struct store *st, struct id_set *t, struct err *err)
 				    err, 2, keep, other) < 0 ||
 		    store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?",
 				    err, 2, keep, other) < 0 ||
-		    store_exec_ints(
-			st,
-			"UPDATE threads SET shared = 1 WHERE id = ? AND EXISTS (SELECT 1 "
-			"FROM threads WHERE id = ? AND shared = 1)",
-			err, 2, keep, other) < 0 ||
 		    store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0)
 			return -1;
 	}
@@ -180,8 +190,8 @@ static int new_thread(struct store *st, const struct message *m, int64_t *id_r, 
 }
 
 int store_thread_assign(struct store *st, int64_t msg_id, const char *mid, const struct message *m,
-			int64_t date, const char *own, struct arena *a, int64_t *thread_r,
-			struct err *err)
+			int64_t date, const struct thread_own *own, struct arena *a,
+			int64_t *thread_r, struct err *err)
 {
 	struct id_set t = {.n = 0};
 	if (thread_of(st, mid, &t, err) < 0)

@@ -240,13 +240,37 @@ static const char m5_digest[] =
     "ALTER TABLE users ADD COLUMN digest_at BIGINT;"
     "ALTER TABLE users ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
 
+/* Visibility is a property of each message, never of its thread: a share is one
+   message made visible to everyone by a user whose mailbox holds it. Shared
+   threads become shares of their messages when one user's mailboxes held all
+   of the thread's personal mail (that user shared it); a thread mixing two
+   users' private mail is made private again, since who agreed cannot be told. */
+static const char m6_message_shares[] =
+    "CREATE TABLE message_shares ("
+    " message_ref INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " created_at BIGINT NOT NULL, PRIMARY KEY (message_ref, user_id));"
+    "CREATE INDEX message_shares_user ON message_shares(user_id);"
+    "INSERT INTO message_shares (message_ref, user_id, created_at) SELECT DISTINCT m.id,"
+    " a.owner_id, 0 FROM threads t JOIN messages m ON m.thread_id = t.id JOIN message_locations"
+    " l ON l.message_ref = m.id JOIN mail_folders f ON f.id = l.folder_id JOIN mail_accounts a ON"
+    " a.id = f.account_id WHERE t.shared = 1 AND a.owner_id IS NOT NULL AND (SELECT COUNT("
+    "DISTINCT a2.owner_id) FROM messages m2 JOIN message_locations l2 ON l2.message_ref = m2.id"
+    " JOIN mail_folders f2 ON f2.id = l2.folder_id JOIN mail_accounts a2 ON a2.id = f2.account_id"
+    " WHERE m2.thread_id = t.id AND a2.owner_id IS NOT NULL) = 1;"
+    "UPDATE threads SET shared = 0;";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
  */
 static const struct store_migration migrations[] = {
-    {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
+    {1, "core", m1_core},
+    {2, "mail", m2_mail},
+    {3, "automation", m3_automation},
+    {4, "calendar", m4_calendar},
+    {5, "digest", m5_digest},
+    {6, "message_shares", m6_message_shares},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

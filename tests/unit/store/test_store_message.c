@@ -151,6 +151,157 @@ static void test_store_message__dedupe_and_threads(void)
 	mfx_close(&fx);
 }
 
+/* issue 11: the subject fallback needs a reply marker and a participant other
+   than the mailbox's own addresses (its address and its owner's). */
+static void test_store_message__subject_fallback(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	CHECK(store_exec_ints(fx.st, "UPDATE users SET email = 'carl@parley.test' WHERE id = 1",
+			      &fx.err, 0) == 0);
+	ingest(&fx, 0,
+	       mail(a, "pp1@acme.test", "ann@acme.test", "owner@parley.test, carl@parley.test",
+		    "Pilot pricing", NULL),
+	       NULL);
+	/* a stranger's fresh subject: no marker, joins nothing */
+	ingest(
+	    &fx, 0,
+	    mail(a, "pp2@other.test", "bob@other.test", "owner@parley.test", "Pilot pricing", NULL),
+	    NULL);
+	/* a reply whose common participants are the mailbox's and its owner's */
+	ingest(&fx, 0,
+	       mail(a, "pp3@other.test", "eve@other.test", "owner@parley.test, carl@parley.test",
+		    "Re: Pilot pricing", NULL),
+	       NULL);
+	/* the client's reply without references joins */
+	ingest(&fx, 0,
+	       mail(a, "pp4@acme.test", "ann@acme.test", "owner@parley.test", "AW: Pilot pricing",
+		    NULL),
+	       NULL);
+	const char *tq = "SELECT thread_id FROM messages WHERE message_id = ";
+	int64_t t1 = q_int(&fx, arena_printf(a, "%s'pp1@acme.test'", tq));
+	CHECK(t1 > 0);
+	CHECK(q_int(&fx, arena_printf(a, "%s'pp2@other.test'", tq)) != t1);
+	CHECK(q_int(&fx, arena_printf(a, "%s'pp3@other.test'", tq)) != t1);
+	CHECK_INT(q_int(&fx, arena_printf(a, "%s'pp4@acme.test'", tq)), t1);
+	mfx_close(&fx);
+}
+
+/* issue 11: visibility is each message's. A share is of the sharer's own
+   messages; a bridge, a join or a split moves no visibility. */
+static void test_store_message__per_message_visibility(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	struct mail_viewer owner = {1, false}, other = {2, false}, admin = {3, true};
+	int64_t uid2, acct2, f2;
+	struct mail_account m = {.name = "c",
+				 .email = "other@parley.test",
+				 .imap_url = "imap://127.0.0.1",
+				 .smtp_url = "smtp://127.0.0.1",
+				 .username = "other",
+				 .auth = "password",
+				 .enabled = true,
+				 .health = "new",
+				 .progress = "{}"};
+	CHECK(store_user_create(fx.st, "other@parley.test", "Other", USER_MANAGER, NULL, &uid2,
+				&fx.err) == 0);
+	m.owner_id = uid2;
+	CHECK(store_account_create(fx.st, &m, &acct2, &fx.err) == 0 &&
+	      store_folder_upsert(fx.st, acct2, "INBOX", NULL, true, &f2, &fx.err) == 0);
+	CHECK_INT(uid2, 2);
+	/* owner's private message, and other's thread that other shares */
+	int64_t priv = ingest(
+	    &fx, 0, mail(a, "x1@c", "fay@c.com", "owner@parley.test", "Private", NULL), NULL);
+	int64_t pub = 0;
+	{
+		struct message *pm;
+		const char *raw = mail(a, "y1@s", "gus@s.com", "other@parley.test", "News", NULL);
+		CHECK(mime_parse((struct slice){raw, strlen(raw)}, a, &pm, &fx.err) == 0);
+		struct store_ingest i2 = {.folder_id = f2,
+					  .uid = 1,
+					  .msg = pm,
+					  .raw_sha256 = "00",
+					  .size = strlen(raw),
+					  .account_email = "other@parley.test",
+					  .owner_id = uid2,
+					  .text = pm->text};
+		bool isnew;
+		CHECK(store_message_ingest(fx.st, &i2, a, &pub, &isnew, &fx.err) == 0);
+	}
+	int64_t tpub = q_int(&fx, "SELECT thread_id FROM messages WHERE message_id = 'y1@s'");
+	CHECK_INT(store_thread_owned(fx.st, tpub, &owner, &fx.err), 0);
+	CHECK_INT(store_thread_owned(fx.st, tpub, &other, &fx.err), 1);
+	CHECK(store_thread_set_shared(fx.st, tpub, &other, true, &fx.err) == 0);
+	CHECK_INT(store_message_visible(fx.st, pub, &owner, &fx.err), 1);
+	/* a bridge in the owner's mailbox merges the threads: nothing is published */
+	const char *bridge = "Message-ID: <b@evil>\r\nFrom: mal@evil.com\r\nTo: "
+			     "owner@parley.test\r\nSubject: Re: News\r\nReferences: <x1@c> "
+			     "<y1@s>\r\n\r\nhi\r\n";
+	int64_t br = ingest(&fx, 0, bridge, NULL);
+	int64_t t = q_int(&fx, "SELECT thread_id FROM messages WHERE message_id = 'x1@c'");
+	CHECK_INT(q_int(&fx, "SELECT thread_id FROM messages WHERE message_id = 'y1@s'"), t);
+	CHECK_INT(store_message_visible(fx.st, priv, &other, &fx.err), 0);
+	CHECK_INT(store_message_visible(fx.st, br, &other, &fx.err), 0);
+	json_t *th;
+	CHECK_INT(store_thread_get(fx.st, t, &other, a, &th, &fx.err), 1);
+	CHECK_INT(json_array_size(json_object_get(th, "messages")), 1);
+	CHECK_INT(store_thread_get(fx.st, t, &admin, a, &th, &fx.err), 1);
+	CHECK_INT(json_array_size(json_object_get(th, "messages")), 3);
+	/* the owner shares the thread: their own two messages, not other's */
+	CHECK(store_thread_set_shared(fx.st, t, &owner, true, &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM message_shares WHERE user_id = 1"), 2);
+	CHECK_INT(store_message_visible(fx.st, priv, &other, &fx.err), 1);
+	CHECK(store_thread_set_shared(fx.st, t, &owner, false, &fx.err) == 0);
+	CHECK_INT(store_message_visible(fx.st, priv, &other, &fx.err), 0);
+	CHECK_INT(store_message_visible(fx.st, pub, &owner, &fx.err), 1);
+	/* other may not split the owner's message out, and it answers as a stranger's */
+	int64_t fresh = 0;
+	CHECK(store_thread_split(fx.st, t, &other, &priv, 1, &fresh, &fx.err) < 0);
+	CHECK_INT(fx.err.code, ERR_INVALID);
+	char *e1 = arena_strdup(a, fx.err.msg);
+	int64_t none = 999999;
+	CHECK(store_thread_split(fx.st, t, &other, &none, 1, &fresh, &fx.err) < 0);
+	CHECK_STR(e1, arena_printf(a, "message %lld is not in thread %lld", (long long)priv,
+				   (long long)t));
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM messages WHERE thread_id IS NOT NULL AND "
+			     "thread_id <> (SELECT thread_id FROM messages WHERE message_id = "
+			     "'x1@c')"),
+		  0);
+	/* other splits their own message off, then joins the whole thread back:
+	   only what other sees moves; the rest stays in its thread */
+	CHECK(store_thread_split(fx.st, t, &other, &pub, 1, &fresh, &fx.err) == 0);
+	CHECK(store_thread_join(fx.st, fresh, t, &other, &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM messages WHERE thread_id = (SELECT thread_id "
+			     "FROM messages WHERE message_id = 'x1@c')"),
+		  2);
+	CHECK_INT(q_int(&fx, "SELECT message_count FROM threads WHERE id = (SELECT thread_id FROM "
+			     "messages WHERE message_id = 'x1@c')"),
+		  2);
+	/* a reply in other's mailbox to a message other shared is shared too */
+	{
+		struct message *pm;
+		const char *raw =
+		    mail(a, "y2@s", "gus@s.com", "other@parley.test", "Re: News", "y1@s");
+		CHECK(mime_parse((struct slice){raw, strlen(raw)}, a, &pm, &fx.err) == 0);
+		struct store_ingest i2 = {.folder_id = f2,
+					  .uid = 2,
+					  .msg = pm,
+					  .raw_sha256 = "00",
+					  .size = strlen(raw),
+					  .account_email = "other@parley.test",
+					  .owner_id = uid2,
+					  .text = pm->text};
+		bool isnew;
+		int64_t y2 = 0;
+		CHECK(store_message_ingest(fx.st, &i2, a, &y2, &isnew, &fx.err) == 0);
+		CHECK_INT(store_message_visible(fx.st, y2, &owner, &fx.err), 1);
+	}
+	mfx_close(&fx);
+}
+
 static void test_store_message__linking(void)
 {
 	struct mfx fx;
@@ -273,10 +424,11 @@ static void test_store_message__search(void)
 	/* privacy: another manager sees none of this personal mailbox; an admin sees all */
 	CHECK_INT(search(&fx, "", 99, false), 0);
 	CHECK_INT(search(&fx, "", 99, true), 2);
-	CHECK(store_exec_ints(fx.st,
-			      "UPDATE threads SET shared = 1 WHERE id = (SELECT thread_id FROM "
-			      "messages WHERE message_id = 'a2@x')",
-			      &fx.err, 0) == 0);
+	struct mail_viewer owner = {1, false};
+	CHECK(store_thread_set_shared(fx.st,
+				      q_int(&fx, "SELECT thread_id FROM messages WHERE "
+						 "message_id = 'a2@x'"),
+				      &owner, true, &fx.err) == 0);
 	CHECK_INT(search(&fx, "", 99, false), 1);
 	mfx_close(&fx);
 }
@@ -325,7 +477,7 @@ static void test_store_message__mail_ops(void)
 	CHECK_INT(store_thread_owned(fx.st, tp, &owner, &fx.err), 1);
 	CHECK_INT(store_thread_owned(fx.st, tp, &other, &fx.err), 0);
 	CHECK_INT(store_thread_visible(fx.st, t, &other, &fx.err), 0);
-	CHECK(store_thread_set_shared(fx.st, t, true, &fx.err) == 0);
+	CHECK(store_thread_set_shared(fx.st, t, &owner, true, &fx.err) == 0);
 	CHECK_INT(store_thread_visible(fx.st, t, &other, &fx.err), 1);
 	/* flags and moves go to the op queue */
 	CHECK(store_message_flag(fx.st, m1, &owner, MAIL_SEEN | MAIL_FLAGGED, 0, &fx.err) == 0);
@@ -350,10 +502,10 @@ static void test_store_message__mail_ops(void)
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM mail_ops WHERE attempts = 1"), 1);
 	/* split the reply off, then join it back */
 	int64_t fresh = 0;
-	CHECK(store_thread_split(fx.st, tp, &m2, 1, &fresh, &fx.err) == 0);
+	CHECK(store_thread_split(fx.st, tp, &owner, &m2, 1, &fresh, &fx.err) == 0);
 	CHECK(fresh > 0 && fresh != tp);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads WHERE message_count = 1"), 3);
-	CHECK(store_thread_join(fx.st, tp, fresh, &fx.err) == 0);
+	CHECK(store_thread_join(fx.st, tp, fresh, &owner, &fx.err) == 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM threads"), 2);
 	/* relinking a message that had no links makes its activity */
 	json_t *links =
@@ -443,6 +595,8 @@ void test_store_message(void)
 	TEST_STORE_RUN(test_store_message__outbox);
 	TEST_STORE_RUN(test_store_message__search);
 	TEST_STORE_RUN(test_store_message__dedupe_and_threads);
+	TEST_STORE_RUN(test_store_message__subject_fallback);
+	TEST_STORE_RUN(test_store_message__per_message_visibility);
 	TEST_STORE_RUN(test_store_message__linking);
 	TEST_STORE_RUN(test_store_message__mail_ops);
 }
