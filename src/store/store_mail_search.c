@@ -91,10 +91,11 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const
 		bool seen = str_eq_ci(v, "read") || str_eq_ci(v, "unread");
 		bool neg = str_eq_ci(v, "read") || str_eq_ci(v, "unflagged");
 		/* unread: some location the viewer sees lacks \Seen; flagged: has \Flagged */
-		buf_printf(w,
-			   "%sEXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = "
-			   "m.id AND (fl.flags & %d) %s 0 AND " STORE_LOC_VISIBLE("fl.folder_id") ")",
-			   neg ? "NOT " : "", seen ? 1 : 4, seen ? "=" : "<>");
+		buf_printf(
+		    w,
+		    "%sEXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = "
+		    "m.id AND (fl.flags & %d) %s 0 AND " STORE_LOC_VISIBLE("fl.folder_id") ")",
+		    neg ? "NOT " : "", seen ? 1 : 4, seen ? "=" : "<>");
 		bind_viewer(b, vw);
 		return;
 	}
