@@ -172,9 +172,12 @@ static const char summary_sql[] =
 	"m.id") "), (SELECT m.snippet FROM messages m WHERE m.thread_id = t.id AND %s ORDER BY "
 		"m.date DESC LIMIT 1), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id "
 		"AND %s AND EXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = m.id "
-		"AND (fl.flags & 1) = 0)), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = "
-		"t.id AND %s AND m.has_attachments = 1) FROM threads t WHERE t.id = ?";
-#define SUMMARY_VIS 7 /* the times summary_sql uses the rule */
+		"AND (fl.flags & 1) = 0 AND " STORE_LOC_VISIBLE(
+		    "fl.folder_id") ")), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = "
+				    "t.id AND %s AND m.has_attachments = 1) FROM threads t WHERE "
+				    "t.id = ?";
+#define SUMMARY_VIS    7 /* the times summary_sql uses the rule */
+#define SUMMARY_UNREAD 5 /* the one that also looks at the viewer's flags */
 
 /* Fills one thread's summary for the viewer. */
 static int thread_summary(struct store *st, int64_t thread, const char *vis, int64_t uid,
@@ -185,8 +188,14 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	int idx = 1;
-	for (int i = 0; i < SUMMARY_VIS && strchr(vis, '?'); i++)
-		stmt_bind_int(s, idx++, uid);
+	for (int i = 0; i < SUMMARY_VIS; i++) {
+		if (strchr(vis, '?'))
+			stmt_bind_int(s, idx++, uid);
+		if (i == SUMMARY_UNREAD) { /* unread in the viewer's mailboxes */
+			stmt_bind_int(s, idx++, !strchr(vis, '?'));
+			stmt_bind_int(s, idx++, uid);
+		}
+	}
 	stmt_bind_int(s, idx, thread);
 	int r = stmt_step(s, err);
 	if (r == 1) {

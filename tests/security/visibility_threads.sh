@@ -122,6 +122,14 @@ carl_sees_nothing_of_p0 share
 as carl
 req GET "/api/v1/mail/messages/$M1"
 expect share_shares_own_message 200 ".id == $M1"
+# (unread in Ann's and Bob's mailboxes: their flags are not Carl's to read)
+expect share_keeps_others_flags 200 '.unread == false and .flagged == false'
+req GET "/api/v1/mail/threads?q=is:unread"
+expect share_search_others_flags 200 '.items == []'
+req GET "/api/v1/mail/threads?q=$(printf %s 'account:bob' | jq -sRr @uri)"
+expect share_search_others_mailbox 200 '.items == []'
+req GET /api/v1/mail/threads
+expect share_list_others_flags 200 "[.items[] | select(.id == $TB) | .unread] == [0]"
 req GET "/api/v1/mail/threads/$TB"
 expect share_thread_visible_part 200 "[.messages[].id] == [$M1]"
 as ann
