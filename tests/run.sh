@@ -36,7 +36,12 @@ run_part() {
 	fi
 }
 
-run_part unit "$B/asan/unit"
+if [ -n "${PARLEY_TEST_NOW:-}" ]; then
+	# the unit suites on the moved clock too (tests/lib/lib.sh)
+	run_part unit bash -c '. tests/lib/lib.sh && with_clock "$B/asan/unit"'
+else
+	run_part unit "$B/asan/unit"
+fi
 for t in tests/integration/test_*.sh; do
 	[ -e "$t" ] || continue
 	run_part "$(basename "$t" .sh)" bash "$t"

@@ -107,6 +107,13 @@ int binds_apply(const struct sql_binds *b, struct stmt *s, struct err *err);
 	"vl.folder_id JOIN mail_accounts va ON va.id = vf.account_id WHERE vl.message_ref = " ID   \
 	" AND (va.shared = 1 OR va.owner_id = ?)) OR " STORE_MSG_SHARED(ID) ")"
 
+/* A location (its folder id FOLDER) in a mailbox the viewer may see, with two
+   parameters: 1 for an admin (0 if not), the viewer's user id. Flags and
+   folders of other people's mailboxes are theirs, even on a shared message. */
+#define STORE_LOC_VISIBLE(FOLDER)                                                                  \
+	"(? = 1 OR EXISTS (SELECT 1 FROM mail_folders xf JOIN mail_accounts xa ON xa.id = "        \
+	"xf.account_id WHERE xf.id = " FOLDER " AND (xa.shared = 1 OR xa.owner_id = ?)))"
+
 #endif
 
 /* ---- Record hooks (store_hooks.c): what a write of one entity does to others ---- */

@@ -199,7 +199,8 @@ int store_thread_set_shared(struct store *st, int64_t id, const struct mail_view
 		return store_exec_ints(
 		    st,
 		    "INSERT INTO message_shares (message_ref, user_id, created_at) "
-		    "SELECT DISTINCT o.id, ?, ? FROM (" OWN_MSGS ") o WHERE NOT "
+		    "SELECT DISTINCT o.id, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM "
+		    "(" OWN_MSGS ") o WHERE NOT "
 		    "EXISTS (SELECT 1 FROM message_shares x WHERE x.message_ref = "
 		    "o.id AND x.user_id = ?)",
 		    err, 5, uid, time_now(), id, uid, uid);

@@ -48,8 +48,21 @@ int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer 
 	"m.cc_json, m.bcc_json, m.reply_to_json, m.date, m.in_reply_to, m.refs, m.snippet, "       \
 	"m.has_attachments, m.size, m.malformed, m.direction, m.text_body, m.html_body, "          \
 	"m.raw_sha256, (SELECT COALESCE(MIN(fl.flags & 1), 1) FROM message_locations fl "          \
-	"WHERE fl.message_ref = m.id), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "               \
-	"message_locations fl WHERE fl.message_ref = m.id)"
+	"WHERE fl.message_ref = m.id AND " STORE_LOC_VISIBLE(                                      \
+	    "fl.folder_id") "), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "                      \
+			    "message_locations fl WHERE fl.message_ref = m.id "                    \
+			    "AND " STORE_LOC_VISIBLE("fl.folder_id") ")"
+#define MSG_COLS_BINDS 4 /* unread and flagged: of the viewer's mailboxes only */
+
+/* Binds MSG_COLS's parameters from index 1; returns the next index. */
+static int bind_cols(struct stmt *s, const struct mail_viewer *v)
+{
+	for (int i = 0; i < MSG_COLS_BINDS; i += 2) {
+		stmt_bind_int(s, i + 1, v->admin);
+		stmt_bind_int(s, i + 2, v->user_id);
+	}
+	return MSG_COLS_BINDS + 1;
+}
 
 static json_t *jtext(struct stmt *s, int col)
 {
@@ -146,7 +159,7 @@ int store_message_get(struct store *st, int64_t id, const struct mail_viewer *vi
 	struct stmt *s;
 	if (store_prepare(st, "SELECT " MSG_COLS " FROM messages m WHERE m.id = ?", &s, err) < 0)
 		return -1;
-	stmt_bind_int(s, 1, id);
+	stmt_bind_int(s, bind_cols(s, viewer), id);
 	r = stmt_step(s, err);
 	json_t *m = r == 1 ? json_in_arena(a, message_from_row(s, true)) : NULL;
 	stmt_free(&s);
@@ -195,9 +208,10 @@ int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *vie
 			 viewer->admin ? "1 = 1" : visible_msg);
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
-	stmt_bind_int(s, 1, id);
+	int idx = bind_cols(s, viewer);
+	stmt_bind_int(s, idx, id);
 	if (!viewer->admin)
-		stmt_bind_int(s, 2, viewer->user_id);
+		stmt_bind_int(s, idx + 1, viewer->user_id);
 	json_t *msgs = json_array(), *links = empty_links();
 	json_t *t = json_in_arena(
 	    a, json_pack("{sIsoso}", "id", (json_int_t)id, "messages", msgs, "links", links));

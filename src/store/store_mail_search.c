@@ -37,8 +37,14 @@ static const char *like(struct arena *a, const char *v)
 static const char *const link_fields[] = {
     [MQ_CONTACT] = "contact_ids", [MQ_COMPANY] = "company_ids", [MQ_DEAL] = "deal_ids"};
 
+static void bind_viewer(struct sql_binds *b, const struct mail_viewer *v)
+{
+	binds_int(b, v->admin);
+	binds_int(b, v->user_id);
+}
+
 static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const struct mq_node *n,
-		     struct arena *a)
+		     const struct mail_viewer *vw, struct arena *a)
 {
 	const char *v = n->value;
 	switch (n->field) {
@@ -84,29 +90,35 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const
 		}
 		bool seen = str_eq_ci(v, "read") || str_eq_ci(v, "unread");
 		bool neg = str_eq_ci(v, "read") || str_eq_ci(v, "unflagged");
-		/* unread: some location lacks \Seen; flagged: some location has \Flagged */
-		buf_printf(w,
-			   "%sEXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = "
-			   "m.id AND (fl.flags & %d) %s 0)",
-			   neg ? "NOT " : "", seen ? 1 : 4, seen ? "=" : "<>");
+		/* unread: some location the viewer sees lacks \Seen; flagged: has \Flagged */
+		buf_printf(
+		    w,
+		    "%sEXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = "
+		    "m.id AND (fl.flags & %d) %s 0 AND " STORE_LOC_VISIBLE("fl.folder_id") ")",
+		    neg ? "NOT " : "", seen ? 1 : 4, seen ? "=" : "<>");
+		bind_viewer(b, vw);
 		return;
 	}
 	case MQ_IN:
 		buf_puts(w,
 			 "EXISTS (SELECT 1 FROM message_locations il JOIN mail_folders iff ON "
 			 "iff.id = il.folder_id WHERE il.message_ref = m.id AND (lower(iff.name) = "
-			 "? OR lower(COALESCE(iff.special_use, '')) = ?))");
+			 "? OR lower(COALESCE(iff.special_use, '')) = ?) AND " STORE_LOC_VISIBLE(
+			     "il.folder_id") ")");
 		binds_text(b, str_lower(a, v));
 		binds_text(b, arena_printf(a, "\\%s", str_lower(a, v)));
+		bind_viewer(b, vw);
 		return;
 	case MQ_ACCOUNT:
 		buf_puts(w, "EXISTS (SELECT 1 FROM message_locations al JOIN mail_folders af ON "
 			    "af.id = al.folder_id JOIN mail_accounts aa ON aa.id = af.account_id "
 			    "WHERE al.message_ref = m.id AND (aa.name = ? OR aa.email = ? OR "
-			    "CAST(aa.id AS TEXT) = ?))");
+			    "CAST(aa.id AS TEXT) = ?) AND (? = 1 OR aa.shared = 1 OR aa.owner_id = "
+			    "?))");
 		binds_text(b, v);
 		binds_text(b, str_lower(a, v));
 		binds_text(b, v);
+		bind_viewer(b, vw);
 		return;
 	case MQ_BEFORE:
 	case MQ_AFTER:
@@ -128,24 +140,24 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const
 }
 
 static void compile(struct store *st, struct buf *w, struct sql_binds *b, const struct mq_node *n,
-		    struct arena *a)
+		    const struct mail_viewer *vw, struct arena *a)
 {
 	switch (n->kind) {
 	case MQ_AND:
 	case MQ_OR:
 		buf_putc(w, '(');
-		compile(st, w, b, n->left, a);
+		compile(st, w, b, n->left, vw, a);
 		buf_puts(w, n->kind == MQ_AND ? " AND " : " OR ");
-		compile(st, w, b, n->right, a);
+		compile(st, w, b, n->right, vw, a);
 		buf_putc(w, ')');
 		return;
 	case MQ_NOT:
 		buf_puts(w, "NOT (");
-		compile(st, w, b, n->left, a);
+		compile(st, w, b, n->left, vw, a);
 		buf_putc(w, ')');
 		return;
 	case MQ_TERM:
-		term_sql(st, w, b, n, a);
+		term_sql(st, w, b, n, vw, a);
 		return;
 	}
 }
@@ -160,9 +172,12 @@ static const char summary_sql[] =
 	"m.id") "), (SELECT m.snippet FROM messages m WHERE m.thread_id = t.id AND %s ORDER BY "
 		"m.date DESC LIMIT 1), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id "
 		"AND %s AND EXISTS (SELECT 1 FROM message_locations fl WHERE fl.message_ref = m.id "
-		"AND (fl.flags & 1) = 0)), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = "
-		"t.id AND %s AND m.has_attachments = 1) FROM threads t WHERE t.id = ?";
-#define SUMMARY_VIS 7 /* the times summary_sql uses the rule */
+		"AND (fl.flags & 1) = 0 AND " STORE_LOC_VISIBLE(
+		    "fl.folder_id") ")), (SELECT COUNT(*) FROM messages m WHERE m.thread_id = "
+				    "t.id AND %s AND m.has_attachments = 1) FROM threads t WHERE "
+				    "t.id = ?";
+#define SUMMARY_VIS    7 /* the times summary_sql uses the rule */
+#define SUMMARY_UNREAD 5 /* the one that also looks at the viewer's flags */
 
 /* Fills one thread's summary for the viewer. */
 static int thread_summary(struct store *st, int64_t thread, const char *vis, int64_t uid,
@@ -173,8 +188,14 @@ static int thread_summary(struct store *st, int64_t thread, const char *vis, int
 	if (store_prepare(st, sql, &s, err) < 0)
 		return -1;
 	int idx = 1;
-	for (int i = 0; i < SUMMARY_VIS && strchr(vis, '?'); i++)
-		stmt_bind_int(s, idx++, uid);
+	for (int i = 0; i < SUMMARY_VIS; i++) {
+		if (strchr(vis, '?'))
+			stmt_bind_int(s, idx++, uid);
+		if (i == SUMMARY_UNREAD) { /* unread in the viewer's mailboxes */
+			stmt_bind_int(s, idx++, !strchr(vis, '?'));
+			stmt_bind_int(s, idx++, uid);
+		}
+	}
 	stmt_bind_int(s, idx, thread);
 	int r = stmt_step(s, err);
 	if (r == 1) {
@@ -235,7 +256,7 @@ int store_thread_search(struct store *st, const struct mq_node *root,
 		binds_int(&b, viewer->user_id);
 	if (root) {
 		buf_puts(&w, " AND ");
-		compile(st, &w, &b, root, a);
+		compile(st, &w, &b, root, viewer, a);
 	}
 	if (cursor) {
 		const char *dot = strchr(cursor, '.');

@@ -218,8 +218,9 @@ static int share_reply(struct store *st, int64_t id, const struct store_ingest *
 	struct stmt *s;
 	if (store_prepare(
 		st,
-		"INSERT INTO message_shares (message_ref, user_id, created_at) SELECT ?, "
-		"?, ? WHERE NOT EXISTS (SELECT 1 FROM message_shares x WHERE "
+		"INSERT INTO message_shares (message_ref, user_id, created_at) SELECT "
+		"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) WHERE NOT EXISTS (SELECT "
+		"1 FROM message_shares x WHERE "
 		"x.message_ref = ? AND x.user_id = ?) AND EXISTS (SELECT 1 FROM messages "
 		"p JOIN message_shares ps ON ps.message_ref = p.id WHERE p.message_id = ? "
 		"AND ps.user_id = ?)",

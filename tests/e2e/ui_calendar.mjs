@@ -59,6 +59,11 @@ await step('nav_entry_and_week_view', async () => {
 	const today = page.getByRole('group', { name: new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' }).format(now) });
 	expect((await today.getAttribute('aria-current')) === 'date', 'today is not marked');
 	await today.getByRole('button', { name: /Kick-off with Bob/ }).waitFor();
+	// Placed by the wall clock: 9:00 on the 9th hour row, on a day of 23 or 25 hours too.
+	const col = await today.boundingBox();
+	const box = await today.getByRole('button', { name: /Kick-off with Bob/ }).boundingBox();
+	const row = ((box.y - col.y) / col.height) * 24;
+	expect(Math.abs(row - 9) < 0.05, `the 9:00 meeting is drawn at hour ${row.toFixed(2)}`);
 	expect((await page.getByRole('button', { name: 'Week', exact: true, pressed: true }).count()) === 1, 'Week is not the pressed view');
 	await shot(page, 'calendar');
 });

@@ -24,14 +24,14 @@ PIDS=""
 # the browser suites read too (tests/e2e/harness.mjs installs Playwright's
 # clock). A relative shift, not faketime's "@start" mode, so that every
 # process sees one timeline; monotonic clocks stay real (timeouts, sleeps).
-FAKETIME_LIB=${FAKETIME_LIB:-/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1}
 if [ -n "${PARLEY_TEST_NOW:-}" ]; then
+	[ -n "${FAKETIME_LIB:-}" ] || FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
 	_want=$(command date -d "$PARLEY_TEST_NOW" +%s) || {
 		echo "PARLEY_TEST_NOW='$PARLEY_TEST_NOW' is not a date" >&2
 		exit 2
 	}
 	[ -f "$FAKETIME_LIB" ] || {
-		echo "PARLEY_TEST_NOW needs libfaketime ($FAKETIME_LIB; scripts/deps.sh installs it)" >&2
+		echo "PARLEY_TEST_NOW needs libfaketime (scripts/deps.sh installs it; or set FAKETIME_LIB)" >&2
 		exit 2
 	}
 	export PARLEY_TEST_SHIFT=$((_want - $(command date +%s)))

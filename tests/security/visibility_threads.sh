@@ -44,8 +44,14 @@ eml "$M/m1.eml" m1@client.test "Dan Client <dan@client.test>" "bob@localhost, al
 	$'In-Reply-To: <p0@bob.test>\r\nReferences: <p0@bob.test>\r\n'
 eml "$M/a1.eml" a1@acme.test "Erin <erin@acme.test>" "alice@localhost" "Pilot plan" \
 	"Sun, 01 Nov 2026 10:00:00 +0000" "The pilot plan for next quarter."
-deliver bob "$M/p0.eml" "$M/m1.eml"
-deliver alice "$M/m1.eml" "$M/a1.eml"
+# The same again, for the split (each attack on a thread of its own)
+eml "$M/p5.eml" p5@bob.test "Bob <bob@localhost>" "Dan Client <dan@client.test>" \
+	"Bonus for Dan" "Mon, 02 Nov 2026 11:00:00 +0000" "The bonus stays between us."
+eml "$M/m5.eml" m5@client.test "Dan Client <dan@client.test>" "bob@localhost, alice@localhost" \
+	"Another question" "Tue, 03 Nov 2026 11:00:00 +0000" "And the other thing?" \
+	$'In-Reply-To: <p5@bob.test>\r\nReferences: <p5@bob.test>\r\n'
+deliver bob "$M/p0.eml" "$M/m1.eml" "$M/p5.eml" "$M/m5.eml"
+deliver alice "$M/m1.eml" "$M/a1.eml" "$M/m5.eml"
 
 as admin
 req POST /api/v1/contacts '{"first_name":"Dan","last_name":"Client","emails":["dan@client.test"]}'
@@ -54,15 +60,20 @@ DAN=$(echo "$BODY" | jq -r '.id // 0')
 mailbox bob bob
 check bob_synced wait_for 60 synced p0@bob.test "$ACCT_bob"
 check bob_synced_reply wait_for 60 synced m1@client.test "$ACCT_bob"
+check bob_synced_more wait_for 60 synced m5@client.test "$ACCT_bob"
 mailbox ann alice
 check ann_synced wait_for 60 synced m1@client.test "$ACCT_ann"
 check ann_synced_own wait_for 60 synced a1@acme.test "$ACCT_ann"
+check ann_synced_more wait_for 60 synced m5@client.test "$ACCT_ann"
+P5=$(msg_id p5@bob.test)
+M5=$(msg_id m5@client.test)
+TS=$(thread_of p5@bob.test)
 P0=$(msg_id p0@bob.test)
 M1=$(msg_id m1@client.test)
 TB=$(thread_of p0@bob.test)
 TA=$(thread_of a1@acme.test)
 ATT=$(db "SELECT id FROM attachments WHERE message_ref = $P0")
-t_pre() { [ -n "$TB" ] && [ "$TB" = "$(thread_of m1@client.test)" ] && [ "$TA" != "$TB" ] && [ -n "$ATT" ]; }
+t_pre() { [ -n "$TB" ] && [ "$TB" = "$(thread_of m1@client.test)" ] && [ "$TA" != "$TB" ] && [ -n "$ATT" ] && [ "$TS" = "$(thread_of m5@client.test)" ]; }
 check setup_one_thread_two_mailboxes t_pre
 
 # ---- thread lists: only what Ann may see is counted and shown ----
@@ -80,19 +91,6 @@ expect search_hidden_body 200 '.items == []'
 req GET "/api/v1/mail/threads?q=filename:severance"
 expect search_hidden_file 200 '.items == []'
 same_404 message_hidden_as_missing "/api/v1/mail/messages/$P0" /api/v1/mail/messages/999999
-
-# ---- split: a hidden message is "not in the thread", like a missing one ----
-req POST "/api/v1/mail/threads/$TB/split" "{\"message_ids\":[$P0]}"
-S1=$STATUS
-E1=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
-req POST "/api/v1/mail/threads/$TB/split" '{"message_ids":[999999]}'
-E2=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
-t_split() { [ "$S1" = 400 ] && [ "$STATUS" = 400 ] && [ "$E1" = "$E2" ]; }
-check split_hidden_refused_as_missing t_split
-check split_hidden_did_not_move db_eq "SELECT thread_id FROM messages WHERE id = $P0" "$TB"
-req POST "/api/v1/mail/threads/$TB/split" "{\"message_ids\":[$M1,$P0]}"
-expect split_mixed_refused 400 '.error.field == "message_ids"'
-check split_mixed_moved_nothing db_eq "SELECT COUNT(*) FROM messages WHERE thread_id = $TB" 2
 
 # carl_sees_nothing_of_p0 PREFIX: the checks of Carl, who has no mailbox.
 carl_sees_nothing_of_p0() {
@@ -124,6 +122,14 @@ carl_sees_nothing_of_p0 share
 as carl
 req GET "/api/v1/mail/messages/$M1"
 expect share_shares_own_message 200 ".id == $M1"
+# (unread in Ann's and Bob's mailboxes: their flags are not Carl's to read)
+expect share_keeps_others_flags 200 '.unread == false and .flagged == false'
+req GET "/api/v1/mail/threads?q=is:unread"
+expect share_search_others_flags 200 '.items == []'
+req GET "/api/v1/mail/threads?q=$(printf %s 'account:bob' | jq -sRr @uri)"
+expect share_search_others_mailbox 200 '.items == []'
+req GET /api/v1/mail/threads
+expect share_list_others_flags 200 "[.items[] | select(.id == $TB) | .unread] == [0]"
 req GET "/api/v1/mail/threads/$TB"
 expect share_thread_visible_part 200 "[.messages[].id] == [$M1]"
 as ann
@@ -160,6 +166,20 @@ expect owner_keeps_private 200 "[.messages[].id] == [$P0] and .shared == false"
 as admin
 req GET "/api/v1/mail/messages/$P0"
 expect admin_reads_all 200 ".id == $P0"
+
+# ---- split: a hidden message is "not in the thread", like a missing one ----
+as ann
+req POST "/api/v1/mail/threads/$TS/split" "{\"message_ids\":[$P5]}"
+S1=$STATUS
+E1=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
+req POST "/api/v1/mail/threads/$TS/split" '{"message_ids":[999999]}'
+E2=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
+t_split() { [ "$S1" = 400 ] && [ "$STATUS" = 400 ] && [ "$E1" = "$E2" ]; }
+check split_hidden_refused_as_missing t_split
+check split_hidden_did_not_move db_eq "SELECT thread_id FROM messages WHERE id = $P5" "$TS"
+req POST "/api/v1/mail/threads/$TS/split" "{\"message_ids\":[$M5,$P5]}"
+expect split_mixed_refused 400 '.error.field == "message_ids"'
+check split_mixed_moved_nothing db_eq "SELECT COUNT(*) FROM messages WHERE thread_id = $TS" 2
 
 stop_mail
 check serve_clean stop_parley

@@ -62,10 +62,10 @@ eml() {
 same_404() {
 	req GET "$2"
 	local s1=$STATUS m1
-	m1=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
+	m1=$(echo "$BODY" | jq -r '.error.message // empty' 2>/dev/null | sed -E 's/[0-9]+/N/g')
 	req GET "$3"
 	local m2
-	m2=$(echo "$BODY" | jq -r '.error.message // empty' | sed -E 's/[0-9]+/N/g')
+	m2=$(echo "$BODY" | jq -r '.error.message // empty' 2>/dev/null | sed -E 's/[0-9]+/N/g')
 	if [ "$s1" = 404 ] && [ "$STATUS" = 404 ] && [ "$m1" = "$m2" ]; then
 		ok "$1"
 	else

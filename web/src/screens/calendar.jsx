@@ -8,6 +8,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, patch, post } from '../api.js';
 import {
+	addDays,
 	fmtDay,
 	fmtLongDay,
 	fmtTime,
@@ -32,8 +33,9 @@ function calUrl(view, date, meeting) {
 	return `/calendar?${q}`;
 }
 
-// Meetings that began up to this long before the range and run into it are shown.
-const SPAN_BACK = 14 * 86400000;
+// Meetings that began up to this many days before the range and run into it
+// are shown (whole days: local midnight across a daylight saving change too).
+const SPAN_BACK_DAYS = 14;
 
 export function Calendar({ session }) {
 	const { params } = useLocation();
@@ -46,7 +48,7 @@ export function Calendar({ session }) {
 	const [ask, setAsk] = useState(null); /* a move waiting for "send an update?" */
 	const refocus = useRef(null); /* the meeting moved by keys keeps the focus */
 	const s = useLoad(
-		() => getAll('/meetings', { starts_at_after: isoOf(range.from.getTime() - SPAN_BACK), starts_at_before: isoOf(range.to.getTime()) }, 2000),
+		() => getAll('/meetings', { starts_at_after: isoOf(addDays(range.from, -SPAN_BACK_DAYS).getTime()), starts_at_before: isoOf(range.to.getTime()) }, 2000),
 		[ymd(range.from), ymd(range.to)],
 	);
 
@@ -294,14 +296,24 @@ function byDay(days, meetings) {
 	return map;
 }
 
+// Where instant ms falls on day's hour rows, in minutes: its wall-clock time
+// (10:00 is at 600 on a day of 23 or 25 hours too, the days clocks change),
+// 0 before the day, 1440 after it.
+function wallMinutes(day, ms) {
+	if (ms <= day.getTime()) return 0;
+	if (ms >= addDays(day, 1).getTime()) return 1440;
+	const d = new Date(ms);
+	return d.getHours() * 60 + d.getMinutes() + d.getSeconds() / 60;
+}
+
 // Side-by-side lanes for meetings that overlap within a day.
 function layout(day, list) {
-	const t0 = day.getTime();
+	const t1 = addDays(day, 1).getTime();
 	const items = list.map((m) => {
-		const s = Math.max(0, (new Date(m.starts_at).getTime() - t0) / 60000);
-		const end = (new Date(m.ends_at).getTime() - t0) / 60000;
-		const e = Math.min(1440, Math.max(s + 15, end));
-		return { m, s, e, lane: 0, lanes: 1, endsHere: end <= 1440 };
+		const s = wallMinutes(day, Date.parse(m.starts_at));
+		const end = Date.parse(m.ends_at);
+		const e = Math.min(1440, Math.max(s + 15, wallMinutes(day, end)));
+		return { m, s, e, lane: 0, lanes: 1, endsHere: end <= t1 };
 	});
 	let cluster = [];
 	let ends = [];
@@ -504,9 +516,8 @@ function WeekEvent({ x, movable, dragged, onOpen, onDrag, onMove }) {
 // Where the dragged meeting would land, on each day it would cover.
 function Ghost({ day, drag }) {
 	const ref = useRef(null);
-	const t0 = day.getTime();
-	const s = Math.max(0, (drag.start - t0) / 60000);
-	const e = Math.min(1440, (drag.end - t0) / 60000);
+	const s = wallMinutes(day, drag.start);
+	const e = wallMinutes(day, drag.end);
 	useCssVars(ref, { start: s, len: Math.max(e - s, 15) });
 	if (e < s || (e === s && (drag.start !== drag.end || s >= 1440))) return null;
 	return (
