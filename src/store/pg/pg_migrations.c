@@ -261,13 +261,16 @@ static const char m5_digest[] =
     "ALTER TABLE users ADD COLUMN digest TEXT NOT NULL DEFAULT 'off',"
     " ADD COLUMN digest_at BIGINT, ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
 
+static const char m7_caused_by[] =
+    "ALTER TABLE outbox ADD COLUMN caused_by BIGINT REFERENCES users(id) ON DELETE SET NULL;";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
  */
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
+    {4, "calendar", m4_calendar}, {5, "digest", m5_digest}, {7, "caused_by", m7_caused_by},
 };
 
 int pg_migrate(struct store *st, struct err *err)

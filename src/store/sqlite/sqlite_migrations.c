@@ -240,13 +240,18 @@ static const char m5_digest[] =
     "ALTER TABLE users ADD COLUMN digest_at BIGINT;"
     "ALTER TABLE users ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
 
+/* Who really caused each outbox item: the user of the API request, the actor
+   of the event a rule or the calendar acted on, or the rule's author. */
+static const char m7_caused_by[] =
+    "ALTER TABLE outbox ADD COLUMN caused_by INTEGER REFERENCES users(id) ON DELETE SET NULL;";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
  */
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
+    {4, "calendar", m4_calendar}, {5, "digest", m5_digest}, {7, "caused_by", m7_caused_by},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
