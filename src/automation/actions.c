@@ -123,26 +123,34 @@ static int send_template_validate(struct store *st, json_t *ac, struct err *err)
 	return r;
 }
 
+/* Whether one of rule's actions sends template id or name. */
+static bool sends_template(const json_t *rule, int64_t id, const char *name)
+{
+	size_t k;
+	json_t *ac;
+	json_array_foreach(json_object_get(rule, "actions"), k, ac)
+	{
+		const json_t *t = json_object_get(ac, "template");
+		const char *type = json_get_str(ac, "type");
+		if (!type || strcmp(type, "send_template") != 0)
+			continue;
+		if ((id && json_is_integer(t) && json_integer_value(t) == id) ||
+		    (name && json_is_string(t) && strcmp(json_string_value(t), name) == 0))
+			return true;
+	}
+	return false;
+}
+
 int automation_template_in_use(struct store *st, int64_t id, const char *name, struct arena *a,
 			       struct err *err)
 {
-	json_t *rules, *rule, *ac;
-	size_t i, k;
+	json_t *rules, *rule;
+	size_t i;
 	if (scenario_ships_template(name))
 		return 1;
 	if (store_rule_list(st, false, a, &rules, err) < 0)
 		return -1;
-	json_array_foreach(rules, i, rule)
-	    json_array_foreach(json_object_get(rule, "actions"), k, ac)
-	{
-		const json_t *t = json_object_get(ac, "template");
-		if (strcmp(json_get_str(ac, "type") ? json_get_str(ac, "type") : "",
-			   "send_template") != 0)
-			continue;
-		if ((id && json_is_integer(t) && json_integer_value(t) == id) ||
-		    (name && json_is_string(t) && strcmp(json_string_value(t), name) == 0))
-			return 1;
-	}
+	json_array_foreach(rules, i, rule) if (sends_template(rule, id, name)) return 1;
 	return 0;
 }
 

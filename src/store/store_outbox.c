@@ -54,13 +54,13 @@ static json_t *item_json(const struct outbox_item *it)
 	time_format_iso(it->send_at, t);
 	time_format_iso(it->next_attempt_at, n);
 	time_format_iso(it->sent_at, sent);
-	return json_pack("{s:Is:Is:ss:ss:Os:ss:ss:ss:is:s?s:os:o}", "id", (json_int_t)it->id,
-			 "account_id", (json_int_t)it->account_id, "status", it->status,
-			 "message_id", it->message_id, "recipients", it->recipients, "subject",
-			 it->subject, "send_at", t, "next_attempt_at", n, "attempts", it->attempts,
-			 "last_error", it->last_error, "sent_at",
-			 it->sent_at ? json_string(sent) : json_null(), "caused_by",
-			 it->caused_by ? json_integer(it->caused_by) : json_null());
+	return json_pack("{s:Is:Is:ss:ss:ss:Os:ss:ss:ss:is:s?s:os:o}", "id", (json_int_t)it->id,
+			 "account_id", (json_int_t)it->account_id, "envelope_from",
+			 it->envelope_from, "status", it->status, "message_id", it->message_id,
+			 "recipients", it->recipients, "subject", it->subject, "send_at", t,
+			 "next_attempt_at", n, "attempts", it->attempts, "last_error",
+			 it->last_error, "sent_at", it->sent_at ? json_string(sent) : json_null(),
+			 "caused_by", it->caused_by ? json_integer(it->caused_by) : json_null());
 }
 
 static void bind_opt(struct stmt *s, int idx, int64_t v)
