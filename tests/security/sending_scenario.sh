@@ -32,6 +32,9 @@ mailbox() { # NAME EMAIL (--owner EMAIL | --shared)
 	"$PARLEY" --data "$DATA" account add "$1" --email "$2" --imap "imap://$DEAD" \
 		--smtp "smtp://$DEAD" "${@:3}" </dev/null >/dev/null
 }
+acct() { # NAME: the mailbox's id
+	curl -s -H "$ADMIN" "$URL/api/v1/mail/accounts" | jq -e --arg n "$1" '.items[] | select(.name == $n) | .id'
+}
 outbox_has() { # JQ: the admin's view of the outbox has an item where JQ holds
 	curl -s -H "$ADMIN" "$URL/api/v1/mail/outbox" | jq -e "[.items[] | select($1)] | length > 0"
 }
@@ -55,6 +58,7 @@ MALLORY="Authorization: Bearer $(adduser mallory@corp.test 'Mallory Manager')"
 VICTIM="Authorization: Bearer $(adduser victim@corp.test 'Victor Victim')"
 check victim_mailbox mailbox victim victim@corp.test --owner victim@corp.test
 check mallory_mailbox mailbox mallory mallory@corp.test --owner mallory@corp.test
+VACCT=$(acct victim)
 AUTH=$MALLORY req GET /api/v1/me
 MID=$(echo "$BODY" | jq .id)
 AUTH=$VICTIM req GET /api/v1/me
@@ -75,8 +79,6 @@ check welcome_template test -n "$TID"
 # ---- the attack, step 1: rewriting the template the scenario sends ----
 AUTH=$MALLORY req PATCH "/api/v1/templates/$TID" '{"body":"Your account is locked: https://phish.example/login"}'
 expect manager_cannot_edit_scenario_template 403 '.error.code == "forbidden"'
-AUTH=$MALLORY req PATCH "/api/v1/templates/$TID" '{"name":"Old welcome"}'
-expect manager_cannot_rename_it 403
 AUTH=$ADMIN req GET "/api/v1/templates/$TID"
 expect template_unchanged 200 '.version == 1 and (.body | test("phish") | not) and .name == "Welcome"'
 AUTH=$MALLORY req POST /api/v1/templates '{"name":"Quote","subject":"Quote","body":"Here it is"}'
@@ -97,7 +99,8 @@ expect contact_for_colleague 201 ".owner_id == $VID"
 C1=$(echo "$BODY" | jq .id)
 E1=$(event_of contact.created "$C1")
 check welcome_not_sent_as_victim wait_for 20 skipped_for "$RULE" "${E1:-0}"
-check nothing_from_victim bash -c "! curl -s -H '$ADMIN' '$URL/api/v1/mail/outbox' | jq -e '[.items[] | select(.envelope_from == \"victim@corp.test\")] | length > 0'"
+AUTH=$ADMIN req GET /api/v1/mail/outbox
+expect nothing_from_victim 200 "[.items[] | select(.account_id == $VACCT)] == []"
 
 # the owner's own creation: from the owner's mailbox, caused by the owner
 AUTH=$VICTIM req POST /api/v1/contacts '{"first_name":"Olga","last_name":"Own","emails":["olga@client.test"]}'
@@ -124,11 +127,13 @@ check handover_from_shared wait_for 20 outbox_has \
 check handover_run_logged wait_for 10 run_is "$RULE2" rita@client.test '.detail.from == "team@corp.test"'
 AUTH=$ADMIN req GET /api/v1/mail/outbox
 expect victim_mailbox_only_victims_mail 200 \
-	"[.items[] | select(.envelope_from == \"victim@corp.test\") | .caused_by] | unique == [$VID]"
+	"[.items[] | select(.account_id == $VACCT) | .caused_by] | unique == [$VID]"
 "$PARLEY" --data "$DATA" outbox list >"$WORK/outbox.txt" 2>&1
 check cli_outbox_shows_cause grep -Eq "team@corp.test +by:$MID +Welcome, Sam" "$WORK/outbox.txt"
 
 # ---- admins change such templates, as a new version naming them; a setting lets managers ----
+AUTH=$MALLORY req PATCH "/api/v1/templates/$TID" '{"name":"Old welcome"}'
+expect manager_cannot_rename_it 403
 AUTH=$ADMIN req PATCH "/api/v1/templates/$TID" '{"body":"Hello {{contact.first_name}}, welcome."}'
 expect admin_edits_scenario_template 200 '.version == 2'
 AUTH=$ADMIN req PATCH /api/v1/settings '{"templates.managers_edit_automation":"yes"}'
