@@ -42,7 +42,8 @@ int h_meetings_invite(struct req *rq)
 	if (!user_may_change(rq->user, m, meeting_def.perm_fields))
 		return err_set(&rq->err, ERR_FORBIDDEN,
 			       "managers may send invitations only for meetings they own");
-	if (calendar_invite(rq->store, id, "REQUEST", time_now(), rq->arena, &res, &rq->err) < 0)
+	if (calendar_invite(rq->store, id, "REQUEST", rq->user->id, time_now(), rq->arena, &res,
+			    &rq->err) < 0)
 		return -1;
 	return req_json(rq, 200, json_incref(res));
 }

@@ -61,6 +61,9 @@ static int pick_account(struct send_ctx *c)
 		return -1;
 	if (r == 0 || !mail_account_visible(c->acct, rq->user))
 		return err_set_field(&rq->err, ERR_NOTFOUND, "account", "no such mail account");
+	if (!mail_account_may_send(c->acct, rq->user->id))
+		return err_set_field(&rq->err, ERR_FORBIDDEN, "account",
+				     "you may send only from your own mailbox or a shared one");
 	if (!c->acct->enabled)
 		return err_set_field(&rq->err, ERR_CONFLICT, "account", "the mailbox is disabled");
 	return 0;
@@ -271,6 +274,7 @@ int h_mail_messages_send(struct req *rq)
 	    .in_reply_to = c.parent ? json_integer_value(json_object_get(c.parent, "id")) : 0,
 	    .deal_id = c.deal,
 	    .created_by = rq->user->id,
+	    .caused_by = rq->user->id,
 	};
 	const char *key = req_header(rq, "Idempotency-Key");
 	if (!key)

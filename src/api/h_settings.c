@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/req.h"
+#include "automation/automation.h"
 #include "automation/work_hours.h"
 #include "base/arena.h"
 #include "base/json.h"
@@ -34,6 +35,14 @@ int h_settings_get(struct req *rq)
 		return -1;
 	}
 	json_object_set(out, WORK_HOURS_SETTING, has == 1 ? wh : json_null());
+	json_t *tm;
+	has = store_setting_get(rq->store, TEMPLATES_MANAGERS_SETTING, rq->arena, &tm, &rq->err);
+	if (has < 0) {
+		json_decref(out);
+		return -1;
+	}
+	json_object_set_new(out, TEMPLATES_MANAGERS_SETTING,
+			    json_boolean(has == 1 && json_is_true(tm)));
 	static const char *const presets[] = {"gmail", "outlook"};
 	for (size_t i = 0; i < 2; i++) {
 		json_t *c;
@@ -135,6 +144,13 @@ static int check_work_hours(struct req *rq, const json_t *v)
 	return json_is_null(v) ? 0 : work_hours_parse(v, &wh, &rq->err);
 }
 
+static int check_bool(struct req *rq, const char *key, const json_t *v)
+{
+	return json_is_boolean(v)
+		   ? 0
+		   : err_set_field(&rq->err, ERR_INVALID, key, "'%s' must be true or false", key);
+}
+
 int h_settings_update(struct req *rq)
 {
 	const char *key;
@@ -147,8 +163,9 @@ int h_settings_update(struct req *rq)
 		    : (strcmp(key, "oauth.gmail") == 0 || strcmp(key, "oauth.outlook") == 0)
 			? check_oauth(rq, key, v) < 0
 		    : strcmp(key, "default_country_code") == 0 ? check_country_code(rq, v) < 0
-		    : strcmp(key, WORK_HOURS_SETTING) == 0
-			? check_work_hours(rq, v) < 0
+		    : strcmp(key, WORK_HOURS_SETTING) == 0     ? check_work_hours(rq, v) < 0
+		    : strcmp(key, TEMPLATES_MANAGERS_SETTING) == 0
+			? check_bool(rq, key, v) < 0
 			: err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'", key) <
 			      0)
 			return -1;

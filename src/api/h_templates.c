@@ -1,12 +1,14 @@
 /* Email templates over HTTP: CRUD with versions, preview against any
  * contact/deal/order, and lint (syntax errors with line and column, variables
  * the context lacks). Templates are the team's: anyone may write them; only
- * admins delete. */
+ * admins delete, and only admins change those automation sends (unless the
+ * setting TEMPLATES_MANAGERS_SETTING lets managers). */
 #include <inttypes.h>
 #include <string.h>
 
 #include "api/handlers.h"
 #include "api/req.h"
+#include "automation/automation.h"
 #include "automation/tmpl/email_template.h"
 #include "automation/tmpl/tmpl_context.h"
 #include "base/arena.h"
@@ -37,6 +39,33 @@ static int load(struct req *rq, int64_t *id_r, json_t **t_r)
 	return r < 0 ? -1 : 0;
 }
 
+static int may_write_used(struct req *rq, int64_t id, const char *old_name, const char *new_name)
+{
+	int r = automation_template_in_use(rq->store, id, old_name, rq->arena, &rq->err);
+	if (r == 0 && new_name)
+		r = automation_template_in_use(rq->store, 0, new_name, rq->arena, &rq->err);
+	if (r <= 0)
+		return r;
+	return err_set(&rq->err, ERR_FORBIDDEN,
+		       "only admins change templates that rules or ready scenarios send");
+}
+
+/* What a rule or a ready scenario sends goes out to clients in other users'
+   names: a manager may not write it (template id, 0 for a new one, named
+   old_name or to be named new_name), unless the setting allows. 0 or -1. */
+static int may_write(struct req *rq, int64_t id, const char *old_name, const char *new_name)
+{
+	json_t *v;
+	if (rq->user->role == USER_ADMIN)
+		return 0;
+	int r = store_setting_get(rq->store, TEMPLATES_MANAGERS_SETTING, rq->arena, &v, &rq->err);
+	if (r != 0)
+		return r < 0		 ? -1
+		       : json_is_true(v) ? 0
+					 : may_write_used(rq, id, old_name, new_name);
+	return may_write_used(rq, id, old_name, new_name);
+}
+
 int h_templates_create(struct req *rq)
 {
 	const char *name = json_get_str(rq->json, "name"),
@@ -49,6 +78,7 @@ int h_templates_create(struct req *rq)
 		format = "markdown";
 	if (req_only_keys(rq, tmpl_keys) < 0 ||
 	    email_template_check(name, subject, body, format, &rq->err) < 0 ||
+	    may_write(rq, 0, NULL, name) < 0 ||
 	    store_template_create(rq->store, name, subject, body, format, rq->user->id, &id,
 				  &rq->err) < 0 ||
 	    store_template_get(rq->store, id, rq->arena, &t, &rq->err) < 0)
@@ -70,7 +100,8 @@ int h_templates_update(struct req *rq)
 {
 	int64_t id;
 	json_t *t;
-	if (req_only_keys(rq, tmpl_keys) < 0 || load(rq, &id, &t) < 0)
+	if (req_only_keys(rq, tmpl_keys) < 0 || load(rq, &id, &t) < 0 ||
+	    may_write(rq, id, json_get_str(t, "name"), json_get_str(rq->json, "name")) < 0)
 		return -1;
 	static const char *const keys[] = {"name", "subject", "body", "format"};
 	for (size_t i = 0; i < 4; i++) {

@@ -11,17 +11,20 @@
 
 #include "automation/automation.h"
 #include "automation/automation_int.h"
+#include "automation/scenarios.h"
 #include "automation/tmpl/email_template.h"
 #include "automation/tmpl/mustache.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/time.h"
 #include "core/entity.h"
 #include "core/mail_account.h"
 #include "core/mail_link.h"
+#include "core/user.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -40,6 +43,16 @@ char *automation_render_text(struct automation_ctx *c, const char *tmpl)
 	return b.data;
 }
 
+/* The admin who made the fired rule, 0 if unknown. */
+static int64_t rule_author(struct automation_ctx *c)
+{
+	struct err e;
+	int64_t creator = 0;
+	store_query_int(c->st, "SELECT created_by FROM rules WHERE id = ?", &creator, &e, 1,
+			(int64_t)json_integer_value(json_object_get(c->rule, "id")));
+	return creator;
+}
+
 int64_t automation_user(struct automation_ctx *c, const json_t *who)
 {
 	if (json_is_integer(who))
@@ -54,14 +67,13 @@ int64_t automation_user(struct automation_ctx *c, const json_t *who)
 	int64_t u = json_integer_value(json_object_get(contact, "owner_id"));
 	if (!u)
 		u = json_integer_value(json_object_get(deal, "owner_id"));
-	if (!u) {
-		struct err e;
-		int64_t creator = 0;
-		store_query_int(c->st, "SELECT created_by FROM rules WHERE id = ?", &creator, &e, 1,
-				(int64_t)json_integer_value(json_object_get(c->rule, "id")));
-		u = creator;
-	}
-	return u;
+	return u ? u : rule_author(c);
+}
+
+int64_t automation_cause(struct automation_ctx *c)
+{
+	int64_t actor = json_integer_value(json_object_get(c->event, "actor_id"));
+	return actor > 0 ? actor : rule_author(c);
 }
 
 static int check_who(const json_t *v, struct err *err)
@@ -111,14 +123,57 @@ static int send_template_validate(struct store *st, json_t *ac, struct err *err)
 	return r;
 }
 
-/* The mailbox to write from: the owner's own, else a shared one. */
-static int sender_account(struct automation_ctx *c, int64_t owner, struct mail_account **m_r,
-			  struct err *err)
+/* Whether one of rule's actions sends template id or name. */
+static bool sends_template(const json_t *rule, int64_t id, const char *name)
 {
-	int r = store_account_sender(c->st, owner, c->a, m_r, err);
-	return r < 0 ? -1
-	       : r   ? 0
-		     : err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
+	size_t k;
+	json_t *ac;
+	json_array_foreach(json_object_get(rule, "actions"), k, ac)
+	{
+		const json_t *t = json_object_get(ac, "template");
+		const char *type = json_get_str(ac, "type");
+		if (!type || strcmp(type, "send_template") != 0)
+			continue;
+		if ((id && json_is_integer(t) && json_integer_value(t) == id) ||
+		    (name && json_is_string(t) && strcmp(json_string_value(t), name) == 0))
+			return true;
+	}
+	return false;
+}
+
+int automation_template_in_use(struct store *st, int64_t id, const char *name, struct arena *a,
+			       struct err *err)
+{
+	json_t *rules, *rule;
+	size_t i;
+	if (scenario_ships_template(name))
+		return 1;
+	if (store_rule_list(st, false, a, &rules, err) < 0)
+		return -1;
+	json_array_foreach(rules, i, rule) if (sends_template(rule, id, name)) return 1;
+	return 0;
+}
+
+/* The mailbox to write from: the owner's own if the owner caused this mail
+   (a colleague creating or handing over a record does not make the owner's
+   mailbox write), else a shared one. 1, 0 if there is none (detail says why
+   when the owner's was refused), -1. */
+static int sender_account(struct automation_ctx *c, int64_t owner, int64_t cause,
+			  struct mail_account **m_r, json_t *detail, struct err *err)
+{
+	bool own = owner && owner == cause;
+	int r = store_account_sender(c->st, own ? owner : 0, c->a, m_r, err);
+	if (r != 0)
+		return r;
+	if (own)
+		return err_set(err, ERR_INVALID, "no mailbox to send from (connect one)");
+	log_info("automation: rule %" PRId64 " not sent: user %" PRId64
+		 " caused it, not the owner %" PRId64 ", and there is no shared mailbox",
+		 (int64_t)json_integer_value(json_object_get(c->rule, "id")), cause, owner);
+	json_object_set_new(detail, "skipped",
+			    json_string("not sent: the owner did not cause this mail, and there "
+					"is no shared mailbox to send it from"));
+	return 0;
 }
 
 static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t *detail,
@@ -142,15 +197,21 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	}
 	struct rendered_email out;
 	struct mail_account *from;
-	int64_t owner = automation_user(c, NULL), id;
+	int64_t owner = automation_user(c, NULL), cause = automation_cause(c), id;
 	if (find_template(c->st, json_object_get(ac, "template"), c->a, &tmpl, err) < 0 ||
 	    email_template_render(json_get_str(tmpl, "subject"), json_get_str(tmpl, "body"),
-				  json_get_str(tmpl, "format"), c->ctx, c->a, &out, NULL,
-				  err) < 0 ||
-	    sender_account(c, owner, &from, err) < 0)
+				  json_get_str(tmpl, "format"), c->ctx, c->a, &out, NULL, err) < 0)
 		return -1;
+	int r = sender_account(c, owner, cause, &from, detail, err);
+	if (r <= 0)
+		return r;
 	int64_t deal = json_integer_value(json_object_get(json_object_get(c->ctx, "deal"), "id"));
-	const json_t *user = json_object_get(c->ctx, "user");
+	/* The name on the mail is the owner's only from the owner's mailbox. */
+	const char *from_name = json_get_str(json_object_get(c->ctx, "user"), "name");
+	struct user *cu;
+	if (from->shared)
+		from_name =
+		    cause && store_user_get(c->st, cause, c->a, &cu, err) == 1 ? cu->name : NULL;
 	struct outbox_item it = {
 	    .account_id = from->id,
 	    .message_id = mail_message_id_new(c->a, deal, strrchr(from->email, '@') + 1),
@@ -159,15 +220,18 @@ static int send_template_run(struct automation_ctx *c, const json_t *ac, json_t 
 	    .subject = out.subject,
 	    .deal_id = deal,
 	    .created_by = owner,
-	    .draft = json_in_arena(c->a, json_pack("{s:s?s:ss:[s]s:ss:ss:ss:s}", "from_name",
-						   json_get_str(user, "name"), "from_addr",
-						   from->email, "to", to, "subject", out.subject,
-						   "text", out.text ? out.text : "", "html",
-						   out.html, "auto_submitted", "auto-generated")),
+	    .caused_by = cause,
+	    .draft =
+		json_in_arena(c->a, json_pack("{s:s?s:ss:[s]s:ss:ss:ss:s}", "from_name", from_name,
+					      "from_addr", from->email, "to", to, "subject",
+					      out.subject, "text", out.text ? out.text : "", "html",
+					      out.html, "auto_submitted", "auto-generated")),
 	};
 	if (store_outbox_enqueue(c->st, &it, c->key, &id, err) < 0)
 		return -1;
 	json_object_set_new(detail, "outbox_id", json_integer(id));
+	json_object_set_new(detail, "from", json_string(from->email));
+	json_object_set_new(detail, "caused_by", cause ? json_integer(cause) : json_null());
 	json_object_set_new(detail, "to", json_string(to));
 	json_object_set_new(detail, "subject", json_string(out.subject));
 	return 0;

@@ -44,6 +44,16 @@ struct action {
 extern const struct action actions[];
 const struct action *action_find(const char *name);
 
+/* The setting that lets managers change the templates automation sends
+   (true/false; unset: only admins may). */
+#define TEMPLATES_MANAGERS_SETTING "templates.managers_edit_automation"
+
+/* Whether automation sends template id (0: none yet) or name (may be NULL):
+   a rule, on or off, whose send_template names it, or a ready scenario that
+   ships one of that name. 1, 0, -1. */
+int automation_template_in_use(struct store *st, int64_t id, const char *name, struct arena *a,
+			       struct err *err);
+
 /* Validates a rule from a client (name, trigger, params, conditions, actions,
    enabled) into *rec_r (tied to a). For an update, old is the stored rule. */
 int rule_validate(struct store *st, const json_t *in, const json_t *old, struct arena *a,

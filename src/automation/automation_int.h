@@ -30,4 +30,8 @@ char *automation_render_text(struct automation_ctx *c, const char *tmpl);
    the rule's creator), or a user id. 0 if there is none. */
 int64_t automation_user(struct automation_ctx *c, const json_t *who);
 
+/* Who caused the mail an action sends: the event's actor, else the rule's
+   author. 0 if unknown. */
+int64_t automation_cause(struct automation_ctx *c);
+
 #endif

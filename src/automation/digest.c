@@ -66,8 +66,10 @@ static int digest_one(struct store *st, const struct automation_env *env, int64_
 		return store_digest_done(st, user_id, period, seen, err);
 	const char *subject =
 	    arena_printf(a, "Parley: %zu unread notification%s", n, n == 1 ? "" : "s");
+	/* The user chose the digest: it is theirs, from their own mailbox. */
 	int r = store_outbox_to_user(
-	    st, user_id, subject, digest_text(items, env->base_url ? env->base_url : "", a),
+	    st, user_id, user_id, subject,
+	    digest_text(items, env->base_url ? env->base_url : "", a),
 	    arena_printf(a, "digest:%" PRId64 ":%" PRId64, user_id, period), a, err);
 	if (r < 0)
 		return -1;

@@ -71,6 +71,14 @@ static const struct {
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
+bool scenario_ships_template(const char *name)
+{
+	for (size_t i = 0; name && i < NSCENARIOS; i++)
+		if (scenarios[i].tmpl.name && strcmp(scenarios[i].tmpl.name, name) == 0)
+			return true;
+	return false;
+}
+
 static int find_rule(struct store *st, const char *key, struct arena *a, json_t **rule_r,
 		     struct err *err)
 {

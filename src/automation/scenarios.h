@@ -20,4 +20,8 @@ int scenarios_list(struct store *st, struct arena *a, json_t **items_r, struct e
 int scenario_set(struct store *st, const char *key, bool enabled, const json_t *params,
 		 int64_t actor, struct arena *a, json_t **rule_r, struct err *err);
 
+/* True if a ready scenario sends a template of that name (creating it when
+   switched on, or using the one of that name that exists). */
+bool scenario_ships_template(const char *name);
+
 #endif

@@ -126,21 +126,23 @@ static const char *invite_text(const json_t *m, const char *method, const char *
 }
 
 /* Mails meeting m (a stored record, possibly already deleted) to its
-   attendees with method, from the owner's mailbox. */
-static int send_meeting(struct store *st, const json_t *m, const char *method, int64_t now,
-			struct arena *a, json_t **result_r, struct err *err)
+   attendees with method, from the mailbox of actor, the user who causes the
+   send (their own, else a shared one; only a shared one when actor is 0),
+   never from the owner's when someone else acts. */
+static int send_meeting(struct store *st, const json_t *m, const char *method, int64_t actor,
+			int64_t now, struct arena *a, json_t **result_r, struct err *err)
 {
 	int64_t owner = json_integer_value(json_object_get(m, "owner_id"));
 	int64_t id = json_integer_value(json_object_get(m, "id"));
 	int64_t seq = json_integer_value(json_object_get(m, "sequence"));
 	struct mail_account *from;
 	struct user *u = NULL;
-	int r = store_account_sender(st, owner, a, &from, err);
+	int r = store_account_sender(st, actor, a, &from, err);
 	if (r <= 0)
 		return r < 0 ? -1
 			     : err_set(err, ERR_INVALID,
 				       "no mailbox to send the invitation from (connect one)");
-	if (owner && store_user_get(st, owner, a, &u, err) < 0)
+	if (actor && store_user_get(st, actor, a, &u, err) < 0)
 		return -1;
 	struct ics_event ev = {m, {from->email, u ? u->name : NULL, NULL}, NULL, 0};
 	struct ics_person *people;
@@ -172,6 +174,7 @@ static int send_meeting(struct store *st, const json_t *m, const char *method, i
 	    .subject = (char *)subject,
 	    .deal_id = deal,
 	    .created_by = owner,
+	    .caused_by = actor,
 	    .draft = json_in_arena(
 		a, json_pack(
 		       "{s:s?, s:s, s:O, s:s, s:s, s:[{s:s, s:s, s:s}]}", "from_name",
@@ -193,8 +196,8 @@ static int send_meeting(struct store *st, const json_t *m, const char *method, i
 	return 1;
 }
 
-int calendar_invite(struct store *st, int64_t meeting_id, const char *method, int64_t now,
-		    struct arena *a, json_t **result_r, struct err *err)
+int calendar_invite(struct store *st, int64_t meeting_id, const char *method, int64_t actor,
+		    int64_t now, struct arena *a, json_t **result_r, struct err *err)
 {
 	json_t *m;
 	if (store_tx_begin(st, err) < 0)
@@ -211,7 +214,7 @@ int calendar_invite(struct store *st, int64_t meeting_id, const char *method, in
 	if (r == 1 && !cancel && strcmp(json_get_str(m, "status"), "cancelled") == 0)
 		r = err_set(err, ERR_CONFLICT, "the meeting is cancelled");
 	if (r == 1)
-		r = send_meeting(st, m, method, now, a, result_r, err);
+		r = send_meeting(st, m, method, actor, now, a, result_r, err);
 	if (r == 1 && store_meeting_sent(st, meeting_id, false, now, err) < 0)
 		r = -1;
 	if (r != 1) {
@@ -222,6 +225,12 @@ int calendar_invite(struct store *st, int64_t meeting_id, const char *method, in
 }
 
 /* ---- reacting to events ---- */
+
+/* The user who caused an event, 0 for Parley itself. */
+static int64_t actor_of(const json_t *ev)
+{
+	return json_integer_value(json_object_get(ev, "actor_id"));
+}
 
 static bool same_people(const json_t *x, const json_t *y)
 {
@@ -268,7 +277,8 @@ static int on_meeting_updated(struct store *st, const json_t *ev, int64_t now, s
 	    store_record_get(st, &meeting_def, id, a, &m, err) < 0)
 		return -1;
 	struct err e2 = {0};
-	if (send_meeting(st, m, cancelled ? "CANCEL" : "REQUEST", now, a, NULL, &e2) < 0) {
+	if (send_meeting(st, m, cancelled ? "CANCEL" : "REQUEST", actor_of(ev), now, a, NULL, &e2) <
+	    0) {
 		if (e2.code != ERR_INVALID)
 			return err_set(err, e2.code, "%s", e2.msg);
 		log_warn("calendar: meeting %" PRId64 " not sent: %s", id, e2.msg);
@@ -287,7 +297,7 @@ static int on_meeting_deleted(struct store *st, const json_t *ev, int64_t now, s
 	json_object_set_new(m, "sequence",
 			    json_integer(json_integer_value(json_object_get(m, "sequence")) + 1));
 	struct err e2 = {0};
-	if (send_meeting(st, m, "CANCEL", now, a, NULL, &e2) < 0) {
+	if (send_meeting(st, m, "CANCEL", actor_of(ev), now, a, NULL, &e2) < 0) {
 		if (e2.code != ERR_INVALID)
 			return err_set(err, e2.code, "%s", e2.msg);
 		log_warn("calendar: cancellation not sent: %s", e2.msg);
@@ -473,8 +483,11 @@ static int remind_by_mail(struct store *st, const struct calendar_env *env, cons
 	    when, loc && *loc ? "Where: " : "", loc && *loc ? loc : "", loc && *loc ? "\n" : "",
 	    url && *url ? "Join: " : "", url && *url ? url : "", url && *url ? "\n" : "",
 	    env->base_url ? env->base_url : "", id);
+	/* From the user's own mailbox only if they made the meeting themselves. */
+	int64_t maker = json_integer_value(json_object_get(m, "created_by"));
 	return store_outbox_to_user(
-	    st, user, arena_printf(a, "Reminder: %s at %s", title, when), text,
+	    st, user, maker ? maker : json_integer_value(json_object_get(m, "owner_id")),
+	    arena_printf(a, "Reminder: %s at %s", title, when), text,
 	    arena_printf(a, "remind:%" PRId64 ":%" PRId64 ":%" PRId64 ":%" PRId64, id, user,
 			 meeting_time(json_object_get(m, "starts_at")), offset),
 	    a, err);

@@ -20,13 +20,14 @@ struct calendar_env {
 };
 
 /* Sends the meeting's invitation (method "REQUEST") or cancellation
-   ("CANCEL") to every attendee with an address, from the owner's mailbox
-   (else a shared one), through the outbox; once per meeting, sequence and
-   method. *result_r: {method, sequence, outbox_id, recipients}. 1, 0 if the
-   meeting does not exist, -1 (ERR_INVALID: no attendee address or no
-   mailbox). */
-int calendar_invite(struct store *st, int64_t meeting_id, const char *method, int64_t now,
-		    struct arena *a, json_t **result_r, struct err *err);
+   ("CANCEL") to every attendee with an address, through the outbox, from the
+   mailbox of actor (the user who sends it: their own, else a shared one;
+   never the owner's when the owner is someone else); once per meeting,
+   sequence and method. *result_r: {method, sequence, outbox_id, recipients}.
+   1, 0 if the meeting does not exist, -1 (ERR_INVALID: no attendee address
+   or no mailbox). */
+int calendar_invite(struct store *st, int64_t meeting_id, const char *method, int64_t actor,
+		    int64_t now, struct arena *a, json_t **result_r, struct err *err);
 
 /* One pass: new events (changed or deleted meetings that were sent out are
    updated or cancelled by mail; replies in received mail update attendees)

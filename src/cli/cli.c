@@ -79,7 +79,9 @@ static const struct cli_cmd commands[] = {
 	  "parley outbox run [--once]\n"
 	  "parley outbox list\n"
 	  "  run sends every due message (queued, deferred and scheduled) and, without\n"
-	  "  --once, keeps going until SIGINT or SIGTERM (parley serve does this too)." },
+	  "  --once, keeps going until SIGINT or SIGTERM (parley serve does this too).\n"
+	  "  list prints the newest 200: id, status, attempts, the sending address,\n"
+	  "  by:USER_ID (who caused the mail, '-' if unknown), subject and last error." },
 	{ "search", cmd_search, CLI_STORE | CLI_MIGRATE, "search mail threads",
 	  "parley search QUERY\n"
 	  "  The query language: words, \"phrases\", from: to: cc: subject: has:attachment\n"

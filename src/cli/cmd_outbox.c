@@ -61,11 +61,17 @@ static int outbox_list(struct app *app)
 		json_array_foreach(items, i, it)
 		{
 			const char *e = json_get_str(it, "last_error");
-			printf("%-5lld %-9s %-3lld %-40s %s\n",
+			const json_t *by = json_object_get(it, "caused_by");
+			char who[32] = "-";
+			if (json_is_integer(by))
+				snprintf(who, sizeof(who), "%lld",
+					 (long long)json_integer_value(by));
+			printf("%-5lld %-9s %-3lld %-30s by:%-5s %-40s %s\n",
 			       (long long)json_integer_value(json_object_get(it, "id")),
 			       json_get_str(it, "status"),
 			       (long long)json_integer_value(json_object_get(it, "attempts")),
-			       json_get_str(it, "subject"), e ? e : "");
+			       json_get_str(it, "envelope_from"), who, json_get_str(it, "subject"),
+			       e ? e : "");
 		}
 	}
 	arena_free(&a);

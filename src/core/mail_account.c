@@ -157,3 +157,8 @@ bool mail_account_visible(const struct mail_account *acct, const struct user *u)
 {
 	return acct->shared || u->role == USER_ADMIN || acct->owner_id == u->id;
 }
+
+bool mail_account_may_send(const struct mail_account *acct, int64_t user_id)
+{
+	return acct->shared || (user_id > 0 && acct->owner_id == user_id);
+}

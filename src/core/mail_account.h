@@ -63,4 +63,8 @@ json_t *mail_account_to_json(const struct mail_account *acct);
    everyone. */
 bool mail_account_visible(const struct mail_account *acct, const struct user *u);
 
+/* Mail goes out only from a mailbox the sender owns, or a shared one: an
+   admin sees every mailbox but sends from nobody else's. */
+bool mail_account_may_send(const struct mail_account *acct, int64_t user_id);
+
 #endif

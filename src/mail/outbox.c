@@ -161,6 +161,12 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 		return r < 0 ? -1
 			     : store_outbox_finish(st, it->id, "failed", "the mailbox is gone", now,
 						   err);
+	/* Checked again at send time: the mailbox may have changed hands since. */
+	if (it->caused_by && !mail_account_may_send(m, it->caused_by))
+		return store_outbox_finish(
+		    st, it->id, "failed",
+		    "not sent: the mailbox is neither shared nor owned by who caused the mail", now,
+		    err);
 	char *token = NULL;
 	bool oauth = strcmp(m->auth, "xoauth2") == 0;
 	if ((it->draft && !it->raw_sha256 && build_draft(st, env, it, a, &e) < 0) ||

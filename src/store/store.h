@@ -225,8 +225,9 @@ int store_account_by_name(struct store *st, const char *name, struct arena *a,
 /* Every account, by id, allocated in a. */
 int store_account_list(struct store *st, struct arena *a, struct mail_account ***list_r,
 		       size_t *n_r, struct err *err);
-/* The mailbox a user's automatic mail (rules, invitations, reminders) goes
-   out from: their own enabled mailbox, else a shared one. 1 and *m_r
+/* The mailbox automatic mail (rules, invitations, reminders) goes out from:
+   owner's own enabled mailbox, else a shared one. The caller passes owner 0
+   when owner did not cause the mail: then only a shared one. 1 and *m_r
    (allocated in a), 0 if there is none, -1. */
 int store_account_sender(struct store *st, int64_t owner, struct arena *a,
 			 struct mail_account **m_r, struct err *err);
@@ -419,6 +420,8 @@ struct outbox_item {
 	int attempts;
 	char *last_error;
 	int64_t in_reply_to, deal_id, created_by;
+	int64_t caused_by; /* the user who really caused it (request, event actor, rule author), 0:
+			      none */
 	int64_t created_at;
 };
 
@@ -444,11 +447,13 @@ int store_outbox_list(struct store *st, const struct mail_viewer *viewer, size_t
 /* One item as JSON if viewer may see it: 1, 0, -1. */
 int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		     struct arena *a, json_t **item_r, struct err *err);
-/* Queues an auto-generated plain-text mail from Parley to user's own address,
-   sent through their mailbox (else a shared one): reminders, digests. 1, 0 if
-   the user is gone or there is no mailbox to send from, -1. */
-int store_outbox_to_user(struct store *st, int64_t user_id, const char *subject, const char *text,
-			 const char *idempotency_key, struct arena *a, struct err *err);
+/* Queues an auto-generated plain-text mail from Parley to user's own address:
+   reminders, digests. It goes through the user's own mailbox only when
+   caused_by (recorded as the item's caused_by) is the user, else through a
+   shared one. 1, 0 if the user is gone or there is no mailbox to send from, -1. */
+int store_outbox_to_user(struct store *st, int64_t user_id, int64_t caused_by, const char *subject,
+			 const char *text, const char *idempotency_key, struct arena *a,
+			 struct err *err);
 
 /* ---- Automation (store_automation.c): templates, rules, jobs, runs, notifications ---- */
 

@@ -18,7 +18,7 @@
 #define OUTBOX_COLS                                                                                \
 	"o.id, o.account_id, o.status, o.message_id, o.raw_sha256, o.envelope_from, "              \
 	"o.recipients, o.subject, o.send_at, o.next_attempt_at, o.sent_at, o.attempts, "           \
-	"o.last_error, o.in_reply_to, o.deal_id, o.created_by, o.created_at, o.draft"
+	"o.last_error, o.in_reply_to, o.deal_id, o.created_by, o.created_at, o.draft, o.caused_by"
 
 static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
 {
@@ -44,6 +44,7 @@ static struct outbox_item *item_from_row(struct stmt *s, struct arena *a)
 	it->created_at = stmt_int(s, 16);
 	it->draft =
 	    stmt_is_null(s, 17) ? NULL : json_in_arena(a, json_loads(stmt_text(s, 17), 0, NULL));
+	it->caused_by = stmt_is_null(s, 18) ? 0 : stmt_int(s, 18);
 	return it;
 }
 
@@ -53,12 +54,13 @@ static json_t *item_json(const struct outbox_item *it)
 	time_format_iso(it->send_at, t);
 	time_format_iso(it->next_attempt_at, n);
 	time_format_iso(it->sent_at, sent);
-	return json_pack("{s:Is:Is:ss:ss:Os:ss:ss:ss:is:s?s:o}", "id", (json_int_t)it->id,
-			 "account_id", (json_int_t)it->account_id, "status", it->status,
-			 "message_id", it->message_id, "recipients", it->recipients, "subject",
-			 it->subject, "send_at", t, "next_attempt_at", n, "attempts", it->attempts,
-			 "last_error", it->last_error, "sent_at",
-			 it->sent_at ? json_string(sent) : json_null());
+	return json_pack("{s:Is:Is:ss:ss:ss:Os:ss:ss:ss:is:s?s:os:o}", "id", (json_int_t)it->id,
+			 "account_id", (json_int_t)it->account_id, "envelope_from",
+			 it->envelope_from, "status", it->status, "message_id", it->message_id,
+			 "recipients", it->recipients, "subject", it->subject, "send_at", t,
+			 "next_attempt_at", n, "attempts", it->attempts, "last_error",
+			 it->last_error, "sent_at", it->sent_at ? json_string(sent) : json_null(),
+			 "caused_by", it->caused_by ? json_integer(it->caused_by) : json_null());
 }
 
 static void bind_opt(struct stmt *s, int idx, int64_t v)
@@ -89,8 +91,8 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 		st,
 		"INSERT INTO outbox (account_id, status, message_id, raw_sha256, "
 		"envelope_from, recipients, subject, send_at, next_attempt_at, in_reply_to, "
-		"deal_id, idempotency_key, created_by, created_at, updated_at, draft) VALUES "
-		"(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"deal_id, idempotency_key, created_by, created_at, updated_at, draft, caused_by) "
+		"VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		&s, err) < 0)
 		return -1;
 	char *rcpts = json_dumps(it->recipients, JSON_COMPACT);
@@ -111,6 +113,7 @@ int store_outbox_enqueue(struct store *st, const struct outbox_item *it,
 	stmt_bind_int(s, 14, now);
 	char *draft = it->draft ? json_dumps(it->draft, JSON_COMPACT) : NULL;
 	stmt_bind_text(s, 15, draft);
+	bind_opt(s, 16, it->caused_by);
 	free(draft);
 	free(rcpts);
 	int r = stmt_step(s, err);
@@ -263,13 +266,16 @@ int store_outbox_get(struct store *st, int64_t id, const struct mail_viewer *vie
 	return r;
 }
 
-int store_outbox_to_user(struct store *st, int64_t user_id, const char *subject, const char *text,
-			 const char *idempotency_key, struct arena *a, struct err *err)
+int store_outbox_to_user(struct store *st, int64_t user_id, int64_t caused_by, const char *subject,
+			 const char *text, const char *idempotency_key, struct arena *a,
+			 struct err *err)
 {
 	struct user *u;
 	struct mail_account *from;
+	/* The user's own mailbox only for what they caused themselves. */
 	int r = store_user_get(st, user_id, a, &u, err);
-	if (r <= 0 || (r = store_account_sender(st, user_id, a, &from, err)) <= 0)
+	if (r <= 0 ||
+	    (r = store_account_sender(st, caused_by == user_id ? user_id : 0, a, &from, err)) <= 0)
 		return r;
 	struct outbox_item it = {
 	    .account_id = from->id,
@@ -278,6 +284,7 @@ int store_outbox_to_user(struct store *st, int64_t user_id, const char *subject,
 	    .recipients = json_in_arena(a, json_pack("[s]", u->email)),
 	    .subject = (char *)subject,
 	    .created_by = user_id,
+	    .caused_by = caused_by,
 	    .draft = json_in_arena(a, json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "from_name",
 						"Parley", "from_addr", from->email, "to", u->email,
 						"subject", subject, "text", text, "auto_submitted",

@@ -281,6 +281,9 @@ static const char m6_message_shares[] =
     " WHERE m2.thread_id = t.id AND a2.owner_id IS NOT NULL) = 1;"
     "UPDATE threads SET shared = 0;";
 
+static const char m7_caused_by[] =
+    "ALTER TABLE outbox ADD COLUMN caused_by BIGINT REFERENCES users(id) ON DELETE SET NULL;";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -292,6 +295,7 @@ static const struct store_migration migrations[] = {
     {4, "calendar", m4_calendar},
     {5, "digest", m5_digest},
     {6, "message_shares", m6_message_shares},
+    {7, "caused_by", m7_caused_by},
 };
 
 int pg_migrate(struct store *st, struct err *err)

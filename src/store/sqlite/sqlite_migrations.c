@@ -260,6 +260,11 @@ static const char m6_message_shares[] =
     " WHERE m2.thread_id = t.id AND a2.owner_id IS NOT NULL) = 1;"
     "UPDATE threads SET shared = 0;";
 
+/* Who really caused each outbox item: the user of the API request, the actor
+   of the event a rule or the calendar acted on, or the rule's author. */
+static const char m7_caused_by[] =
+    "ALTER TABLE outbox ADD COLUMN caused_by INTEGER REFERENCES users(id) ON DELETE SET NULL;";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -271,6 +276,7 @@ static const struct store_migration migrations[] = {
     {4, "calendar", m4_calendar},
     {5, "digest", m5_digest},
     {6, "message_shares", m6_message_shares},
+    {7, "caused_by", m7_caused_by},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

@@ -190,9 +190,9 @@ static void test_calendar__invitations_updates_cancellations(void)
 			  "\"attendees\":[{\"email\":\"bob@client.test\"},{\"user_id\":1}]}");
 	CHECK(m > 0);
 	json_t *res;
-	CHECK_INT(calendar_invite(fx.st, m, "CANCEL", S - 86400, fx.a, &res, &fx.err), -1);
+	CHECK_INT(calendar_invite(fx.st, m, "CANCEL", 1, S - 86400, fx.a, &res, &fx.err), -1);
 	CHECK_INT(fx.err.code, ERR_CONFLICT); /* nothing sent, nothing to cancel */
-	CHECK_INT(calendar_invite(fx.st, m, "REQUEST", S - 86400, fx.a, &res, &fx.err), 1);
+	CHECK_INT(calendar_invite(fx.st, m, "REQUEST", 1, S - 86400, fx.a, &res, &fx.err), 1);
 	CHECK_INT(json_array_size(json_object_get(res, "recipients")), 2);
 	CHECK_INT(
 	    q_int(&fx, "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Invitation: Review%' "

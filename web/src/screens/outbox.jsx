@@ -5,7 +5,7 @@ import { get } from '../api.js';
 import { outboxStatusKind, openCompose, useAccounts } from '../mail.js';
 import { Link } from '../router.js';
 import { Badge, Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
-import { formatDateTime, label, relativeTime } from '../util.js';
+import { formatDateTime, label, relativeTime, userName, useUsers } from '../util.js';
 import { ComposeHost } from './compose.jsx';
 
 const PENDING = ['queued', 'sending', 'deferred'];
@@ -13,6 +13,7 @@ const PENDING = ['queued', 'sending', 'deferred'];
 export function Outbox() {
 	const { data, error, reload } = useLoad(() => get('/mail/outbox'), []);
 	const { accounts } = useAccounts();
+	const users = useUsers();
 	const items = data && data.items;
 	const pending = items && items.some((x) => PENDING.includes(x.status));
 
@@ -81,7 +82,10 @@ export function Outbox() {
 									{x.last_error && x.status !== 'sent' && <p class="outbox-error">{x.last_error}</p>}
 								</td>
 								<td class="hide-sm">{x.recipients.join(', ')}</td>
-								<td class="hide-sm">{mailbox(x.account_id)}</td>
+								<td class="hide-sm">
+									{x.envelope_from || mailbox(x.account_id)}
+									{x.caused_by && <span class="muted outbox-cause"> by {userName(users, x.caused_by)}</span>}
+								</td>
 								<td>{when(x)}</td>
 							</tr>
 						))}
