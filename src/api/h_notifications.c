@@ -106,8 +106,8 @@ static int sse_fill(struct sse *s)
 	}
 	json_t *items;
 	struct err err = {0};
-	if (pending && store_notifications(st, s->user_id, false, s->last_id, SSE_BATCH, a,
-					   &items, &err) == 0) {
+	if (pending && store_notifications(st, s->user_id, false, s->last_id, SSE_BATCH, a, &items,
+					   &err) == 0) {
 		s->first = false;
 		for (size_t i = json_array_size(items); i-- > 0;) {
 			json_t *it = json_array_get(items, i);

@@ -50,7 +50,7 @@ int body_admit(struct req *rq, long long declared)
 		return 0; /* none, or too big: refused with 413 */
 	if (declared <= HTTP_MEM_BODY)
 		return HTTP_MAX_BUFFERED - atomic_load(&s->mem_buffered) >= (size_t)declared ? 0
-											    : -1;
+											     : -1;
 	return HTTP_MAX_SPOOLED - atomic_load(&s->disk_spooled) >= declared ? 0 : -1;
 }
 

@@ -72,7 +72,7 @@ void conn_tracks_reap(struct server_state *s)
 	pthread_mutex_lock(&s->track_lock);
 	for (struct conn_track *t = s->tracks; t; t = t->next) {
 		int64_t limit = t->phase == CONN_HEADERS ? HTTP_HEADER_DEADLINE
-			      : t->phase == CONN_BODY	 ? HTTP_BODY_DEADLINE
+				: t->phase == CONN_BODY	 ? HTTP_BODY_DEADLINE
 							 : 0;
 		if (!limit || t->cut || now - t->since_ns < limit * 1000000000LL)
 			continue;

@@ -26,10 +26,10 @@ struct req {
 	struct arena *arena; /* everything below lives in it */
 	struct app *app;
 	struct server_state *srv;
-	struct store *store; /* a pooled connection, borrowed while the handler runs */
+	struct store *store;	 /* a pooled connection, borrowed while the handler runs */
 	struct store_pool *pool; /* where store comes from (req_store_acquire) */
-	void *conn;	     /* the struct MHD_Connection */
-	char id[24];	     /* request id for logs and 500s */
+	void *conn;		 /* the struct MHD_Connection */
+	char id[24];		 /* request id for logs and 500s */
 	const char *method;
 	const char *path;
 	const struct route *route;
@@ -37,10 +37,10 @@ struct req {
 	int nparams;
 	struct buf body;
 	bool body_too_big;
-	bool body_refused; /* the server-wide body budget was full: 503 */
-	int spool_fd;	   /* the body's file when larger than HTTP_MEM_BODY, or -1 */
-	size_t mem_taken;  /* bytes of the in-memory budget this body holds */
-	size_t disk_taken; /* bytes of the on-disk budget */
+	bool body_refused;	  /* the server-wide body budget was full: 503 */
+	int spool_fd;		  /* the body's file when larger than HTTP_MEM_BODY, or -1 */
+	size_t mem_taken;	  /* bytes of the in-memory budget this body holds */
+	size_t disk_taken;	  /* bytes of the on-disk budget */
 	json_t *json;		  /* the parsed body with ROUTE_JSON */
 	struct user *user;	  /* the authenticated user, or NULL */
 	const char *session_hash; /* the session token's hash when cookie-authenticated */

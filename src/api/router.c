@@ -285,7 +285,8 @@ const char *router_log_path(const struct req *rq)
 	for (size_t i = 0; i < nroutes; i++) {
 		const char *brace = strchr(routes[i].path, '{');
 		size_t n = brace ? (size_t)(brace - routes[i].path) : 0;
-		if ((routes[i].flags & ROUTE_SECRET) && n && strncmp(rq->path, routes[i].path, n) == 0)
+		if ((routes[i].flags & ROUTE_SECRET) && n &&
+		    strncmp(rq->path, routes[i].path, n) == 0)
 			return routes[i].path;
 	}
 	return rq->path;
