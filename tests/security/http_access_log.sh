@@ -30,4 +30,6 @@ check feed_request_logged 'grep -q "access .* GET /calendar/feed/{token} 200" "$
 check unsubscribe_token_not_logged '! grep -q 0123456789abcdef0123 "$WORK/serve.log"' \
 	"$(grep 0123456789abcdef0123 "$WORK/serve.log" | head -3)"
 
+check clean_stop stop_parley "the server did not stop cleanly (see above)"
+
 finish

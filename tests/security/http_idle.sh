@@ -40,4 +40,6 @@ check slow_headers_cut_by_deadline \
 	"a byte every 5 s: cut after ${CUT:-?} s (-1: never)"
 check server_alive 'curl -s -m 2 -o /dev/null "$URL/healthz"' "no answer"
 
+check clean_stop stop_parley "the server did not stop cleanly (see above)"
+
 finish

@@ -48,4 +48,6 @@ wait
 echo "# import statuses: $(cat "$WORK"/s* | tr '\n' ' ')"
 check imports_answered '! grep -qv -E "^(200|503)$" "$WORK"/s*' "statuses $(cat "$WORK"/s* | tr '\n' ' ')"
 
+check clean_stop stop_parley "the server did not stop cleanly (see above)"
+
 finish

@@ -53,4 +53,11 @@ curl -s -o /dev/null "${AUTH[@]}" -X PATCH -H 'Content-Type: application/json' \
 check stream_ends_after_deactivation 'ended $S2' "still streaming 12 s after the deactivation"
 kill "$S1" "$S2" 2>/dev/null
 
+# Stopping the server with a stream open (suspended): it ends the stream and exits cleanly.
+curl -s -N -m 30 "${AUTH[@]}" "$URL/api/v1/events/stream" >"$WORK/s3" 2>/dev/null &
+S3=$!
+sleep 1
+check clean_stop_with_open_stream stop_parley "the server did not stop cleanly (see above)"
+check open_stream_ended_by_stop 'ended $S3' "the stream outlived the server"
+
 finish

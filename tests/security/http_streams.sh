@@ -35,4 +35,6 @@ check threads_bounded '[ "$(val threads)" -le $((IDLE_THREADS + 4)) ]' \
 	"$(val threads) threads with 2000 streams, $IDLE_THREADS idle"
 check server_alive_after_streams 'curl -s -m 2 -o /dev/null "$URL/healthz"' "no answer"
 
+check clean_stop stop_parley "the server did not stop cleanly (see above)"
+
 finish

@@ -74,4 +74,6 @@ check upload_spooled_0600_unlinked 'grep -q "0o600" "$WORK/spool"' "$(cat "$WORK
 check spooled_body_reaches_handler 'grep -qE "^status=(400|404|422)$" "$WORK/spool"' "$(cat "$WORK/spool")"
 check no_spool_files_left '[ -z "$(find "$WORK/data" -name ".upload-*")" ]' "left: $(find "$WORK/data" -name '.upload-*')"
 
+check clean_stop stop_parley "the server did not stop cleanly (see above)"
+
 finish
