@@ -1,16 +1,19 @@
 /* Notifications: the list, marking read, and the live stream (Server-Sent
- * Events) the browser keeps open. The stream's reader runs in the
- * connection's own thread (thread-per-connection), polls the store once a
- * second and sends a comment line as a keep-alive. */
+ * Events) the browser keeps open. The stream holds no thread: its reader
+ * runs when the notifier wakes it (a notification for its user, or every
+ * STREAM_TICK_S seconds), re-checks the session, sends what is new or a
+ * keep-alive, and suspends the connection again (http_stream.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api/handlers.h"
 #include "api/req.h"
 #include "api/server_int.h"
 #include "base/arena.h"
+#include "base/id.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -21,7 +24,7 @@
 
 #define SSE_BATCH	20
 #define SSE_KEEPALIVE_S 15
-#define SSE_BUF		65536
+#define SSE_BUF		16384
 
 int h_notifications_list(struct req *rq)
 {
@@ -58,53 +61,93 @@ int h_notifications_read(struct req *rq)
 
 struct sse {
 	struct server_state *srv;
-	int64_t user_id, last_id, last_sent;
+	struct stream_slot *slot;
+	int64_t user_id, last_id, last_sent, checked_at;
+	char auth_hash[65]; /* the session's or the token's hash, re-checked */
+	bool bearer, first;
 	char buf[SSE_BUF];
 	size_t len, off;
 };
 
-/* Fills s->buf with new notifications (oldest first) or a keep-alive. */
-static void sse_fill(struct sse *s)
+/* 1 if the stream's session or token still belongs to its active user. */
+static int sse_still_valid(struct sse *s, struct store *st, struct arena *a)
 {
-	struct arena *a = arena_new();
 	struct err err = {0};
-	json_t *items;
-	struct store *st = server_store_get(s->srv);
-	int r = store_notifications(st, s->user_id, false, s->last_id, SSE_BATCH, a, &items, &err);
-	server_store_put(s->srv, st);
-	s->len = s->off = 0;
-	for (size_t i = r == 0 ? json_array_size(items) : 0; i-- > 0;) {
-		json_t *it = json_array_get(items, i);
-		char *data = json_dumps(it, JSON_COMPACT);
-		int64_t id = json_integer_value(json_object_get(it, "id"));
-		int n = snprintf(s->buf + s->len, SSE_BUF - s->len,
-				 "id: %" PRId64 "\nevent: notification\ndata: %s\n\n", id,
-				 data ? data : "{}");
-		free(data);
-		if (n < 0 || (size_t)n >= SSE_BUF - s->len)
-			break;
-		s->len += (size_t)n;
-		s->last_id = id;
-	}
+	struct user *u = NULL;
+	char *csrf;
+	int r = s->bearer ? store_token_lookup(st, s->auth_hash, a, &u, &err)
+			  : store_session_lookup(st, s->auth_hash, a, &u, &csrf, &err);
+	if (r < 0)
+		return 1; /* a store hiccup is not a logout: try again next tick */
+	return r == 1 && u && u->active && u->id == s->user_id;
+}
+
+/* Fills s->buf with new notifications (oldest first) or a keep-alive; -1 when
+   the session is gone (logged out, expired, user deactivated). */
+static int sse_fill(struct sse *s)
+{
 	int64_t now = time_now();
+	bool recheck = now - s->checked_at >= STREAM_TICK_S;
+	bool pending = stream_take_pending(s->srv, s->slot) || s->first;
+	s->len = s->off = 0;
+	if (!recheck && !pending && now - s->last_sent < SSE_KEEPALIVE_S)
+		return 0;
+	struct store *st = recheck || pending ? server_store_get(s->srv) : NULL;
+	if ((recheck || pending) && !st)
+		return 0; /* the pool is busy: the next tick tries again */
+	struct arena *a = arena_new();
+	int rc = 0;
+	if (recheck) {
+		if (!sse_still_valid(s, st, a)) {
+			rc = -1;
+			goto out;
+		}
+		s->checked_at = now;
+	}
+	json_t *items;
+	struct err err = {0};
+	if (pending && store_notifications(st, s->user_id, false, s->last_id, SSE_BATCH, a, &items,
+					   &err) == 0) {
+		s->first = false;
+		for (size_t i = json_array_size(items); i-- > 0;) {
+			json_t *it = json_array_get(items, i);
+			char *data = json_dumps(it, JSON_COMPACT);
+			int64_t id = json_integer_value(json_object_get(it, "id"));
+			int n = snprintf(s->buf + s->len, SSE_BUF - s->len,
+					 "id: %" PRId64 "\nevent: notification\ndata: %s\n\n", id,
+					 data ? data : "{}");
+			free(data);
+			if (n < 0 || (size_t)n >= SSE_BUF - s->len) {
+				if (s->len == 0)
+					s->last_id = id; /* too big to send at all: skip it */
+				streams_wake(s->srv, s->user_id, true); /* the rest next time */
+				break;
+			}
+			s->len += (size_t)n;
+			s->last_id = id;
+		}
+	}
 	if (!s->len && now - s->last_sent >= SSE_KEEPALIVE_S)
 		s->len = (size_t)snprintf(s->buf, SSE_BUF, ": keep-alive\n\n");
 	if (s->len)
 		s->last_sent = now;
+out:
+	if (st)
+		server_store_put(s->srv, st);
 	arena_free(&a);
+	return rc;
 }
 
+/* Runs in a network thread. With nothing to send it suspends the connection
+   and returns 0: the notifier resumes it (http_stream.c). */
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct sse *s = cls;
 	while (s->off == s->len) {
-		if (atomic_load(&s->srv->stopping))
+		if (atomic_load(&s->srv->stopping) || sse_fill(s) < 0)
 			return -1; /* MHD_CONTENT_READER_END_OF_STREAM */
-		sse_fill(s);
-		if (s->off == s->len) {
-			struct timespec ts = {1, 0};
-			nanosleep(&ts, NULL);
-		}
+		if (s->off == s->len && stream_suspend(s->srv, s->slot))
+			return 0;
 	}
 	size_t n = s->len - s->off < max ? s->len - s->off : max;
 	memcpy(buf, s->buf + s->off, n);
@@ -114,16 +157,26 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 static void sse_free(void *cls)
 {
-	free(cls);
+	struct sse *s = cls;
+	stream_unregister(s->srv, s->slot);
+	free(s);
 }
 
 int h_events_stream(struct req *rq)
 {
 	struct sse *s = xcalloc(1, sizeof(*s));
 	const char *last = req_header(rq, "Last-Event-ID");
+	const char *auth = req_header(rq, "Authorization");
 	s->srv = rq->srv;
 	s->user_id = rq->user->id;
-	s->last_sent = time_now();
+	s->last_sent = s->checked_at = time_now();
+	s->first = true;
+	if (rq->session_hash) {
+		snprintf(s->auth_hash, sizeof(s->auth_hash), "%s", rq->session_hash);
+	} else if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		id_sha256_hex(auth + 7, s->auth_hash);
+		s->bearer = true;
+	}
 	if (!last || str_to_int64(last, &s->last_id) < 0) {
 		/* From now on: what came before is in GET /api/v1/notifications. */
 		json_t *items;
@@ -136,6 +189,7 @@ int h_events_stream(struct req *rq)
 		s->last_id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
 	}
 	s->len = (size_t)snprintf(s->buf, SSE_BUF, "retry: 3000\n: connected\n\n");
+	s->slot = stream_register(rq->srv, rq->conn, rq->user->id);
 	rq->status = 200;
 	rq->content_type = "text/event-stream";
 	req_add_header(rq, "Cache-Control", "no-cache");

@@ -48,12 +48,16 @@ int h_session_create(struct req *rq)
 	int r = store_user_by_email(rq->store, email, rq->arena, &u, &rq->err);
 	if (r < 0)
 		return -1;
+	/* The verification is slow on purpose: no store connection is held meanwhile. */
+	req_store_release(rq);
 	if (r == 0 || !u->active || !u->password_hash) {
 		user_password_verify(rq->srv->dummy_hash, pw);
 		return bad_login(rq, email);
 	}
 	if (!user_password_verify(u->password_hash, pw))
 		return bad_login(rq, email);
+	if (req_store_acquire(rq) < 0)
+		return -1;
 	throttle_clear(rq->srv, email, rq->client_ip);
 	char token[ID_TOKEN_MAX], hash[65], csrf[ID_TOKEN_MAX];
 	id_random_hex(token, ID_TOKEN_BYTES);

@@ -64,7 +64,10 @@ int h_users_create(struct req *rq)
 	char hash[USER_HASH_MAX];
 	int64_t id;
 	struct user *u;
+	/* The hash is slow on purpose: no store connection is held meanwhile. */
+	req_store_release(rq);
 	if (user_password_check(pw, &rq->err) < 0 || user_password_hash(pw, hash, &rq->err) < 0 ||
+	    req_store_acquire(rq) < 0 ||
 	    store_user_create(rq->store, email, name, role, hash, &id, &rq->err) < 0 ||
 	    store_user_get(rq->store, id, rq->arena, &u, &rq->err) < 0)
 		return -1;
@@ -135,8 +138,9 @@ int h_users_update(struct req *rq)
 		u->name = arena_strdup(rq->arena, name);
 	if (pw) {
 		char *hash = arena_alloc(rq->arena, USER_HASH_MAX);
+		req_store_release(rq); /* no store connection held while hashing */
 		if (user_password_check(pw, &rq->err) < 0 ||
-		    user_password_hash(pw, hash, &rq->err) < 0)
+		    user_password_hash(pw, hash, &rq->err) < 0 || req_store_acquire(rq) < 0)
 			return -1;
 		u->password_hash = hash;
 	}

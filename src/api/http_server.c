@@ -1,6 +1,15 @@
-/* libmicrohttpd glue: one arena per request, created on the first call of the
- * access handler and freed in the completion callback; the body is collected
- * up to HTTP_MAX_BODY, then the router runs on a pooled store connection. */
+/* libmicrohttpd glue. The daemon runs in epoll mode with HTTP_IO_THREADS
+ * network threads; no thread belongs to a connection. A request lives in one
+ * arena, made when its headers are in and freed in the completion callback:
+ *  1. headers: the router finds the route and authenticates (on a network
+ *     thread's own store connection), so an unauthenticated or oversize body
+ *     is refused before a byte of it is read;
+ *  2. body: kept in memory or spooled to a file (http_body.c) within the
+ *     server-wide budgets;
+ *  3. handler: quick routes (ROUTE_INLINE) run at once; the rest are queued
+ *     for a worker while the connection is suspended, and the worker resumes
+ *     it when the response is ready. A handler borrows a store connection
+ *     only while it needs one (req_store_acquire/release). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <strings.h>
@@ -10,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "api/http_server.h"
 #include "api/req.h"
@@ -54,12 +65,24 @@ static void pool_close(struct store_pool *p)
 	pthread_cond_destroy(&p->freed);
 }
 
+/* A free connection, or NULL after HTTP_WAIT_MS. */
 static struct store *pool_get(struct store_pool *p)
 {
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += HTTP_WAIT_MS / 1000;
+	until.tv_nsec += (HTTP_WAIT_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	struct store *st = NULL;
 	pthread_mutex_lock(&p->lock);
 	while (p->nfree == 0)
-		pthread_cond_wait(&p->freed, &p->lock);
-	struct store *st = p->conns[--p->nfree];
+		if (pthread_cond_timedwait(&p->freed, &p->lock, &until) != 0)
+			break;
+	if (p->nfree > 0)
+		st = p->conns[--p->nfree];
 	pthread_mutex_unlock(&p->lock);
 	return st;
 }
@@ -74,12 +97,29 @@ static void pool_put(struct store_pool *p, struct store *st)
 
 struct store *server_store_get(struct server_state *s)
 {
-	return pool_get(&s->pool);
+	return pool_get(&s->quick);
 }
 
 void server_store_put(struct server_state *s, struct store *st)
 {
-	pool_put(&s->pool, st);
+	pool_put(&s->quick, st);
+}
+
+void req_store_release(struct req *rq)
+{
+	if (rq->store)
+		pool_put(rq->pool, rq->store);
+	rq->store = NULL;
+}
+
+int req_store_acquire(struct req *rq)
+{
+	if (rq->store)
+		return 0;
+	rq->store = pool_get(rq->pool);
+	if (!rq->store)
+		return err_set(&rq->err, ERR_TEMP, "the server is busy: try again shortly");
+	return 0;
 }
 
 /* ---- request helpers (req.h) ---- */
@@ -194,20 +234,33 @@ static struct req *req_new(struct server_state *s, struct MHD_Connection *conn, 
 	rq->app = s->app;
 	rq->srv = s;
 	rq->conn = conn;
+	rq->spool_fd = -1;
 	rq->method = arena_strdup(a, method);
 	rq->path = arena_strdup(a, url);
 	rq->start_ns = time_mono_ns();
 	rq->client_ip = client_address(conn, a);
 	snprintf(rq->id, sizeof(rq->id), "%08" PRIx64 "-%06" PRIx64, (uint64_t)s->started_at,
 		 atomic_fetch_add(&s->next_request, 1));
-	size_t limit = router_body_limit(method, url);
-	buf_init(&rq->body, a, limit);
+	buf_init(&rq->body, a, router_body_limit(method, url));
 	buf_init(&rq->resp, a, SIZE_MAX / 2);
+	return rq;
+}
+
+/* The declared body length, 0 without one, -1 if not a number. */
+static long long declared_length(struct MHD_Connection *conn)
+{
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	int64_t n;
-	if (cl && str_to_int64(cl, &n) == 0 && (size_t)n > limit)
-		rq->body_too_big = true;
-	return rq;
+	if (!cl)
+		return 0;
+	return str_to_int64(cl, &n) == 0 && n >= 0 ? (long long)n : -1;
+}
+
+static struct conn_track *track_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result send_response(struct req *rq)
@@ -231,20 +284,103 @@ static enum MHD_Result send_response(struct req *rq)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	for (int i = 0; i < rq->nresp_headers; i++)
 		MHD_add_response_header(resp, rq->resp_headers[i][0], rq->resp_headers[i][1]);
+	if (rq->status == 0)
+		rq->status = 500;
 	enum MHD_Result r = MHD_queue_response(rq->conn, (unsigned)rq->status, resp);
 	MHD_destroy_response(resp);
 	return r;
 }
 
-static enum MHD_Result dispatch(struct server_state *s, struct req *rq)
+/* ---- the worker pool ---- */
+
+static void work_submit(struct server_state *s, struct req *rq)
 {
-	rq->store = pool_get(&s->pool);
-	router_dispatch(rq);
-	pool_put(&s->pool, rq->store);
-	rq->store = NULL;
-	if (rq->status == 0)
-		rq->status = 500;
-	return send_response(rq);
+	struct work_queue *q = &s->work;
+	rq->queued = true;
+	rq->queued_ns = time_mono_ns();
+	pthread_mutex_lock(&q->lock);
+	rq->next_job = NULL;
+	if (q->tail)
+		q->tail->next_job = rq;
+	else
+		q->head = rq;
+	q->tail = rq;
+	q->pending++;
+	pthread_cond_signal(&q->ready);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct server_state *s = arg;
+	struct work_queue *q = &s->work;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (!q->head && !q->quit)
+			pthread_cond_wait(&q->ready, &q->lock);
+		struct req *rq = q->head;
+		if (rq) {
+			q->head = rq->next_job;
+			if (!q->head)
+				q->tail = NULL;
+		}
+		pthread_mutex_unlock(&q->lock);
+		if (!rq)
+			return NULL;
+		rq->pool = &s->pool;
+		if (time_mono_ns() - rq->queued_ns > HTTP_WAIT_MS * 1000000LL)
+			router_busy(rq);
+		else
+			router_run(rq);
+		req_store_release(rq);
+		rq->done = true;
+		MHD_resume_connection(rq->conn);
+		pthread_mutex_lock(&q->lock);
+		q->pending--;
+		pthread_mutex_unlock(&q->lock);
+	}
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+/* The headers are in: route, authentication, the body's admission. */
+static enum MHD_Result request_begin(struct server_state *s, struct req *rq)
+{
+	long long declared = declared_length(rq->conn);
+	if (declared < 0 || (size_t)declared > rq->body.max)
+		rq->body_too_big = true;
+	if (atomic_load(&s->stopping)) {
+		router_busy(rq);
+		return send_response(rq);
+	}
+	rq->pool = &s->quick;
+	int r = router_prepare(rq);
+	req_store_release(rq);
+	if (r < 0)
+		return send_response(rq); /* refused before the body is read */
+	if (body_admit(rq, declared) < 0) {
+		router_busy(rq);
+		return send_response(rq);
+	}
+	conn_track_phase(s, track_of(rq->conn), CONN_BODY);
+	return MHD_YES;
+}
+
+/* The body is in: run the handler here or on a worker. */
+static enum MHD_Result request_run(struct server_state *s, struct req *rq)
+{
+	conn_track_phase(s, track_of(rq->conn), CONN_BUSY);
+	if (body_finish(rq) < 0)
+		rq->body_refused = true;
+	if (rq->route->flags & ROUTE_INLINE) {
+		rq->pool = &s->quick;
+		router_run(rq);
+		req_store_release(rq);
+		return send_response(rq);
+	}
+	MHD_suspend_connection(rq->conn);
+	work_submit(s, rq);
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -256,20 +392,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!rq) {
 		rq = req_new(s, conn, url, method);
 		*con_cls = rq;
-		/* A declared oversize body is refused before it is read. */
-		return rq->body_too_big ? dispatch(s, rq) : MHD_YES;
+		return request_begin(s, rq);
 	}
 	if (*upload_data_size > 0) {
-		if (!rq->body_too_big) {
-			buf_append(&rq->body, upload_data, *upload_data_size);
-			rq->body_too_big = buf_finish(&rq->body) < 0;
-		}
+		if (time_mono_ns() - rq->start_ns > HTTP_BODY_DEADLINE * 1000000000LL)
+			return MHD_NO; /* too slow: close */
+		body_append(rq, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (rq->status)
-		return MHD_YES; /* answered already */
-	return dispatch(s, rq);
+	if (rq->done)
+		return send_response(rq);
+	if (rq->queued)
+		return MHD_YES; /* not expected: the connection is suspended meanwhile */
+	return request_run(s, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -279,16 +415,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *rq = *con_cls;
 	if (!rq)
 		return;
+	conn_track_phase(s, track_of(conn), CONN_HEADERS); /* the next request's */
+	body_release(rq);
 	int64_t elapsed = time_mono_ns() - rq->start_ns;
 	int idx = rq->route ? (int)(rq->route - routes) : (int)nroutes;
 	metrics_record(s, idx, rq->status, elapsed);
 	log_info("access %s %s %s %s %d %zu %.3fms user=%lld%s", rq->id, rq->client_ip, rq->method,
-		 rq->path, rq->status, rq->resp.len, (double)elapsed / 1e6,
+		 router_log_path(rq), rq->status, rq->resp.len, (double)elapsed / 1e6,
 		 rq->user ? (long long)rq->user->id : 0LL,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	struct arena *a = rq->arena; /* rq itself lives in the arena */
 	arena_free(&a);
 	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server_state *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci)
+			conn_track_open(s, (struct conn_track **)socket_context, ci->connect_fd);
+	} else {
+		conn_track_close(s, (struct conn_track **)socket_context);
+	}
 }
 
 /* URL unescaping as MHD does it, except that %00 stays as it is: a NUL would
@@ -366,14 +518,70 @@ static int web_open(struct server_state *s, struct app *app, struct err *err)
 	return 0;
 }
 
+/* More open files for more connections: the soft limit goes up to the hard
+   one. Returns the connection limit that fits. */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	rlim_t room = rl.rlim_cur > 512 ? rl.rlim_cur - 256 : rl.rlim_cur / 2;
+	return room < HTTP_MAX_CONNECTIONS ? (unsigned)room : HTTP_MAX_CONNECTIONS;
+}
+
+static void state_free(struct server_state *s)
+{
+	pool_close(&s->pool);
+	pool_close(&s->quick);
+	web_root_free(&s->web);
+	free(s->metrics);
+	pthread_mutex_destroy(&s->throttle_lock);
+	pthread_mutex_destroy(&s->track_lock);
+	pthread_mutex_destroy(&s->streams.lock);
+	pthread_mutex_destroy(&s->work.lock);
+	pthread_cond_destroy(&s->work.ready);
+}
+
+static void workers_stop(struct server_state *s)
+{
+	pthread_mutex_lock(&s->work.lock);
+	s->work.quit = true;
+	pthread_cond_broadcast(&s->work.ready);
+	pthread_mutex_unlock(&s->work.lock);
+	for (int i = 0; i < s->work.nthreads; i++)
+		pthread_join(s->work.threads[i], NULL);
+	s->work.nthreads = 0;
+	if (s->notifier_started)
+		pthread_join(s->notifier, NULL);
+	s->notifier_started = false;
+}
+
+static int threads_start(struct server_state *s, struct err *err)
+{
+	for (int i = 0; i < HTTP_WORKERS; i++) {
+		if (pthread_create(&s->work.threads[i], NULL, worker_main, s) != 0)
+			return err_set(err, ERR_INTERNAL, "cannot start the HTTP workers");
+		s->work.nthreads++;
+	}
+	if (pthread_create(&s->notifier, NULL, stream_notifier, s) != 0)
+		return err_set(err, ERR_INTERNAL, "cannot start the event notifier");
+	s->notifier_started = true;
+	return 0;
+}
+
 int http_server_start(struct app *app, const char *listen, struct http_server **srv_r,
 		      struct err *err)
 {
 	struct sockaddr_storage ss;
-	/* A thread per connection: a Server-Sent Events stream may block its own
-	   thread while it waits, never anyone else's. */
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	/* epoll with a small pool of network threads: a connection costs a socket
+	   and a little memory, never a thread. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (parse_listen(listen, &ss, &flags, err) < 0)
 		return -1;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
@@ -381,32 +589,60 @@ int http_server_start(struct app *app, const char *listen, struct http_server **
 	s->app = app;
 	s->started_at = time_now();
 	pthread_mutex_init(&s->throttle_lock, NULL);
+	pthread_mutex_init(&s->track_lock, NULL);
+	pthread_mutex_init(&s->streams.lock, NULL);
+	pthread_mutex_init(&s->work.lock, NULL);
+	pthread_cond_init(&s->work.ready, NULL);
 	s->metrics = xcalloc(nroutes + 1, sizeof(*s->metrics));
 	struct arena *tmp = arena_new();
 	int hr = user_password_hash(user_password_generate(tmp), s->dummy_hash, err);
 	arena_free(&tmp);
+	unsigned limit = connection_limit();
 	if (hr < 0 || web_open(s, app, err) < 0 ||
-	    pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0)
+	    pool_open(&s->pool, app, HTTP_DB_CONNECTIONS, err) < 0 ||
+	    pool_open(&s->quick, app, HTTP_IO_THREADS + 1, err) < 0 || threads_start(s, err) < 0)
 		goto fail;
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_IO_THREADS, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)HTTP_IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_CONNECTIONS,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+	    NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		err_set(err, ERR_TEMP, "cannot listen on %s (address in use or not allowed?)",
 			listen);
 		goto fail;
 	}
+	log_info("HTTP: %d network threads (epoll), %d workers, up to %u connections (%d per "
+		 "address)",
+		 HTTP_IO_THREADS, HTTP_WORKERS, limit, HTTP_PER_IP_CONNECTIONS);
 	*srv_r = srv;
 	return 0;
 fail:
-	pool_close(&s->pool);
-	web_root_free(&s->web);
-	free(s->metrics);
-	pthread_mutex_destroy(&s->throttle_lock);
+	atomic_store(&s->stopping, true);
+	workers_stop(s);
+	state_free(s);
 	free(srv);
 	return -1;
+}
+
+/* Waits (bounded) until no connection is suspended: libmicrohttpd must not
+   be stopped with one. Streams end once woken with stopping set. */
+static void drain(struct server_state *s)
+{
+	for (int i = 0; i < 500; i++) {
+		streams_wake(s, 0, false);
+		pthread_mutex_lock(&s->work.lock);
+		size_t pending = s->work.pending;
+		pthread_mutex_unlock(&s->work.lock);
+		if (!pending && streams_count(s) == 0)
+			return;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	log_error("HTTP: stopping with requests still running");
 }
 
 void http_server_stop(struct http_server **srvp)
@@ -415,11 +651,10 @@ void http_server_stop(struct http_server **srvp)
 	if (!srv)
 		return;
 	atomic_store(&srv->state.stopping, true);
+	drain(&srv->state);
 	MHD_stop_daemon(srv->daemon);
-	pool_close(&srv->state.pool);
-	web_root_free(&srv->state.web);
-	free(srv->state.metrics);
-	pthread_mutex_destroy(&srv->state.throttle_lock);
+	workers_stop(&srv->state);
+	state_free(&srv->state);
 	free(srv);
 	*srvp = NULL;
 }

@@ -16,6 +16,7 @@ struct entity_def;
 struct route;
 struct server_state;
 struct store;
+struct store_pool;
 struct user;
 
 #define REQ_MAX_PARAMS	4
@@ -25,9 +26,10 @@ struct req {
 	struct arena *arena; /* everything below lives in it */
 	struct app *app;
 	struct server_state *srv;
-	struct store *store; /* this thread's connection, borrowed */
-	void *conn;	     /* the struct MHD_Connection */
-	char id[24];	     /* request id for logs and 500s */
+	struct store *store;	 /* a pooled connection, borrowed while the handler runs */
+	struct store_pool *pool; /* where store comes from (req_store_acquire) */
+	void *conn;		 /* the struct MHD_Connection */
+	char id[24];		 /* request id for logs and 500s */
 	const char *method;
 	const char *path;
 	const struct route *route;
@@ -35,6 +37,10 @@ struct req {
 	int nparams;
 	struct buf body;
 	bool body_too_big;
+	bool body_refused;	  /* the server-wide body budget was full: 503 */
+	int spool_fd;		  /* the body's file when larger than HTTP_MEM_BODY, or -1 */
+	size_t mem_taken;	  /* bytes of the in-memory budget this body holds */
+	size_t disk_taken;	  /* bytes of the on-disk budget */
 	json_t *json;		  /* the parsed body with ROUTE_JSON */
 	struct user *user;	  /* the authenticated user, or NULL */
 	const char *session_hash; /* the session token's hash when cookie-authenticated */
@@ -53,6 +59,10 @@ struct req {
 	ssize_t (*stream)(void *ctx, uint64_t pos, char *buf, size_t max);
 	void (*stream_free)(void *ctx);
 	void *stream_ctx;
+	/* the worker queue (http_server.c) */
+	struct req *next_job;
+	int64_t queued_ns;
+	bool queued, done;
 };
 
 /* The request's query parameter name, or NULL. */
@@ -62,6 +72,13 @@ const char *req_header(struct req *rq, const char *name);
 /* The path parameter {id} as a positive integer; 0 and -1 with rq->err set
    (404: an id that is not a number names nothing) otherwise. */
 int req_param_id(struct req *rq, int idx, int64_t *id_r);
+
+/* Hands rq->store back to the pool before CPU-heavy work (password hashing,
+   parsing) so that other requests may use it meanwhile; a no-op without one. */
+void req_store_release(struct req *rq);
+/* Takes a store connection into rq->store (a no-op if it has one): 0, or -1
+   with ERR_TEMP (503) after HTTP_WAIT_MS without a free one. */
+int req_store_acquire(struct req *rq);
 
 /* Checks that rq->json is an object whose keys are all in keys (NULL-
    terminated); -1 with a 400 naming the first other key. */

@@ -68,7 +68,7 @@ static int error_response(struct req *rq)
 	int status = rq->status >= 400 ? rq->status : router_status(e->code);
 	json_t *body;
 	if (e->code == ERR_INTERNAL || e->code == ERR_OK) {
-		log_error("request %s %s %s failed: %s", rq->id, rq->method, rq->path,
+		log_error("request %s %s %s failed: %s", rq->id, rq->method, router_log_path(rq),
 			  e->msg[0] ? e->msg : "(no message)");
 		body = json_pack("{s{ssss}}", "error", "code", "internal", "message",
 				 "internal error");
@@ -83,6 +83,8 @@ static int error_response(struct req *rq)
 	if (status == 500)
 		json_object_set_new(json_object_get(body, "error"), "request_id",
 				    json_string(rq->id));
+	if (status == 503)
+		req_add_header(rq, "Retry-After", HTTP_RETRY_AFTER);
 	return req_json(rq, status, body);
 }
 
@@ -109,6 +111,8 @@ static int authenticate(struct req *rq)
 	const char *auth = req_header(rq, "Authorization");
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
 		id_sha256_hex(auth + 7, hash);
+		if (req_store_acquire(rq) < 0)
+			return -1;
 		return store_token_lookup(rq->store, hash, rq->arena, &rq->user, &rq->err);
 	}
 	const char *token = cookie_value(rq, SESSION_COOKIE);
@@ -116,6 +120,8 @@ static int authenticate(struct req *rq)
 		return 0;
 	id_sha256_hex(token, hash);
 	char *csrf;
+	if (req_store_acquire(rq) < 0)
+		return -1;
 	int r = store_session_lookup(rq->store, hash, rq->arena, &rq->user, &csrf, &rq->err);
 	if (r == 1) {
 		rq->session_hash = arena_strdup(rq->arena, hash);
@@ -218,7 +224,7 @@ static void method_not_allowed(struct req *rq)
 		rq->path, allow.data);
 }
 
-void router_dispatch(struct req *rq)
+int router_prepare(struct req *rq)
 {
 	bool path_known;
 	const struct route *r = find_route(rq, &path_known);
@@ -228,7 +234,7 @@ void router_dispatch(struct req *rq)
 		else
 			err_set(&rq->err, ERR_NOTFOUND, "no such resource: '%s'", rq->path);
 		error_response(rq);
-		return;
+		return -1;
 	}
 	rq->route = r;
 	if (rq->body_too_big) {
@@ -236,9 +242,52 @@ void router_dispatch(struct req *rq)
 		err_set(&rq->err, ERR_TOOBIG, "the request body is larger than %d bytes",
 			(int)rq->body.max);
 		error_response(rq);
+		return -1;
+	}
+	if (check_access(rq, r) < 0) {
+		error_response(rq);
+		return -1;
+	}
+	return 0;
+}
+
+void router_run(struct req *rq)
+{
+	const struct route *r = rq->route;
+	if (rq->body_too_big) {
+		rq->status = 413;
+		err_set(&rq->err, ERR_TOOBIG, "the request body is larger than %d bytes",
+			(int)rq->body.max);
+		error_response(rq);
 		return;
 	}
-	if (check_access(rq, r) < 0 || ((r->flags & ROUTE_JSON) && read_json_body(rq) < 0) ||
+	if (rq->body_refused) {
+		router_busy(rq);
+		return;
+	}
+	/* The JSON is parsed before a store connection is taken. */
+	if (((r->flags & ROUTE_JSON) && read_json_body(rq) < 0) || req_store_acquire(rq) < 0 ||
 	    r->fn(rq) < 0)
 		error_response(rq);
+}
+
+void router_busy(struct req *rq)
+{
+	err_set(&rq->err, ERR_TEMP, "the server is busy: try again shortly");
+	error_response(rq);
+}
+
+const char *router_log_path(const struct req *rq)
+{
+	if (rq->route)
+		return rq->route->flags & ROUTE_SECRET ? rq->route->path : rq->path;
+	/* No route matched (405, 404): hide what follows a secret route's prefix. */
+	for (size_t i = 0; i < nroutes; i++) {
+		const char *brace = strchr(routes[i].path, '{');
+		size_t n = brace ? (size_t)(brace - routes[i].path) : 0;
+		if ((routes[i].flags & ROUTE_SECRET) && n &&
+		    strncmp(rq->path, routes[i].path, n) == 0)
+			return routes[i].path;
+	}
+	return rq->path;
 }

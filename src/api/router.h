@@ -15,6 +15,8 @@ enum route_flags {
 	ROUTE_PUBLIC = 1 << 4,	 /* documented as needing no auth (health, login) */
 	ROUTE_UPLOAD = 1 << 5,	 /* the body may be up to HTTP_MAX_UPLOAD (attachments) */
 	ROUTE_FALLBACK = 1 << 6, /* GET only, tried when no other route has the path */
+	ROUTE_INLINE = 1 << 7,	 /* quick, no heavy work: runs on the network thread */
+	ROUTE_SECRET = 1 << 8,	 /* the path holds a secret: the access log shows the pattern */
 };
 
 typedef int route_fn(struct req *rq);
@@ -31,9 +33,17 @@ struct route {
 extern const struct route routes[];
 extern const size_t nroutes;
 
-/* Runs rq through matching, auth, CSRF, body checks and its handler, and leaves
-   the response in rq (errors as {"error": {...}} with the mapped status). */
-void router_dispatch(struct req *rq);
+/* On the headers, before any body byte is read: matching, body size,
+   authentication, CSRF and admin checks. 0 to go on, or -1 with the error
+   response in rq. Uses a store connection only with credentials. */
+int router_prepare(struct req *rq);
+/* With the body read: the JSON body and the handler, on a store connection
+   taken from rq->pool; the response (or error) is left in rq. */
+void router_run(struct req *rq);
+/* Answers 503 with Retry-After: the server is too busy for rq now. */
+void router_busy(struct req *rq);
+/* rq's path for the access log: a secret in it is not written. */
+const char *router_log_path(const struct req *rq);
 
 /* The body limit of the route method path would match: HTTP_MAX_UPLOAD for
    ROUTE_UPLOAD routes, else HTTP_MAX_BODY. */

@@ -25,19 +25,19 @@
 
 const struct route routes[] = {
 	/* method  path                          handler            flags                 entity */
-	{ "GET", "/", h_web_index, ROUTE_PUBLIC, NULL,
+	{ "GET", "/", h_web_index, ROUTE_PUBLIC | ROUTE_INLINE, NULL,
 	  "the web UI (without one: what Parley is, with a link to the API)" },
-	{ "GET", "/assets/{file}", h_web_asset, ROUTE_PUBLIC, NULL,
+	{ "GET", "/assets/{file}", h_web_asset, ROUTE_PUBLIC | ROUTE_INLINE, NULL,
 	  "a web UI file with a content-hashed name (cached for a year)" },
-	{ "GET", "/healthz", h_health, ROUTE_PUBLIC, NULL, "liveness and store health" },
-	{ "GET", "/unsubscribe/{token}", h_unsubscribe, ROUTE_PUBLIC, NULL,
+	{ "GET", "/healthz", h_health, ROUTE_PUBLIC | ROUTE_INLINE, NULL, "liveness and store health" },
+	{ "GET", "/unsubscribe/{token}", h_unsubscribe, ROUTE_PUBLIC | ROUTE_SECRET, NULL,
 	  "the unsubscribe link in mailings (signed; no login)" },
-	{ "POST", "/unsubscribe/{token}", h_unsubscribe, ROUTE_PUBLIC, NULL,
+	{ "POST", "/unsubscribe/{token}", h_unsubscribe, ROUTE_PUBLIC | ROUTE_SECRET, NULL,
 	  "one-click unsubscribe (List-Unsubscribe-Post, RFC 8058)" },
-	{ "GET", "/metrics", h_metrics, A, NULL, "Prometheus metrics" },
+	{ "GET", "/metrics", h_metrics, A | ROUTE_INLINE, NULL, "Prometheus metrics" },
 	{ "GET", "/api/v1/openapi.json", h_openapi, ROUTE_PUBLIC, NULL, "this API as OpenAPI 3.1" },
 	{ "POST", "/api/v1/session", h_session_create, ROUTE_JSON | ROUTE_PUBLIC, NULL, "log in" },
-	{ "GET", "/api/v1/session", h_session_get, A, NULL, "the current session" },
+	{ "GET", "/api/v1/session", h_session_get, A | ROUTE_INLINE, NULL, "the current session" },
 	{ "DELETE", "/api/v1/session", h_session_delete, D, NULL, "log out" },
 	{ "GET", "/api/v1/me", h_me, A, NULL, "the current user" },
 	{ "GET", "/api/v1/users", h_users_list, A, NULL, "list users" },
@@ -146,7 +146,7 @@ const struct route routes[] = {
 	  "a new secret URL of your calendar feed (the old one stops working)" },
 	{ "DELETE", "/api/v1/calendar/feed", h_calendar_feed_delete, D, NULL,
 	  "turn your calendar feed off" },
-	{ "GET", "/calendar/feed/{token}", h_calendar_feed_get, ROUTE_PUBLIC, NULL,
+	{ "GET", "/calendar/feed/{token}", h_calendar_feed_get, ROUTE_PUBLIC | ROUTE_SECRET, NULL,
 	  "your meetings as iCalendar, for Google, Outlook or Apple calendars (the URL is the secret)" },
 	{ "GET", "/api/v1/contacts/{id}/timeline", h_records_timeline, A, &contact_def,
 	  "a contact's timeline" },
@@ -157,7 +157,7 @@ const struct route routes[] = {
 	/* Any other GET outside /api/, /assets/, /healthz, /metrics, /hooks/ is a
 	   page of the web UI (/contacts/12), which routes in the browser. A
 	   fallback is tried only when no other route has the path; kept last. */
-	{ "GET", "/{page...}", h_web_app, ROUTE_PUBLIC | ROUTE_FALLBACK, NULL,
+	{ "GET", "/{page...}", h_web_app, ROUTE_PUBLIC | ROUTE_FALLBACK | ROUTE_INLINE, NULL,
 	  "a web UI page: index.html" },
 };
 // clang-format on

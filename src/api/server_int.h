@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/http_server.h"
+
 struct app;
 struct store;
 struct err;
@@ -34,7 +36,7 @@ struct throttle_slot {
 	int64_t first_at;
 };
 
-/* The connection pool: one store connection per server thread. */
+/* A pool of store connections; a wait for one times out (HTTP_WAIT_MS). */
 struct store_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -43,10 +45,41 @@ struct store_pool {
 };
 
 struct web_root;
+struct stream_slot;
+struct conn_track;
+
+/* The open event streams (http_stream.c), woken by the notifier thread. */
+struct stream_list {
+	pthread_mutex_t lock;
+	struct stream_slot *head;
+	size_t count;
+};
+
+/* The worker queue: requests whose body is read wait here, suspended. */
+struct work_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+	struct req *head, *tail;
+	size_t pending; /* queued or running */
+	bool quit;
+	pthread_t threads[HTTP_WORKERS];
+	int nthreads;
+};
 
 struct server_state {
 	struct app *app;
-	struct store_pool pool;
+	struct store_pool pool;	 /* for the workers' handlers */
+	struct store_pool quick; /* for the network threads and the notifier */
+	struct work_queue work;
+	struct stream_list streams;
+	/* open connections with their deadlines (http_track.c) */
+	pthread_mutex_t track_lock;
+	struct conn_track *tracks;
+	/* the server-wide body budgets (http_body.c) */
+	_Atomic size_t mem_buffered;
+	_Atomic long long disk_spooled;
+	pthread_t notifier;
+	bool notifier_started;
 	struct web_root *web;	       /* the web UI's files, or NULL (API only); owned */
 	struct route_metrics *metrics; /* nroutes + 1 (unmatched) */
 	pthread_mutex_t throttle_lock;
@@ -63,9 +96,50 @@ struct server_state {
    and the path is not the server's own (API, assets, health...). */
 bool web_page_path(const struct server_state *s, const char *path);
 
-/* A store connection from the pool, for work outside a request (streams). */
+/* A store connection from the network threads' pool (event streams), or
+   NULL after HTTP_WAIT_MS; give it back with server_store_put(). */
 struct store *server_store_get(struct server_state *s);
 void server_store_put(struct server_state *s, struct store *st);
+
+/* http_stream.c: event streams held by suspended connections. A stream's
+   reader registers the connection, and when it has nothing to send calls
+   stream_suspend() and returns 0; the notifier thread resumes it when a
+   notification for its user arrives, and every STREAM_TICK_S seconds so it
+   can re-check its session and send a keep-alive. */
+#define STREAM_TICK_S 5
+struct stream_slot *stream_register(struct server_state *s, void *conn, int64_t user_id);
+void stream_unregister(struct server_state *s, struct stream_slot *slot);
+/* Suspends the connection and returns 1, or returns 0 if a wake-up came
+   since the last call (then the reader should look again). */
+int stream_suspend(struct server_state *s, struct stream_slot *slot);
+/* Takes the slot's "a notification may have arrived" flag. */
+bool stream_take_pending(struct server_state *s, struct stream_slot *slot);
+/* Wakes the streams of user (all with user_id 0); pending marks a notification. */
+void streams_wake(struct server_state *s, int64_t user_id, bool pending);
+size_t streams_count(struct server_state *s);
+/* The notifier thread: polls the store's newest event once a second, wakes
+   the streams of users with new notifications, ticks every stream, and
+   closes connections past their deadlines (conn_tracks_reap()). */
+void *stream_notifier(void *arg);
+
+/* http_track.c: connection deadlines (HTTP_HEADER_DEADLINE, HTTP_BODY_DEADLINE). */
+enum conn_phase { CONN_HEADERS, CONN_BODY, CONN_BUSY };
+void conn_track_open(struct server_state *s, struct conn_track **tp, int fd);
+void conn_track_close(struct server_state *s, struct conn_track **tp);
+void conn_track_phase(struct server_state *s, struct conn_track *t, enum conn_phase phase);
+/* Shuts down the sockets of connections past their deadline; MHD then closes them. */
+void conn_tracks_reap(struct server_state *s);
+
+/* http_body.c: request bodies in memory or spooled to a file, within the
+   server-wide budgets. */
+struct req;
+/* Checks the declared length against the budgets: 0, or -1 (answer 503). */
+int body_admit(struct req *rq, long long declared);
+void body_append(struct req *rq, const char *data, size_t n);
+/* Makes rq->body hold the whole body (a spooled one is mapped): 0 or -1. */
+int body_finish(struct req *rq);
+/* Gives the budgets back (at the end of the request). */
+void body_release(struct req *rq);
 
 /* metrics.c */
 void metrics_record(struct server_state *s, int route_idx, int status, int64_t elapsed_ns);

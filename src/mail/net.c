@@ -25,6 +25,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "mail/lowfd.h"
 #include "mail/net.h"
 #include "base/banned.h"
 
@@ -89,6 +90,8 @@ int net_connect(const char *host, int port_no, int timeout, bool *loopback_r, ch
 		}
 	}
 	freeaddrinfo(res);
+	if (fd >= 0 && (fd = lowfd_move(fd)) < 0)
+		last = errno; /* libetpan's select() cannot take a high descriptor */
 	if (fd < 0) {
 		snprintf(why, whylen, "cannot connect to %s:%d: %s", host, port_no, strerror(last));
 		return -1;
