@@ -13,7 +13,8 @@ route_fn h_web_index, h_web_asset, h_web_app;
 /* h_session.c */
 route_fn h_session_create, h_session_get, h_session_delete;
 /* h_users.c */
-route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create;
+route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create,
+    h_tokens_list, h_tokens_delete;
 /* h_settings.c */
 route_fn h_settings_get, h_settings_update, h_events_list;
 /* h_mail_accounts.c */

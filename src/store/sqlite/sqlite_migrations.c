@@ -240,6 +240,15 @@ static const char m5_digest[] =
     "ALTER TABLE users ADD COLUMN digest_at BIGINT;"
     "ALTER TABLE users ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
 
+/* Issue 11: API tokens expire; a mailbox may reach private and loopback
+   addresses only when an admin set its hosts (shared mailboxes, admins' own
+   and unowned ones are taken as set by an admin). */
+static const char m9_auth[] =
+    "ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;"
+    "ALTER TABLE mail_accounts ADD COLUMN private_hosts INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE mail_accounts SET private_hosts = 1 WHERE shared = 1 OR owner_id IS NULL OR"
+    " owner_id IN (SELECT id FROM users WHERE role = 'admin');";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -247,6 +256,7 @@ static const char m5_digest[] =
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
     {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
+    {9, "auth", m9_auth},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
