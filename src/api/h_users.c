@@ -209,7 +209,7 @@ int h_tokens_create(struct req *rq)
 	if (expires_at)
 		time_format_iso(expires_at, when);
 	return req_json(rq, 201,
-			json_pack("{sIsssss?}", "id", (json_int_t)id, "name", name, "token", token,
+			json_pack("{sIssssss?}", "id", (json_int_t)id, "name", name, "token", token,
 				  "expires_at", expires_at ? when : NULL));
 }
 
