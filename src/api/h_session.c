@@ -38,7 +38,7 @@ static bool in_list(const char *list, const char *addr)
 /* The browser reaches Parley over TLS: the public URL ($PARLEY_PUBLIC_URL)
    is https, or a proxy listed in $PARLEY_TRUSTED_PROXIES (addresses,
    comma-separated) says so in X-Forwarded-Proto. Then cookies are Secure. */
-static bool behind_tls(struct req *rq)
+bool req_behind_tls(struct req *rq)
 {
 	const char *pub = getenv("PARLEY_PUBLIC_URL");
 	const char *proto = req_header(rq, "X-Forwarded-Proto");
@@ -50,8 +50,8 @@ static bool behind_tls(struct req *rq)
 
 static const char *cookie_flags(struct req *rq)
 {
-	return behind_tls(rq) ? "Path=/; HttpOnly; SameSite=Strict; Secure"
-			      : "Path=/; HttpOnly; SameSite=Strict";
+	return req_behind_tls(rq) ? "Path=/; HttpOnly; SameSite=Strict; Secure"
+				  : "Path=/; HttpOnly; SameSite=Strict";
 }
 static json_t *session_json(struct req *rq, const char *csrf)
 {

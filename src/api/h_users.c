@@ -122,8 +122,8 @@ static int apply_admin_fields(struct req *rq, struct user *u)
 
 int h_users_update(struct req *rq)
 {
-	static const char *const keys[] = {"name",   "role",		 "active", "password",
-					   "digest", "current_password", NULL};
+	static const char *const keys[] = {
+	    "name", "role", "active", "password", "digest", "current_password", NULL};
 	struct user *u;
 	const char *name = NULL, *pw = NULL, *digest = NULL, *current = NULL;
 	if (req_only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)

@@ -4,6 +4,8 @@
 #ifndef API_HANDLERS_H
 #define API_HANDLERS_H
 
+#include <stdbool.h>
+
 #include "api/router.h"
 
 /* h_meta.c */
@@ -39,6 +41,10 @@ route_fn h_notifications_list, h_notifications_read, h_events_stream;
 route_fn h_contacts_import;
 /* h_unsubscribe.c */
 route_fn h_unsubscribe;
+/* h_session.c: true when the browser reaches Parley over TLS (the public URL
+   $PARLEY_PUBLIC_URL is https, or a proxy in $PARLEY_TRUSTED_PROXIES says so):
+   cookies are then Secure. */
+bool req_behind_tls(struct req *rq);
 /* h_oauth.c */
 route_fn h_mail_accounts_oauth, h_oauth_callback;
 /* h_records.c: one set for every entity in core/entity.h */

@@ -334,7 +334,7 @@ static int webhook_secret(struct automation_ctx *c, const json_t *ac, char **sec
 	{
 		if (x == ac)
 			return store_rule_webhook_secret(c->st, id, i, c->a, secret_r, err) < 0 ? -1
-												 : 0;
+												: 0;
 	}
 	return 0;
 }

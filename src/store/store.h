@@ -164,6 +164,9 @@ int store_entity_env(struct store *st, struct arena *a, struct entity_env *env, 
 int store_setting_get(struct store *st, const char *key, struct arena *a, json_t **value_r,
 		      struct err *err);
 int store_setting_set(struct store *st, const char *key, const json_t *value, struct err *err);
+/* Removes the settings whose key starts with prefix (no '%' or '_' in it)
+   last written before before (unfinished OAuth authorizations). */
+int store_settings_expire(struct store *st, const char *prefix, int64_t before, struct err *err);
 
 /* A secret kept in the settings under key, made (random) on first use; hex,
    allocated in a. For signing links (unsubscribe). */
@@ -211,8 +214,7 @@ int store_session_lookup(struct store *st, const char *token_hash, struct arena 
 int store_session_delete(struct store *st, const char *token_hash, struct err *err);
 
 /* Ends user_id's sessions but the one hashing to except_hash (NULL: all). */
-int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash,
-		       struct err *err);
+int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash, struct err *err);
 
 /* API tokens, also stored hashed; expires_at 0: never. */
 int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash,

@@ -322,7 +322,7 @@ int store_rule_webhook_secret(struct store *st, int64_t id, size_t index, struct
 	json_t *ac = json_array_get(acts, index);
 	if (json_get_str(ac, "secret_sealed"))
 		return store_unseal(json_get_str(ac, "secret_sealed"), a, secret_r, err) < 0 ? -1
-											      : 1;
+											     : 1;
 	if (json_get_str(ac, "secret")) { /* not sealed yet (older versions) */
 		*secret_r = arena_strdup(a, json_get_str(ac, "secret"));
 		return 1;

@@ -38,8 +38,8 @@ int store_unseal(const char *sealed, struct arena *a, char **plain_r, struct err
 }
 
 /* Settings the store seals (store_settings.c seals them on every write). */
-static const char *const sealed_settings[] = {"unsubscribe.secret", "oauth.gmail",
-					      "oauth.outlook", NULL};
+static const char *const sealed_settings[] = {"unsubscribe.secret", "oauth.gmail", "oauth.outlook",
+					      NULL};
 
 static int seal_rules(struct store *st, struct arena *a, struct err *err)
 {

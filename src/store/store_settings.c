@@ -1,4 +1,5 @@
 /* Settings: one JSON value per key, and the view of them validation needs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,4 +213,19 @@ int store_secret(struct store *st, const char *key, struct arena *a, char **secr
 		return -1;
 	*secret_r = arena_strdup(a, hex);
 	return 0;
+}
+
+int store_settings_expire(struct store *st, const char *prefix, int64_t before, struct err *err)
+{
+	struct stmt *s;
+	char like[128];
+	snprintf(like, sizeof(like), "%s%%", prefix);
+	if (store_prepare(st, "DELETE FROM settings WHERE key LIKE ? AND updated_at < ?", &s, err) <
+	    0)
+		return -1;
+	stmt_bind_text(s, 1, like);
+	stmt_bind_int(s, 2, before);
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
 }

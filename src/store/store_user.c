@@ -178,8 +178,7 @@ int store_session_delete(struct store *st, const char *token_hash, struct err *e
 	return r < 0 ? -1 : 0;
 }
 
-int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash,
-		       struct err *err)
+int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", &s,

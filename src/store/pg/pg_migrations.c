@@ -276,8 +276,7 @@ static const char m9_auth[] =
  */
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
-    {9, "auth", m9_auth},
+    {4, "calendar", m4_calendar}, {5, "digest", m5_digest}, {9, "auth", m9_auth},
 };
 
 int pg_migrate(struct store *st, struct err *err)
