@@ -138,6 +138,8 @@ int h_users_update(struct req *rq)
 		return -1;
 	if (name)
 		u->name = arena_strdup(rq->arena, name);
+	if (pw && user_password_check(pw, &rq->err) < 0)
+		return -1;
 	if (pw) {
 		/* Your own password needs the current one (a stolen session must not
 		   lock you out); an admin resetting someone else's does not. */

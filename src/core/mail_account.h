@@ -37,7 +37,7 @@ struct mail_account {
 	bool shared;
 	bool enabled;
 	bool private_hosts; /* an admin set its hosts: it may reach non-public addresses */
-	char *health; /* "new", "ok", "auth_failed", "unreachable", "needs_reauth" */
+	char *health;	    /* "new", "ok", "auth_failed", "unreachable", "needs_reauth" */
 	char *last_error;
 	int64_t last_error_at;
 	char *progress; /* JSON text: sync progress per folder */

@@ -94,11 +94,11 @@ bool net_addr_private(const struct sockaddr *sa)
 		memcpy(&v4, b + 12, 4);
 		return v4_private(ntohl(v4));
 	}
-	return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) ||
-	       IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
-	       (b[0] & 0xfe) == 0xfc ||			      /* ULA fc00::/7 */
+	return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+	       IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
+	       (b[0] & 0xfe) == 0xfc ||						 /* ULA fc00::/7 */
 	       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || /* doc */
-	       (b[0] == 0x20 && b[1] == 0x02);		      /* 6to4 wraps any v4 */
+	       (b[0] == 0x20 && b[1] == 0x02); /* 6to4 wraps any v4 */
 }
 
 /* Resolves host:port into *res_r; with public_only, refuses (-1, why) a name
