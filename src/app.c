@@ -17,6 +17,10 @@
 
 void app_init(struct app *app)
 {
+	/* Everything parley creates (the store and its -wal/-shm, blobs, the key,
+	   temporary files, exports) is for its own user only, whatever the
+	   umask it was started with: files 0600, directories 0700. */
+	umask(077);
 	memset(app, 0, sizeof(*app));
 	const char *env = getenv("PARLEY_DATA");
 	app->data_dir = env && *env ? env : APP_DEFAULT_DATA;
@@ -93,7 +97,25 @@ int app_load_key(struct app *app, struct err *err)
 	if (secret_key_load(path, &app->key, err) < 0)
 		return -1;
 	app->key_loaded = true;
+	store_sealing_key_set(&app->key);
 	return 0;
+}
+
+/* A SQLite store made by an older version (or by hand) may be readable by
+   others: take group and other bits off it, its journal and the directory. */
+static void tighten_store_files(struct app *app)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char path[4096];
+	struct stat sb;
+	if (app->db_url && strncmp(app->db_url, "sqlite:", 7) != 0)
+		return;
+	const char *db = app_store_url(app) + 7;
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
+		if (stat(path, &sb) == 0 && (sb.st_mode & 077))
+			chmod(path, sb.st_mode & 0700);
+	}
 }
 
 int app_open_store(struct app *app, bool migrate, struct err *err)
@@ -102,7 +124,11 @@ int app_open_store(struct app *app, bool migrate, struct err *err)
 		return 0;
 	if (store_open(app_store_url(app), &app->store, err) < 0)
 		return -1;
-	if (migrate && store_migrate(app->store, err) < 0) {
+	tighten_store_files(app);
+	struct err no_key = {0}; /* without a key nothing is sealed or opened */
+	app_load_key(app, &no_key);
+	if (migrate &&
+	    (store_migrate(app->store, err) < 0 || store_seal_plaintext(app->store, err) < 0)) {
 		store_close(&app->store);
 		return -1;
 	}

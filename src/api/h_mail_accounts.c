@@ -1,5 +1,8 @@
 /* Mail accounts over HTTP. Personal mailboxes are visible to their owner and
- * admins only: to anyone else they do not exist (404, never 403). */
+ * admins only: to anyone else they do not exist (404, never 403). Only admins
+ * may point a mailbox at loopback, private or otherwise non-public addresses
+ * (the server would connect there for them): a manager's hosts are resolved
+ * and refused here, and checked again at every connect (mail/net.c). */
 #include <string.h>
 
 #include "api/handlers.h"
@@ -11,6 +14,7 @@
 #include "core/mail_account.h"
 #include "core/mail_url.h"
 #include "core/user.h"
+#include "mail/net.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -21,6 +25,29 @@ static int seal_password(struct req *rq, struct mail_account *m, const char *pw)
 	if (app_load_key(rq->app, &rq->err) < 0)
 		return -1;
 	m->secret = secret_seal(&rq->app->key, pw, strlen(pw), rq->arena);
+	return 0;
+}
+
+/* Who set m's hosts decides where it may connect: an admin anywhere, anyone
+   else only to public addresses (every address the names resolve to). */
+static int check_hosts(struct req *rq, struct mail_account *m)
+{
+	static const struct {
+		const char *field;
+		enum mail_proto proto;
+	} hosts[] = {{"imap", MAIL_IMAP}, {"smtp", MAIL_SMTP}};
+	m->private_hosts = rq->user->role == USER_ADMIN;
+	for (size_t i = 0; !m->private_hosts && i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		struct mail_url u;
+		char why[300];
+		const char *url = hosts[i].proto == MAIL_IMAP ? m->imap_url : m->smtp_url;
+		if (mail_url_parse(url, hosts[i].proto, hosts[i].field, rq->arena, &u, &rq->err) <
+		    0)
+			return -1;
+		/* Unresolvable now: the check at connect time still applies. */
+		if (net_check_host(u.host, u.port, why, sizeof(why)) < 0)
+			return err_set_field(&rq->err, ERR_INVALID, hosts[i].field, "%s", why);
+	}
 	return 0;
 }
 
@@ -48,7 +75,7 @@ int h_mail_accounts_create(struct req *rq)
 	if ((m.shared || m.owner_id != rq->user->id) && rq->user->role != USER_ADMIN)
 		return err_set(&rq->err, ERR_FORBIDDEN,
 			       "only admins may add shared mailboxes or mailboxes for others");
-	if (seal_password(rq, &m, pw) < 0 ||
+	if (check_hosts(rq, &m) < 0 || seal_password(rq, &m, pw) < 0 ||
 	    store_account_create(rq->store, &m, &id, &rq->err) < 0 ||
 	    store_account_get(rq->store, id, rq->arena, &out, &rq->err) < 0)
 		return -1;
@@ -135,6 +162,9 @@ int h_mail_accounts_update(struct req *rq)
 	if (!json_is_object(rq->json))
 		return err_set(&rq->err, ERR_INVALID, "the request body must be a JSON object");
 	json_object_foreach(rq->json, key, v) if (patch_field(rq, m, key, v) < 0) return -1;
+	if ((json_object_get(rq->json, "imap") || json_object_get(rq->json, "smtp")) &&
+	    check_hosts(rq, m) < 0)
+		return -1;
 	if (store_account_save(rq->store, m, &rq->err) < 0 ||
 	    store_account_get(rq->store, m->id, rq->arena, &m, &rq->err) < 0)
 		return -1;

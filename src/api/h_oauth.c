@@ -1,6 +1,10 @@
 /* Connecting Gmail and Outlook mailboxes with OAuth2: the start (an authorize
- * URL with PKCE for the browser) and the callback the provider redirects to
- * (public: the one-time state is the authority). */
+ * URL with PKCE for the browser) and the callback the provider redirects to.
+ * The callback is public (the session cookie is SameSite=Strict, so the
+ * provider's redirect does not carry it): the one-time state is honoured only
+ * with the nonce cookie set at the start (SameSite=Lax, sent on that
+ * redirect), while the starting session lasts, and for the mailbox's own
+ * address (mail/oauth2.c). */
 #include <inttypes.h>
 #include <string.h>
 
@@ -16,11 +20,39 @@
 #include "store/store.h"
 #include "base/banned.h"
 
+#define NONCE_COOKIE "parley_oauth"
+
+/* The value of cookie name, or NULL. */
+static const char *cookie(struct req *rq, const char *name)
+{
+	const char *c = req_header(rq, "Cookie");
+	size_t n = strlen(name);
+	while (c && *c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, name, n) == 0 && c[n] == '=') {
+			const char *v = c + n + 1, *end = strchr(v, ';');
+			return arena_strndup(rq->arena, v, end ? (size_t)(end - v) : strlen(v));
+		}
+		c = strchr(c, ';');
+	}
+	return NULL;
+}
+
+static void nonce_cookie(struct req *rq, const char *value, int max_age)
+{
+	req_add_header(rq, "Set-Cookie",
+		       arena_printf(rq->arena,
+				    NONCE_COOKIE "=%s; Path=/oauth/callback; HttpOnly; "
+						 "SameSite=Lax; Max-Age=%d%s",
+				    value, max_age, req_behind_tls(rq) ? "; Secure" : ""));
+}
+
 int h_mail_accounts_oauth(struct req *rq)
 {
 	int64_t id;
 	struct mail_account *m;
-	char *url;
+	char *url, *nonce;
 	if (req_param_id(rq, 0, &id) < 0)
 		return -1;
 	int r = store_account_get(rq->store, id, rq->arena, &m, &rq->err);
@@ -31,8 +63,10 @@ int h_mail_accounts_oauth(struct req *rq)
 	if (rq->user->role != USER_ADMIN && m->owner_id != rq->user->id)
 		return err_set(&rq->err, ERR_FORBIDDEN,
 			       "only the owner or an admin may connect it");
-	if (oauth2_start(rq->store, m, rq->arena, &url, &rq->err) < 0)
+	struct oauth2_starter starter = {rq->user->id, rq->session_hash};
+	if (oauth2_start(rq->store, m, &starter, rq->arena, &url, &nonce, &rq->err) < 0)
 		return -1;
+	nonce_cookie(rq, nonce, OAUTH2_STATE_TTL);
 	return req_json(rq, 200, json_pack("{s:s}", "authorize_url", url));
 }
 
@@ -74,10 +108,15 @@ int h_oauth_callback(struct req *rq)
 		return page(rq, 400, "The mailbox was not connected", "the answer lacks a code");
 	if (app_load_key(rq->app, &rq->err) < 0)
 		return -1;
-	if (oauth2_finish(rq->store, &rq->app->key, state, code, rq->arena, &id, &rq->err) < 0) {
+	nonce_cookie(rq, "", 0); /* used once, whatever happens */
+	if (oauth2_finish(rq->store, &rq->app->key, state, code, cookie(rq, NONCE_COOKIE),
+			  rq->arena, &id, &rq->err) < 0) {
 		if (rq->err.code == ERR_INTERNAL)
 			return -1;
-		return page(rq, rq->err.code == ERR_TEMP ? 502 : 400,
+		return page(rq,
+			    rq->err.code == ERR_TEMP	    ? 502
+			    : rq->err.code == ERR_FORBIDDEN ? 403
+							    : 400,
 			    "The mailbox was not connected", rq->err.msg);
 	}
 	if (store_account_request_sync(rq->store, id, &rq->err) < 0)

@@ -1,6 +1,8 @@
-/* Logging in and out: session cookies (HttpOnly, SameSite=Strict) with a CSRF
- * token for writes; failed logins are throttled (throttle.c). */
+/* Logging in and out: session cookies (HttpOnly, SameSite=Strict, and Secure
+ * behind TLS) with a CSRF token for writes; failed logins are throttled
+ * (throttle.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/handlers.h"
@@ -16,6 +18,41 @@
 #include "base/banned.h"
 
 #define SESSION_TTL (14 * 24 * 3600)
+
+/* True if addr is in the comma-separated list. */
+static bool in_list(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ')
+			p++, len--;
+		if (len == n && strncmp(p, addr, n) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* The browser reaches Parley over TLS: the public URL ($PARLEY_PUBLIC_URL)
+   is https, or a proxy listed in $PARLEY_TRUSTED_PROXIES (addresses,
+   comma-separated) says so in X-Forwarded-Proto. Then cookies are Secure. */
+bool req_behind_tls(struct req *rq)
+{
+	const char *pub = getenv("PARLEY_PUBLIC_URL");
+	const char *proto = req_header(rq, "X-Forwarded-Proto");
+	if (pub && strncmp(pub, "https://", 8) == 0)
+		return true;
+	return proto && strcmp(proto, "https") == 0 &&
+	       in_list(getenv("PARLEY_TRUSTED_PROXIES"), rq->client_ip);
+}
+
+static const char *cookie_flags(struct req *rq)
+{
+	return req_behind_tls(rq) ? "Path=/; HttpOnly; SameSite=Strict; Secure"
+				  : "Path=/; HttpOnly; SameSite=Strict";
+}
 static json_t *session_json(struct req *rq, const char *csrf)
 {
 	return json_pack("{s:os:s?}", "user", user_to_json(rq->user), "csrf_token", csrf);
@@ -68,10 +105,8 @@ int h_session_create(struct req *rq)
 		return -1;
 	rq->user = u;
 	req_add_header(rq, "Set-Cookie",
-		       arena_printf(rq->arena,
-				    "parley_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-				    "Max-Age=%d",
-				    token, SESSION_TTL));
+		       arena_printf(rq->arena, "parley_session=%s; %s; Max-Age=%d", token,
+				    cookie_flags(rq), SESSION_TTL));
 	return req_json(rq, 201, session_json(rq, arena_strdup(rq->arena, csrf)));
 }
 
@@ -85,7 +120,7 @@ int h_session_delete(struct req *rq)
 	if (rq->session_hash && store_session_delete(rq->store, rq->session_hash, &rq->err) < 0)
 		return -1;
 	req_add_header(rq, "Set-Cookie",
-		       "parley_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		       arena_printf(rq->arena, "parley_session=; %s; Max-Age=0", cookie_flags(rq)));
 	rq->status = 204;
 	return 0;
 }

@@ -1,5 +1,7 @@
 /* Users and API tokens. Admins manage users; everyone may rename themselves,
- * change their own password and digest, and create their own API tokens. */
+ * change their own password (giving the current one; their other sessions
+ * end) and digest, and create, list and revoke their own API tokens. */
+#include <inttypes.h>
 #include <string.h>
 
 #include "api/handlers.h"
@@ -7,6 +9,7 @@
 #include "base/arena.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "base/time.h"
 #include "core/address.h"
 #include "core/user.h"
 #include "store/store.h"
@@ -14,6 +17,7 @@
 
 #define USER_NAME_MAX  200
 #define TOKEN_NAME_MAX 200
+#define TOKEN_MAX_TTL  (5LL * 366 * 24 * 3600) /* expires_in at most ~5 years */
 
 int h_me(struct req *rq)
 {
@@ -121,9 +125,10 @@ static int apply_admin_fields(struct req *rq, struct user *u)
 
 int h_users_update(struct req *rq)
 {
-	static const char *const keys[] = {"name", "role", "active", "password", "digest", NULL};
+	static const char *const keys[] = {
+	    "name", "role", "active", "password", "digest", "current_password", NULL};
 	struct user *u;
-	const char *name = NULL, *pw = NULL, *digest = NULL;
+	const char *name = NULL, *pw = NULL, *digest = NULL, *current = NULL;
 	if (req_only_keys(rq, keys) < 0 || load_user(rq, &u) < 0)
 		return -1;
 	if (rq->user->role != USER_ADMIN && u->id != rq->user->id)
@@ -136,7 +141,17 @@ int h_users_update(struct req *rq)
 		return -1;
 	if (name)
 		u->name = arena_strdup(rq->arena, name);
+	if (pw && user_password_check(pw, &rq->err) < 0)
+		return -1;
 	if (pw) {
+		/* Your own password needs the current one (a stolen session must not
+		   lock you out); an admin resetting someone else's does not. */
+		if (u->id == rq->user->id &&
+		    (string_field(rq, "current_password", true, USER_PASSWORD_MAX, &current) < 0 ||
+		     !u->password_hash || !user_password_verify(u->password_hash, current)))
+			return err_set_field(&rq->err, ERR_FORBIDDEN, "current_password",
+					     "'current_password' is required and must be your "
+					     "current password");
 		char *hash = arena_alloc(rq->arena, USER_HASH_MAX);
 		req_store_release(rq); /* no store connection held while hashing */
 		if (user_password_check(pw, &rq->err) < 0 ||
@@ -146,22 +161,82 @@ int h_users_update(struct req *rq)
 	}
 	if (store_user_save(rq->store, u, &rq->err) < 0)
 		return -1;
+	/* A new password ends every other session of the user. */
+	if (pw && store_sessions_end(rq->store, u->id,
+				     u->id == rq->user->id ? rq->session_hash : NULL, &rq->err) < 0)
+		return -1;
 	return req_json(rq, 200, user_to_json(u));
+}
+
+/* expires_at (ISO time) or expires_in (seconds) of the body: 0 = never. */
+static int token_expiry(struct req *rq, int64_t *at_r)
+{
+	json_t *at = json_object_get(rq->json, "expires_at"),
+	       *in = json_object_get(rq->json, "expires_in");
+	int64_t now = time_now();
+	*at_r = 0;
+	if (at && in)
+		return err_set_field(&rq->err, ERR_INVALID, "expires_at",
+				     "give 'expires_at' or 'expires_in', not both");
+	if (in && !json_is_null(in)) {
+		if (!json_is_integer(in) || json_integer_value(in) <= 0 ||
+		    json_integer_value(in) > TOKEN_MAX_TTL)
+			return err_set_field(&rq->err, ERR_INVALID, "expires_in",
+					     "'expires_in' must be 1 to %lld seconds",
+					     (long long)TOKEN_MAX_TTL);
+		*at_r = now + json_integer_value(in);
+	}
+	if (at && !json_is_null(at)) {
+		int64_t t;
+		if (!json_is_string(at) || time_parse_iso(json_string_value(at), &t) < 0 ||
+		    t <= now || t > now + TOKEN_MAX_TTL)
+			return err_set_field(&rq->err, ERR_INVALID, "expires_at",
+					     "'expires_at' must be a future ISO 8601 time");
+		*at_r = t;
+	}
+	return 0;
 }
 
 int h_tokens_create(struct req *rq)
 {
-	static const char *const keys[] = {"name", NULL};
+	static const char *const keys[] = {"name", "expires_at", "expires_in", NULL};
 	const char *name = "api";
 	char token[ID_TOKEN_MAX], hash[65];
-	int64_t id;
+	int64_t id, expires_at;
 	if (req_only_keys(rq, keys) < 0 ||
-	    string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0)
+	    string_field(rq, "name", false, TOKEN_NAME_MAX, &name) < 0 ||
+	    token_expiry(rq, &expires_at) < 0)
 		return -1;
 	id_random_hex(token, ID_TOKEN_BYTES);
 	id_sha256_hex(token, hash);
-	if (store_token_create(rq->store, rq->user->id, name, hash, &id, &rq->err) < 0)
+	if (store_token_create(rq->store, rq->user->id, name, hash, expires_at, &id, &rq->err) < 0)
 		return -1;
+	char when[TIME_ISO_MAX];
+	if (expires_at)
+		time_format_iso(expires_at, when);
 	return req_json(rq, 201,
-			json_pack("{sIssss}", "id", (json_int_t)id, "name", name, "token", token));
+			json_pack("{sIssssss?}", "id", (json_int_t)id, "name", name, "token", token,
+				  "expires_at", expires_at ? when : NULL));
+}
+
+int h_tokens_list(struct req *rq)
+{
+	json_t *items;
+	if (store_token_list(rq->store, rq->user->id, rq->arena, &items, &rq->err) < 0)
+		return -1;
+	return req_json(rq, 200, json_pack("{sOsn}", "items", items, "next_cursor"));
+}
+
+int h_tokens_delete(struct req *rq)
+{
+	int64_t id;
+	if (req_param_id(rq, 0, &id) < 0)
+		return -1;
+	int r = store_token_delete(rq->store, rq->user->id, id, &rq->err);
+	if (r == 0)
+		return err_set(&rq->err, ERR_NOTFOUND, "token %" PRId64 " not found", id);
+	if (r < 0)
+		return -1;
+	rq->status = 204;
+	return 0;
 }

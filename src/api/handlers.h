@@ -4,6 +4,8 @@
 #ifndef API_HANDLERS_H
 #define API_HANDLERS_H
 
+#include <stdbool.h>
+
 #include "api/router.h"
 
 /* h_meta.c */
@@ -13,7 +15,8 @@ route_fn h_web_index, h_web_asset, h_web_app;
 /* h_session.c */
 route_fn h_session_create, h_session_get, h_session_delete;
 /* h_users.c */
-route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create;
+route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_tokens_create,
+    h_tokens_list, h_tokens_delete;
 /* h_settings.c */
 route_fn h_settings_get, h_settings_update, h_events_list;
 /* h_mail_accounts.c */
@@ -38,6 +41,10 @@ route_fn h_notifications_list, h_notifications_read, h_events_stream;
 route_fn h_contacts_import;
 /* h_unsubscribe.c */
 route_fn h_unsubscribe;
+/* h_session.c: true when the browser reaches Parley over TLS (the public URL
+   $PARLEY_PUBLIC_URL is https, or a proxy in $PARLEY_TRUSTED_PROXIES says so):
+   cookies are then Secure. */
+bool req_behind_tls(struct req *rq);
 /* h_oauth.c */
 route_fn h_mail_accounts_oauth, h_oauth_callback;
 /* h_records.c: one set for every entity in core/entity.h */

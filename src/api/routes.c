@@ -45,6 +45,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/users/{id}", h_users_get, A, NULL, "read a user" },
 	{ "PATCH", "/api/v1/users/{id}", h_users_update, W, NULL, "change a user" },
 	{ "POST", "/api/v1/tokens", h_tokens_create, W, NULL, "create an API token" },
+	{ "GET", "/api/v1/tokens", h_tokens_list, A, NULL, "list your API tokens" },
+	{ "DELETE", "/api/v1/tokens/{id}", h_tokens_delete, D, NULL, "revoke one of your API tokens" },
 	{ "GET", "/api/v1/settings", h_settings_get, A, NULL, "read settings" },
 	{ "PATCH", "/api/v1/settings", h_settings_update, W | ROUTE_ADMIN, NULL,
 	  "change settings" },

@@ -26,12 +26,18 @@ struct route_metrics {
 	_Atomic uint64_t sum_us;
 };
 
-#define THROTTLE_SLOTS	      1024
+/* Failed-login counters: an open-addressed table keyed by a keyed hash
+   (SipHash, a random key per process), so nobody can aim two keys at one
+   slot. A key probes THROTTLE_PROBE slots; a live counter is never evicted:
+   when none of them is free or expired the attempt is refused (429), so at
+   most THROTTLE_SLOTS emails and addresses are tracked per window. */
+#define THROTTLE_SLOTS	      16384
+#define THROTTLE_PROBE	      64
 #define THROTTLE_MAX_FAILURES 5
 #define THROTTLE_WINDOW	      900 /* seconds */
 
 struct throttle_slot {
-	uint64_t key; /* hash of the email or client address; 0 = free */
+	uint64_t key; /* keyed hash of the email or client address; 0 = free */
 	int failures;
 	int64_t first_at;
 };
@@ -84,6 +90,8 @@ struct server_state {
 	struct route_metrics *metrics; /* nroutes + 1 (unmatched) */
 	pthread_mutex_t throttle_lock;
 	struct throttle_slot throttle[THROTTLE_SLOTS];
+	unsigned char throttle_key[16]; /* crypto_shorthash key, set on first use */
+	bool throttle_keyed;
 	int64_t started_at;
 	_Atomic uint64_t next_request;
 	/* The hash of a random password: a login for an unknown email verifies

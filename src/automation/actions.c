@@ -386,9 +386,28 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* The signing secret of action ac of the fired rule (sealed in the store). */
+static int webhook_secret(struct automation_ctx *c, const json_t *ac, char **secret_r,
+			  struct err *err)
+{
+	size_t i;
+	json_t *x;
+	*secret_r = NULL;
+	int64_t id = json_integer_value(json_object_get(c->rule, "id"));
+	json_array_foreach(json_object_get(c->rule, "actions"), i, x)
+	{
+		if (x == ac)
+			return store_rule_webhook_secret(c->st, id, i, c->a, secret_r, err) < 0 ? -1
+												: 0;
+	}
+	return 0;
+}
+
 static int webhook_run(struct automation_ctx *c, const json_t *ac, json_t *detail, struct err *err)
 {
-	const char *secret = json_get_str(ac, "secret");
+	char *secret;
+	if (webhook_secret(c, ac, &secret, err) < 0)
+		return -1;
 	json_t *body =
 	    json_in_arena(c->a, json_pack("{sOsOsOss}", "rule", c->rule, "event", c->event,
 					  "context", c->ctx, "idempotency_key", c->key));

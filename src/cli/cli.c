@@ -49,8 +49,10 @@ static const struct cli_cmd commands[] = {
 	  "parley user passwd EMAIL [--password-stdin]\n"
 	  "  Without --password-stdin a password is generated and printed once." },
 	{ "token", cmd_token, CLI_STORE | CLI_MIGRATE, "create API tokens",
-	  "parley token create EMAIL [--name NAME]\n"
-	  "  Prints a new API token for the user (send it as Authorization: Bearer TOKEN)." },
+	  "parley token create EMAIL [--name NAME] [--expires DAYS]\n"
+	  "  Prints a new API token for the user (send it as Authorization: Bearer TOKEN).\n"
+	  "  --expires: it stops working after DAYS days (1 to 1830); by default never.\n"
+	  "  List and revoke tokens with GET and DELETE /api/v1/tokens." },
 	{ "demo", cmd_demo, CLI_STORE | CLI_MIGRATE, "load demo data",
 	  "parley demo\n  Loads realistic demo data: companies, contacts, deals in every stage,\n"
 	  "  orders, notes and tasks." },

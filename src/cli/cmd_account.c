@@ -78,6 +78,7 @@ static int account_add(struct app *app, int argc, char **argv, struct arena *a)
 		fprintf(stderr, "parley: say whose mailbox it is: --owner EMAIL or --shared\n");
 		return 2;
 	}
+	m.private_hosts = true; /* whoever runs the command line administers the server */
 	if (plain) {
 		if (app_load_key(app, &err) < 0)
 			return cli_fail(&err);

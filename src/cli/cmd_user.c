@@ -1,5 +1,6 @@
 /* parley user add|list|passwd and parley token create. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -7,6 +8,7 @@
 #include "base/err.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "base/time.h"
 #include "cli/commands.h"
 #include "cli/cli_util.h"
 #include "core/address.h"
@@ -99,9 +101,10 @@ static int user_passwd(struct app *app, int argc, char **argv, struct arena *a)
 	u->password_hash = arena_alloc(a, USER_HASH_MAX);
 	if (user_password_check(pw, &err) < 0 ||
 	    user_password_hash(pw, u->password_hash, &err) < 0 ||
-	    store_user_save(app->store, u, &err) < 0)
+	    store_user_save(app->store, u, &err) < 0 ||
+	    store_sessions_end(app->store, u->id, NULL, &err) < 0)
 		return cli_fail(&err);
-	printf("password of %s changed\n", u->email);
+	printf("password of %s changed (their sessions ended)\n", u->email);
 	if (!from_stdin)
 		printf("password: %s\n", pw);
 	return 0;
@@ -126,11 +129,16 @@ int cmd_user(struct app *app, int argc, char **argv)
 int cmd_token(struct app *app, int argc, char **argv)
 {
 	const char *name = "cli";
+	long days = 0;
 	if (argc < 3 || strcmp(argv[1], "create") != 0)
 		return cli_usage("token");
 	for (int i = 3; i < argc; i++) {
+		char *end;
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(argv[i], "--expires") == 0 && i + 1 < argc &&
+			 (days = strtol(argv[++i], &end, 10)) > 0 && days <= 1830 && !*end)
+			continue;
 		else
 			return cli_usage("token");
 	}
@@ -149,7 +157,8 @@ int cmd_token(struct app *app, int argc, char **argv)
 		int64_t id;
 		id_random_hex(token, ID_TOKEN_BYTES);
 		id_sha256_hex(token, hash);
-		if (store_token_create(app->store, u->id, name, hash, &id, &err) < 0)
+		int64_t expires = days ? time_now() + (int64_t)days * 24 * 3600 : 0;
+		if (store_token_create(app->store, u->id, name, hash, expires, &id, &err) < 0)
 			rc = cli_fail(&err);
 		else
 			printf("%s\n", token);

@@ -18,12 +18,12 @@
 static const struct mail_preset presets[] = {
     {"gmail", "imaps://imap.gmail.com:993", "smtps://smtp.gmail.com:465",
      "https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token",
-     "https://mail.google.com/"},
+     "https://mail.google.com/ openid email"},
     {"outlook", "imaps://outlook.office365.com:993", "smtp://smtp.office365.com:587",
      "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
      "https://login.microsoftonline.com/common/oauth2/v2.0/token",
      "https://outlook.office.com/IMAP.AccessAsUser.All "
-     "https://outlook.office.com/SMTP.Send offline_access"},
+     "https://outlook.office.com/SMTP.Send offline_access openid email"},
 };
 
 const struct mail_preset *mail_preset_find(const char *name)

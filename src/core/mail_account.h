@@ -36,7 +36,8 @@ struct mail_account {
 	int64_t owner_id; /* 0: none (a shared mailbox) */
 	bool shared;
 	bool enabled;
-	char *health; /* "new", "ok", "auth_failed", "unreachable", "needs_reauth" */
+	bool private_hosts; /* an admin set its hosts: it may reach non-public addresses */
+	char *health;	    /* "new", "ok", "auth_failed", "unreachable", "needs_reauth" */
 	char *last_error;
 	int64_t last_error_at;
 	char *progress; /* JSON text: sync progress per folder */

@@ -61,18 +61,93 @@ static int connect_wait(int fd, int timeout)
 	return soerr;
 }
 
-int net_connect(const char *host, int port_no, int timeout, bool *loopback_r, char *why,
-		size_t whylen)
+/* IPv4 a.b.c.d (host order) outside the public internet: this host (0/8),
+   private (10/8, 172.16/12, 192.168/16), CGNAT (100.64/10), loopback
+   (127/8), link-local (169.254/16), IETF protocol assignments (192.0.0/24),
+   benchmarking (198.18/15), multicast and reserved (224/3), broadcast. */
+static bool v4_private(uint32_t a)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
+	static const struct {
+		uint32_t net, mask;
+	} nets[] = {
+	    {0x00000000, 0xff000000}, {0x0a000000, 0xff000000}, {0x64400000, 0xffc00000},
+	    {0x7f000000, 0xff000000}, {0xa9fe0000, 0xffff0000}, {0xac100000, 0xfff00000},
+	    {0xc0000000, 0xffffff00}, {0xc0a80000, 0xffff0000}, {0xc6120000, 0xfffe0000},
+	    {0xe0000000, 0xe0000000},
+	};
+	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+		if ((a & nets[i].mask) == nets[i].net)
+			return true;
+	return false;
+}
+
+bool net_addr_private(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return v4_private(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+	if (sa->sa_family != AF_INET6)
+		return true;
+	const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	const unsigned char *b = a->s6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a) ||
+	    (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)) { /* 64:ff9b::/96 */
+		uint32_t v4;
+		memcpy(&v4, b + 12, 4);
+		return v4_private(ntohl(v4));
+	}
+	return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+	       IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
+	       (b[0] & 0xfe) == 0xfc ||						 /* ULA fc00::/7 */
+	       (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || /* doc */
+	       (b[0] == 0x20 && b[1] == 0x02); /* 6to4 wraps any v4 */
+}
+
+/* Resolves host:port into *res_r; with public_only, refuses (-1, why) a name
+   any of whose addresses is not public, before anything is connected. */
+static int resolve(const char *host, int port_no, bool public_only, struct addrinfo **res_r,
+		   char *why, size_t whylen)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
 	char port[8];
-	int fd = -1, gai, last = ECONNREFUSED;
 	snprintf(port, sizeof(port), "%d", port_no);
-	gai = getaddrinfo(host, port, &hints, &res);
+	int gai = getaddrinfo(host, port, &hints, res_r);
 	if (gai != 0) {
-		snprintf(why, whylen, "cannot resolve '%s': %s", host, gai_strerror(gai));
+		if (public_only)
+			snprintf(why, whylen, "cannot connect to %s:%d", host, port_no);
+		else
+			snprintf(why, whylen, "cannot resolve '%s': %s", host, gai_strerror(gai));
 		return -1;
 	}
+	for (struct addrinfo *ai = *res_r; public_only && ai; ai = ai->ai_next)
+		if (net_addr_private(ai->ai_addr)) {
+			freeaddrinfo(*res_r);
+			snprintf(why, whylen,
+				 "%s is a private, loopback or otherwise non-public address: "
+				 "only an admin may connect a mailbox there",
+				 host);
+			return -1;
+		}
+	return 0;
+}
+
+int net_check_host(const char *host, int port, char *why, size_t whylen)
+{
+	struct addrinfo *res;
+	if (resolve(host, port, true, &res, why, whylen) < 0)
+		return strstr(why, "non-public") ? -1 : 1;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int net_connect(const char *host, int port_no, int timeout, bool public_only, bool *loopback_r,
+		char *why, size_t whylen)
+{
+	struct addrinfo *res, *ai;
+	int fd = -1, last = ECONNREFUSED;
+	if (resolve(host, port_no, public_only, &res, why, whylen) < 0)
+		return -1;
+	/* The addresses checked are the ones connected to: no second lookup a
+	   rebinding name could answer differently. */
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			    ai->ai_protocol);
@@ -93,7 +168,12 @@ int net_connect(const char *host, int port_no, int timeout, bool *loopback_r, ch
 	if (fd >= 0 && (fd = lowfd_move(fd)) < 0)
 		last = errno; /* libetpan's select() cannot take a high descriptor */
 	if (fd < 0) {
-		snprintf(why, whylen, "cannot connect to %s:%d: %s", host, port_no, strerror(last));
+		/* Refused or timed out tells a port scanner which ports are open. */
+		if (public_only)
+			snprintf(why, whylen, "cannot connect to %s:%d", host, port_no);
+		else
+			snprintf(why, whylen, "cannot connect to %s:%d: %s", host, port_no,
+				 strerror(last));
 		return -1;
 	}
 	struct sockaddr_storage peer;

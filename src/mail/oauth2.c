@@ -13,7 +13,9 @@
 #include "base/json.h"
 #include "base/secret.h"
 #include "base/time.h"
+#include "core/address.h"
 #include "core/mail_account.h"
+#include "core/user.h"
 #include "mail/oauth2.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -70,23 +72,33 @@ static int client_of(struct store *st, const struct mail_account *acct, struct a
 	return 0;
 }
 
-int oauth2_start(struct store *st, const struct mail_account *acct, struct arena *a, char **url_r,
-		 struct err *err)
+#define PENDING_PREFIX "oauth.pending."
+
+int oauth2_start(struct store *st, const struct mail_account *acct,
+		 const struct oauth2_starter *starter, struct arena *a, char **url_r,
+		 char **nonce_r, struct err *err)
 {
 	json_t *c;
 	unsigned char raw[32], hash[crypto_hash_sha256_BYTES];
-	char state[33];
-	if (client_of(st, acct, a, &c, err) < 0)
+	char state[33], nonce[33], nonce_hash[65];
+	int64_t now = time_now();
+	if (client_of(st, acct, a, &c, err) < 0 ||
+	    store_settings_expire(st, PENDING_PREFIX, now - OAUTH2_STATE_TTL, err) < 0)
 		return -1;
 	randombytes_buf(raw, sizeof(raw));
 	char *verifier = b64url(a, raw, sizeof(raw));
 	crypto_hash_sha256(hash, (const unsigned char *)verifier, strlen(verifier));
 	id_random_hex(state, 16);
+	id_random_hex(nonce, 16);
+	id_sha256_hex(nonce, nonce_hash);
 	json_t *pending = json_in_arena(
-	    a, json_pack("{s:I, s:s, s:I}", "account_id", (json_int_t)acct->id, "verifier",
-			 verifier, "expires_at", (json_int_t)(time_now() + OAUTH2_STATE_TTL)));
-	if (store_setting_set(st, arena_printf(a, "oauth.pending.%s", state), pending, err) < 0)
+	    a, json_pack("{s:I, s:s, s:I, s:I, s:s?, s:s}", "account_id", (json_int_t)acct->id,
+			 "verifier", verifier, "expires_at", (json_int_t)(now + OAUTH2_STATE_TTL),
+			 "user_id", (json_int_t)starter->user_id, "session", starter->session_hash,
+			 "nonce", nonce_hash));
+	if (store_setting_set(st, arena_printf(a, PENDING_PREFIX "%s", state), pending, err) < 0)
 		return -1;
+	*nonce_r = arena_strdup(a, nonce);
 	*url_r = arena_printf(
 	    a,
 	    "%s?response_type=code&client_id=%s&redirect_uri=%s&scope=%s&state=%s"
@@ -151,20 +163,85 @@ static int save_tokens(struct store *st, const struct secret_key *key, struct ma
 	return store_account_save(st, acct, err);
 }
 
+/* The address the provider authorised: the id_token's "email" (Google,
+   Outlook with the email scope), else its "preferred_username" or "upn"
+   (Outlook). The id_token came straight from the token endpoint over TLS, so
+   its signature need not be checked (OpenID Connect Core 3.1.3.7). */
+static const char *authorised_address(const json_t *tokens, struct arena *a)
+{
+	const char *jwt = json_get_str(tokens, "id_token");
+	const char *dot = jwt ? strchr(jwt, '.') : NULL;
+	const char *end = dot ? strchr(dot + 1, '.') : NULL;
+	if (!end || (size_t)(end - dot) > OAUTH2_MAX_RESPONSE)
+		return NULL;
+	size_t n = 0, cap = (size_t)(end - dot);
+	unsigned char *raw = arena_alloc(a, cap + 1);
+	if (sodium_base642bin(raw, cap, dot + 1, (size_t)(end - dot - 1), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return NULL;
+	json_t *claims = json_in_arena(a, json_loadb((const char *)raw, n, 0, NULL));
+	if (json_is_false(json_object_get(claims, "email_verified")))
+		return NULL;
+	static const char *const keys[] = {"email", "preferred_username", "upn"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = json_get_str(claims, keys[i]);
+		char *addr = v ? address_normalize(a, v) : NULL;
+		if (addr)
+			return addr;
+	}
+	return NULL;
+}
+
+/* The pending authorization of state for the browser holding nonce: 1 and
+ *pending_r, 0 if there is none (unknown, used, expired or another's), -1. */
+static int pending_of(struct store *st, const char *skey, const char *nonce, struct arena *a,
+		      json_t **pending_r, struct err *err)
+{
+	char hash[65];
+	json_t *p;
+	int r = store_setting_get(st, skey, a, &p, err);
+	if (r <= 0)
+		return r;
+	if (!json_is_object(p) || json_integer_value(json_object_get(p, "expires_at")) < time_now())
+		return 0;
+	/* Bound to the starting browser: its nonce cookie hashes to the one kept. */
+	const char *kept = json_get_str(p, "nonce");
+	if (!nonce || !kept)
+		return 0;
+	id_sha256_hex(nonce, hash);
+	if (!id_secret_eq(hash, kept))
+		return 0;
+	/* And to the starting session while it lasts (logging out ends it). */
+	const char *session = json_get_str(p, "session");
+	struct user *u;
+	char *csrf;
+	if (session) {
+		r = store_session_lookup(st, session, a, &u, &csrf, err);
+		if (r <= 0)
+			return r;
+		if (u->id != json_integer_value(json_object_get(p, "user_id")))
+			return 0;
+	}
+	*pending_r = p;
+	return 1;
+}
+
 int oauth2_finish(struct store *st, const struct secret_key *key, const char *state,
-		  const char *code, struct arena *a, int64_t *account_id_r, struct err *err)
+		  const char *code, const char *nonce, struct arena *a, int64_t *account_id_r,
+		  struct err *err)
 {
 	json_t *pending, *c, *tokens;
 	struct mail_account *acct;
-	const char *skey = arena_printf(a, "oauth.pending.%s", state);
+	const char *skey = arena_printf(a, PENDING_PREFIX "%s", state);
 	int r = strspn(state, "0123456789abcdef") == strlen(state) && strlen(state) == 32
-		    ? store_setting_get(st, skey, a, &pending, err)
+		    ? pending_of(st, skey, nonce, a, &pending, err)
 		    : 0;
 	if (r < 0)
 		return -1;
-	if (r == 0 || json_integer_value(json_object_get(pending, "expires_at")) < time_now())
+	if (r == 0)
 		return err_set(err, ERR_INVALID,
-			       "this authorization expired or is unknown: start again");
+			       "this authorization expired, is unknown or was started in another "
+			       "browser or session: start again from Parley's settings");
 	int64_t id = json_integer_value(json_object_get(pending, "account_id"));
 	json_t *gone = json_in_arena(a, json_null());
 	if (store_setting_set(st, skey, gone, err) < 0) /* a state is used once */
@@ -182,10 +259,21 @@ int oauth2_finish(struct store *st, const struct secret_key *key, const char *st
 			 escape(a, code), escape(a, json_get_str(c, "redirect_uri")),
 			 escape(a, json_get_str(c, "client_id")), json_get_str(pending, "verifier"),
 			 secret ? "&client_secret=" : "", secret ? escape(a, secret) : "");
-	if (token_request(c, form, a, &tokens, err) < 0 ||
-	    save_tokens(st, key, acct, tokens, NULL, a, err) < 0)
+	if (token_request(c, form, a, &tokens, err) < 0)
 		return -1;
-	if (store_account_set_health(st, id, "new", NULL, err) < 0)
+	const char *got = authorised_address(tokens, a);
+	const char *want = address_normalize(a, acct->email);
+	if (!got)
+		return err_set(err, ERR_FORBIDDEN,
+			       "the provider did not say which address was authorised (the "
+			       "client needs the openid and email scopes): nothing was connected");
+	if (!want || strcmp(got, want) != 0)
+		return err_set(err, ERR_FORBIDDEN,
+			       "%s was authorised, but this mailbox is %s: nothing was connected; "
+			       "sign in to the provider as %s and start again",
+			       got, acct->email, acct->email);
+	if (save_tokens(st, key, acct, tokens, NULL, a, err) < 0 ||
+	    store_account_set_health(st, id, "new", NULL, err) < 0)
 		return -1;
 	*account_id_r = id;
 	return 0;

@@ -79,7 +79,8 @@ static int64_t append_sent(const struct outbox_env *env, const struct mail_accou
 				   .user = m->username,
 				   .password = password,
 				   .oauth_token = token,
-				   .ca_file = env->ca_file};
+				   .ca_file = env->ca_file,
+				   .public_only = !m->private_hosts};
 	if (imap_conn_open(&o, &c, &e) < 0) {
 		log_warn("outbox: cannot append to Sent of '%s': %s", m->name, e.msg);
 		return 0;
@@ -187,7 +188,8 @@ static int send_one(struct store *st, const struct outbox_env *env, struct outbo
 				   .password = password,
 				   .oauth_token = token,
 				   .ca_file = env->ca_file,
-				   .helo_name = env->helo_name};
+				   .helo_name = env->helo_name,
+				   .public_only = !m->private_hosts};
 	struct smtp_outcome out;
 	const char **rcpts = recipients(it, a, &n);
 	testhook_crash("outbox.before_smtp");

@@ -164,11 +164,25 @@ int store_entity_env(struct store *st, struct arena *a, struct entity_env *env, 
 int store_setting_get(struct store *st, const char *key, struct arena *a, json_t **value_r,
 		      struct err *err);
 int store_setting_set(struct store *st, const char *key, const json_t *value, struct err *err);
+/* Removes the settings whose key starts with prefix (no '%' or '_' in it)
+   last written before before (unfinished OAuth authorizations). */
+int store_settings_expire(struct store *st, const char *prefix, int64_t before, struct err *err);
 
 /* A secret kept in the settings under key, made (random) on first use; hex,
    allocated in a. For signing links (unsubscribe). */
 int store_secret(struct store *st, const char *key, struct arena *a, char **secret_r,
 		 struct err *err);
+
+/* ---- Secrets at rest (store_seal.c) ---- */
+
+struct secret_key;
+/* The key the store seals its secrets with (webhook secrets, OAuth client
+   secrets, the unsubscribe key): the data directory's, set once at start,
+   before any thread uses the store. */
+void store_sealing_key_set(const struct secret_key *key);
+/* Seals what older versions kept in plain text; a no-op without a key. Run
+   after store_migrate(). */
+int store_seal_plaintext(struct store *st, struct err *err);
 
 /* ---- Users, sessions and API tokens (store_user.c) ---- */
 
@@ -199,10 +213,18 @@ int store_session_lookup(struct store *st, const char *token_hash, struct arena 
 			 struct user **u_r, char **csrf_r, struct err *err);
 int store_session_delete(struct store *st, const char *token_hash, struct err *err);
 
-/* API tokens, also stored hashed. */
+/* Ends user_id's sessions but the one hashing to except_hash (NULL: all). */
+int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash, struct err *err);
+
+/* API tokens, also stored hashed; expires_at 0: never. */
 int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash,
-		       int64_t *id_r, struct err *err);
-/* Returns 1 with *u_r for a token of an active user. */
+		       int64_t expires_at, int64_t *id_r, struct err *err);
+/* user_id's tokens: [{id, name, created_at, last_used_at, expires_at, expired}]. */
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, json_t **items_r,
+		     struct err *err);
+/* Deletes token id of user_id: 1, 0 if there is no such token of theirs, -1. */
+int store_token_delete(struct store *st, int64_t user_id, int64_t id, struct err *err);
+/* Returns 1 with *u_r for an unexpired token of an active user. */
 int store_token_lookup(struct store *st, const char *token_hash, struct arena *a, struct user **u_r,
 		       struct err *err);
 
@@ -480,6 +502,13 @@ int store_rule_get(struct store *st, int64_t id, struct arena *a, json_t **rule_
 int store_rule_list(struct store *st, bool enabled_only, struct arena *a, json_t **items_r,
 		    struct err *err);
 int store_rule_delete(struct store *st, int64_t id, struct err *err);
+/* Rules as read never hold webhook secrets: a webhook action shows
+   "secret_set" instead. On save, an action's "secret" (a string) is sealed;
+   null or "" removes it; absent keeps the stored one of the same url. This
+   opens the secret of action index of rule id: 1 and *secret_r, 0 if it has
+   none, -1 on error. */
+int store_rule_webhook_secret(struct store *st, int64_t id, size_t index, struct arena *a,
+			      char **secret_r, struct err *err);
 
 /* Jobs: delayed work, each created once per idempotency key. */
 struct job {

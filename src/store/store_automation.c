@@ -210,13 +210,124 @@ int store_template_delete(struct store *st, int64_t id, struct err *err)
 	"id, name, trigger, params, conditions, actions, enabled, scenario, created_at, "          \
 	"updated_at"
 
+/* Webhook secrets never leave the store: a read shows whether one is set. */
+static json_t *redact_actions(json_t *acts)
+{
+	size_t i;
+	json_t *ac;
+	json_array_foreach(acts, i, ac)
+	{
+		if (!json_is_object(ac) || !json_object_get(ac, "url"))
+			continue;
+		bool set = json_get_str(ac, "secret_sealed") || json_get_str(ac, "secret");
+		json_object_del(ac, "secret_sealed");
+		json_object_del(ac, "secret");
+		if (set || strcmp(json_get_str(ac, "type") ? json_get_str(ac, "type") : "",
+				  "webhook") == 0)
+			json_object_set_new(ac, "secret_set", json_boolean(set));
+	}
+	return acts;
+}
+
 static json_t *rule_from_row(struct stmt *s)
 {
 	return json_pack("{s:Is:ss:ss:os:os:os:bs:s?s:os:o}", "id", (json_int_t)stmt_int(s, 0),
 			 "name", stmt_text(s, 1), "trigger", stmt_text(s, 2), "params",
 			 jcol(s, 3, "{}"), "conditions", jcol(s, 4, "[]"), "actions",
-			 jcol(s, 5, "[]"), "enabled", stmt_int(s, 6) != 0, "scenario",
-			 stmt_text(s, 7), "created_at", tcol(s, 8), "updated_at", tcol(s, 9));
+			 redact_actions(jcol(s, 5, "[]")), "enabled", stmt_int(s, 6) != 0,
+			 "scenario", stmt_text(s, 7), "created_at", tcol(s, 8), "updated_at",
+			 tcol(s, 9));
+}
+
+/* Rule id's actions as stored (with sealed secrets), in a; [] if none. */
+static int stored_actions(struct store *st, int64_t id, struct arena *a, json_t **acts_r,
+			  struct err *err)
+{
+	struct stmt *s;
+	*acts_r = json_in_arena(a, json_array());
+	if (!id)
+		return 0;
+	if (store_prepare(st, "SELECT actions FROM rules WHERE id = ?", &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	int r = stmt_step(s, err);
+	if (r == 1)
+		*acts_r = json_in_arena(a, jcol(s, 0, "[]"));
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
+/* The sealed secret to keep for a webhook action of url (from old), or NULL. */
+static char *kept_secret(const json_t *old, const char *url, struct arena *a, struct err *err,
+			 int *rc)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(old, i, o)
+	{
+		const char *u = json_get_str(o, "url");
+		if (!u || !url || strcmp(u, url) != 0)
+			continue;
+		if (json_get_str(o, "secret_sealed"))
+			return arena_strdup(a, json_get_str(o, "secret_sealed"));
+		char *box;
+		if (json_get_str(o, "secret")) { /* kept in plain text by older versions */
+			if (store_seal(json_get_str(o, "secret"), a, &box, err) < 0)
+				*rc = -1;
+			return *rc < 0 ? NULL : box;
+		}
+	}
+	return NULL;
+}
+
+/* acts as they are stored: secrets sealed, kept or removed (store.h). */
+static int seal_actions(struct store *st, int64_t id, const json_t *in, struct arena *a,
+			json_t **acts_r, struct err *err)
+{
+	json_t *old, *acts = json_in_arena(a, json_deep_copy(in ? in : json_array()));
+	size_t i;
+	json_t *ac;
+	int rc = 0;
+	if (stored_actions(st, id, a, &old, err) < 0)
+		return -1;
+	json_array_foreach(acts, i, ac)
+	{
+		if (!json_is_object(ac))
+			continue;
+		json_t *sec = json_object_get(ac, "secret");
+		const char *plain = json_string_value(sec);
+		char *box = NULL;
+		json_object_del(ac, "secret_set");
+		json_object_del(ac, "secret_sealed");
+		if (plain && *plain)
+			rc = store_seal(plain, a, &box, err);
+		else if (!sec)
+			box = kept_secret(old, json_get_str(ac, "url"), a, err, &rc);
+		if (rc < 0)
+			return -1;
+		json_object_del(ac, "secret");
+		if (box)
+			json_object_set_new(ac, "secret_sealed", json_string(box));
+	}
+	*acts_r = acts;
+	return 0;
+}
+
+int store_rule_webhook_secret(struct store *st, int64_t id, size_t index, struct arena *a,
+			      char **secret_r, struct err *err)
+{
+	json_t *acts;
+	if (stored_actions(st, id, a, &acts, err) < 0)
+		return -1;
+	json_t *ac = json_array_get(acts, index);
+	if (json_get_str(ac, "secret_sealed"))
+		return store_unseal(json_get_str(ac, "secret_sealed"), a, secret_r, err) < 0 ? -1
+											     : 1;
+	if (json_get_str(ac, "secret")) { /* not sealed yet (older versions) */
+		*secret_r = arena_strdup(a, json_get_str(ac, "secret"));
+		return 1;
+	}
+	return 0;
 }
 
 int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t actor, int64_t *id_r,
@@ -231,11 +342,17 @@ int store_rule_save(struct store *st, int64_t id, const json_t *rec, int64_t act
 	       : "INSERT INTO rules (name, trigger, params, conditions, actions, "
 		 "enabled, scenario, updated_at, created_at, created_by) VALUES (?, ?, ?, "
 		 "?, ?, ?, ?, ?, ?, ?) RETURNING id";
-	if (store_prepare(st, sql, &s, err) < 0)
+	struct arena *a = arena_new();
+	json_t *acts;
+	if (seal_actions(st, id, json_object_get(rec, "actions"), a, &acts, err) < 0 ||
+	    store_prepare(st, sql, &s, err) < 0) {
+		arena_free(&a);
 		return -1;
+	}
 	char *p = json_dumps(json_object_get(rec, "params"), JSON_COMPACT);
 	char *c = json_dumps(json_object_get(rec, "conditions"), JSON_COMPACT);
-	char *ac = json_dumps(json_object_get(rec, "actions"), JSON_COMPACT);
+	char *ac = json_dumps(acts, JSON_COMPACT);
+	arena_free(&a);
 	stmt_bind_text(s, 1, json_string_value(json_object_get(rec, "name")));
 	stmt_bind_text(s, 2, json_string_value(json_object_get(rec, "trigger")));
 	stmt_bind_text(s, 3, p ? p : "{}");

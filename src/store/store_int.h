@@ -63,6 +63,13 @@ struct store_migration {
 int store_apply_migrations(struct store *st, const struct store_migration *migrations, int n,
 			   struct err *err);
 
+/* Sealing with the key store_sealing_key_set() gave (store_seal.c);
+   ERR_INTERNAL without one. Results allocated in a. */
+int store_seal(const char *plain, struct arena *a, char **sealed_r, struct err *err);
+int store_unseal(const char *sealed, struct arena *a, char **plain_r, struct err *err);
+/* 1 if setting key is absent or already sealed at rest, 0 if not, -1 on error. */
+int store_setting_sealed_raw(struct store *st, const char *key, struct err *err);
+
 extern const struct store_backend store_sqlite;
 extern const struct store_backend store_pg;
 

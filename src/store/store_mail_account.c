@@ -12,7 +12,7 @@
 
 #define ACCOUNT_COLS                                                                               \
 	"id, name, email, imap_url, smtp_url, username, auth, preset, secret, owner_id, "          \
-	"shared, enabled, health, last_error, last_error_at, progress, created_at"
+	"shared, enabled, health, last_error, last_error_at, progress, created_at, private_hosts"
 
 static char *col(struct stmt *s, int i, struct arena *a)
 {
@@ -39,10 +39,11 @@ static struct mail_account *account_from_row(struct stmt *s, struct arena *a)
 	m->last_error_at = stmt_is_null(s, 14) ? 0 : stmt_int(s, 14);
 	m->progress = col(s, 15, a);
 	m->created_at = stmt_int(s, 16);
+	m->private_hosts = stmt_int(s, 17) != 0;
 	return m;
 }
 
-/* Binds the writable columns from 1: name .. enabled (11 values). */
+/* Binds the writable columns from 1: name .. private_hosts (12 values). */
 static void bind_writable(struct stmt *s, const struct mail_account *m)
 {
 	stmt_bind_text(s, 1, m->name);
@@ -59,6 +60,7 @@ static void bind_writable(struct stmt *s, const struct mail_account *m)
 		stmt_bind_null(s, 9);
 	stmt_bind_int(s, 10, m->shared);
 	stmt_bind_int(s, 11, m->enabled);
+	stmt_bind_int(s, 12, m->private_hosts);
 }
 
 int store_account_create(struct store *st, const struct mail_account *m, int64_t *id_r,
@@ -68,17 +70,17 @@ int store_account_create(struct store *st, const struct mail_account *m, int64_t
 	if (store_prepare(
 		st,
 		"INSERT INTO mail_accounts (name, email, imap_url, smtp_url, username, "
-		"auth, preset, secret, owner_id, shared, enabled, health, progress, "
-		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?) RETURNING id",
+		"auth, preset, secret, owner_id, shared, enabled, private_hosts, health, "
+		"progress, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?) RETURNING id",
 		&s, err) < 0)
 		return -1;
 	int64_t now = time_now();
 	bind_writable(s, m);
-	stmt_bind_text(s, 12, m->health ? m->health : "new");
-	stmt_bind_text(s, 13, m->progress ? m->progress : "{}");
-	stmt_bind_int(s, 14, now);
+	stmt_bind_text(s, 13, m->health ? m->health : "new");
+	stmt_bind_text(s, 14, m->progress ? m->progress : "{}");
 	stmt_bind_int(s, 15, now);
+	stmt_bind_int(s, 16, now);
 	int r = stmt_step(s, err);
 	if (r == 1)
 		*id_r = stmt_int(s, 0);
@@ -155,12 +157,12 @@ int store_account_save(struct store *st, const struct mail_account *m, struct er
 		st,
 		"UPDATE mail_accounts SET name = ?, email = ?, imap_url = ?, smtp_url = ?, "
 		"username = ?, auth = ?, preset = ?, secret = ?, owner_id = ?, shared = ?, "
-		"enabled = ?, updated_at = ? WHERE id = ?",
+		"enabled = ?, private_hosts = ?, updated_at = ? WHERE id = ?",
 		&s, err) < 0)
 		return -1;
 	bind_writable(s, m);
-	stmt_bind_int(s, 12, time_now());
-	stmt_bind_int(s, 13, m->id);
+	stmt_bind_int(s, 13, time_now());
+	stmt_bind_int(s, 14, m->id);
 	int r = stmt_step(s, err);
 	stmt_free(&s);
 	if (r < 0 && err->code == ERR_CONFLICT)

@@ -178,19 +178,36 @@ int store_session_delete(struct store *st, const char *token_hash, struct err *e
 	return r < 0 ? -1 : 0;
 }
 
+int store_sessions_end(struct store *st, int64_t user_id, const char *except_hash, struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", &s,
+			  err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, user_id);
+	stmt_bind_text(s, 2, except_hash ? except_hash : "");
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
 int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash,
-		       int64_t *id_r, struct err *err)
+		       int64_t expires_at, int64_t *id_r, struct err *err)
 {
 	struct stmt *s;
 	if (store_prepare(st,
-			  "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES "
-			  "(?, ?, ?, ?) RETURNING id",
+			  "INSERT INTO api_tokens (token_hash, user_id, name, created_at, "
+			  "expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
 			  &s, err) < 0)
 		return -1;
 	stmt_bind_text(s, 1, token_hash);
 	stmt_bind_int(s, 2, user_id);
 	stmt_bind_text(s, 3, name);
 	stmt_bind_int(s, 4, time_now());
+	if (expires_at > 0)
+		stmt_bind_int(s, 5, expires_at);
+	else
+		stmt_bind_null(s, 5);
 	int r = stmt_step(s, err);
 	if (r == 1)
 		*id_r = stmt_int(s, 0);
@@ -198,11 +215,67 @@ int store_token_create(struct store *st, int64_t user_id, const char *name, cons
 	return r < 0 ? -1 : 0;
 }
 
+static json_t *time_or_null(struct stmt *s, int col)
+{
+	char t[TIME_ISO_MAX];
+	if (stmt_is_null(s, col))
+		return json_null();
+	time_format_iso(stmt_int(s, col), t);
+	return json_string(t);
+}
+
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, json_t **items_r,
+		     struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens "
+			  "WHERE user_id = ? ORDER BY id",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, user_id);
+	json_t *items = json_in_arena(a, json_array());
+	int r;
+	int64_t now = time_now();
+	while ((r = stmt_step(s, err)) == 1)
+		json_array_append_new(
+		    items,
+		    json_pack("{sIsssoso so sb}", "id", (json_int_t)stmt_int(s, 0), "name",
+			      stmt_text(s, 1), "created_at", time_or_null(s, 2), "last_used_at",
+			      time_or_null(s, 3), "expires_at", time_or_null(s, 4), "expired",
+			      !stmt_is_null(s, 4) && stmt_int(s, 4) <= now));
+	stmt_free(&s);
+	if (r < 0)
+		return -1;
+	*items_r = items;
+	return 0;
+}
+
+int store_token_delete(struct store *st, int64_t user_id, int64_t id, struct err *err)
+{
+	int64_t found;
+	int r = store_query_int(st, "SELECT id FROM api_tokens WHERE id = ? AND user_id = ?",
+				&found, err, 2, id, user_id);
+	if (r <= 0)
+		return r;
+	return store_exec_ints(st, "DELETE FROM api_tokens WHERE id = ?", err, 1, id) < 0 ? -1 : 1;
+}
+
 int store_token_lookup(struct store *st, const char *token_hash, struct arena *a, struct user **u_r,
 		       struct err *err)
 {
-	return user_query(st,
+	struct stmt *s;
+	if (store_prepare(st,
 			  "SELECT " USER_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
-			  "WHERE t.token_hash = ? AND u.active = 1",
-			  0, token_hash, a, u_r, err);
+			  "WHERE t.token_hash = ? AND u.active = 1 AND (t.expires_at IS NULL OR "
+			  "t.expires_at > ?)",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_text(s, 1, token_hash);
+	stmt_bind_int(s, 2, time_now());
+	int r = stmt_step(s, err);
+	if (r == 1)
+		*u_r = user_from_row(s, a);
+	stmt_free(&s);
+	return r;
 }

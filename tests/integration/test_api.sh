@@ -340,6 +340,8 @@ expect manager_cannot_change_others_403 403
 rq PATCH "/api/v1/users/$MA_ID" '{"password":"tiny"}'
 expect manager_short_password_400 400 '.error.field == "password"'
 rq PATCH "/api/v1/users/$MA_ID" '{"password":"a new manager password"}'
+expect manager_own_password_needs_current_403 403 '.error.field == "current_password"'
+rq PATCH "/api/v1/users/$MA_ID" '{"password":"a new manager password","current_password":"manager a password"}'
 expect manager_changes_own_password 200 '.email == "ma@example.com" and (has("password") | not)'
 rq GET "/api/v1/users/$MA_ID"
 expect manager_rename_persisted 200 '.name == "Manager Ada"'

@@ -26,8 +26,13 @@ AUTH="Authorization: Bearer $ADMIN"
 req POST /api/v1/mail/accounts "{\"name\":\"alice\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"alice\",\"password\":\"secret\"}"
 expect account_create 201 '.health.status and (.password | not)'
 ALICE=$(echo "$BODY" | jq .id)
+# A manager may not point a mailbox at loopback (tests/security/auth_ssrf.sh):
+# the admin adds B's mailbox on the test's dovecot for B.
 AUTH="Authorization: Bearer $BTOK" req POST /api/v1/mail/accounts "{\"name\":\"bob\",\"email\":\"bob@localhost\",\"imap\":\"imaps://127.0.0.1:$IMAPS_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"bob\",\"password\":\"secret\"}"
-expect account_create_by_manager 201 '.owner_id != null'
+expect account_loopback_by_manager_400 400 '.error.field == "imap"'
+B_ID=$("$PARLEY" --data "$WORK/data" user list | awk '$2 == "b@example.com" {print $1}')
+req POST /api/v1/mail/accounts "{\"name\":\"bob\",\"email\":\"bob@localhost\",\"imap\":\"imaps://127.0.0.1:$IMAPS_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"bob\",\"password\":\"secret\",\"owner_id\":$B_ID}"
+expect account_create_for_manager 201 ".owner_id == $B_ID"
 BOB=$(echo "$BODY" | jq .id)
 check secret_not_stored_plain bash -c "! sqlite3 '$WORK/data/parley.db' 'select secret from mail_accounts' | grep -q secret"
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # OAuth2 for Gmail/Outlook mailboxes against a stand-in token endpoint (the
 # real providers are on the internet): the authorize URL with PKCE, the
-# callback exchanging the code (the verifier checked), sealed tokens, one-time
-# states, and refresh when the access token expires.
+# callback exchanging the code (the verifier checked) in the browser that
+# started it (its nonce cookie), sealed tokens, one-time states, and refresh
+# when the access token expires. tests/security/auth_oauth.sh has the attacks.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_parley "$WORK/data" || { not_ok start "$(tail -5 "$WORK/serve.log")"; finish; exit 1; }
@@ -21,20 +22,20 @@ req PATCH /api/v1/settings "{\"oauth.gmail\":{\"client_id\":\"test-client\",\"cl
 expect oauth_client_saved 200 '.["oauth.gmail"].client_secret == true and .["oauth.gmail"].client_id == "test-client"'
 req PATCH /api/v1/settings '{"oauth.gmail":{"client_id":"x","redirect_uri":"ftp://x"}}'
 expect oauth_client_bad_url 400 '.error.field == "oauth.gmail"'
-req POST "/api/v1/mail/accounts/$ID/oauth"
+req POST "/api/v1/mail/accounts/$ID/oauth" "" -c "$WORK/jar"
 expect oauth_start 200 '.authorize_url | (startswith("https://accounts.google.com/o/oauth2/v2/auth?") and test("code_challenge_method=S256") and test("client_id=test-client") and test("login_hint=me%40gmail.com"))'
 AU=$(echo "$BODY" | jq -r .authorize_url)
 STATE=$(sed 's/.*[?&]state=\([^&]*\).*/\1/' <<<"$AU")
 sed 's/.*[?&]code_challenge=\([^&]*\).*/\1/' <<<"$AU" >"$WORK/challenge"
-req GET "/oauth/callback?state=$STATE&code=bad-code"
+req GET "/oauth/callback?state=$STATE&code=bad-code" "" -b "$WORK/jar"
 expect callback_bad_code_400 400
-req POST "/api/v1/mail/accounts/$ID/oauth"
+req POST "/api/v1/mail/accounts/$ID/oauth" "" -c "$WORK/jar"
 AU=$(echo "$BODY" | jq -r .authorize_url)
 STATE=$(sed 's/.*[?&]state=\([^&]*\).*/\1/' <<<"$AU")
 sed 's/.*[?&]code_challenge=\([^&]*\).*/\1/' <<<"$AU" >"$WORK/challenge"
-req GET "/oauth/callback?state=$STATE&code=good-code"
+req GET "/oauth/callback?state=$STATE&code=good-code" "" -b "$WORK/jar"
 check callback_redirects test "$STATUS" = 302
-req GET "/oauth/callback?state=$STATE&code=good-code"
+req GET "/oauth/callback?state=$STATE&code=good-code" "" -b "$WORK/jar"
 expect state_used_once 400
 req GET "/oauth/callback?state=nope&code=good-code"
 expect unknown_state_400 400

@@ -2,7 +2,9 @@
 Gmail and Outlook are on the internet, so the tests talk to this instead.
 Usage: oauth_standin.py PORT DIR. It checks the PKCE verifier against
 DIR/challenge, answers the code "good-code" and the refresh token "rt-1",
-and appends every grant it sees to DIR/grants."""
+and appends every grant it sees to DIR/grants. The code grant's id_token
+(unsigned: it comes straight from the token endpoint) says the user signed in
+as DIR/email, by default me@gmail.com."""
 import base64, hashlib, http.server, json, os, sys, urllib.parse
 
 PORT, DIR = int(sys.argv[1]), sys.argv[2]
@@ -34,8 +36,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             mine = base64.urlsafe_b64encode(digest).decode().rstrip("=")
             if get("code") != "good-code" or mine != challenge:
                 return self.answer(400, {"error": "invalid_grant"})
+            who = os.path.join(DIR, "email")
+            email = open(who).read().strip() if os.path.exists(who) else "me@gmail.com"
+            b64 = lambda o: base64.urlsafe_b64encode(json.dumps(o).encode()).decode().rstrip("=")
+            id_token = b64({"alg": "none"}) + "." + b64({"email": email, "email_verified": True}) + "."
             return self.answer(200, {"access_token": "at-1", "refresh_token": "rt-1",
-                                     "expires_in": 1, "token_type": "Bearer"})
+                                     "expires_in": 1, "token_type": "Bearer",
+                                     "id_token": id_token})
         if grant == "refresh_token":
             if get("refresh_token") != "rt-1" or os.path.exists(os.path.join(DIR, "revoked")):
                 return self.answer(400, {"error": "invalid_grant"})

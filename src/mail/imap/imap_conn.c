@@ -70,12 +70,14 @@ static int login(struct imap_conn *c, const struct imap_conn_opts *o, struct err
 	return imap_refresh_caps(c, err);
 }
 
-static int connect_stream(struct imap_conn *c, const struct mail_url *u, const char *ca_file,
-			  int timeout, bool *loopback, struct err *err)
+static int connect_stream(struct imap_conn *c, const struct mail_url *u,
+			  const struct imap_conn_opts *o, int timeout, bool *loopback,
+			  struct err *err)
 {
 	char why[300];
 	mailstream *stream;
-	int fd = net_connect(u->host, u->port, timeout, loopback, why, sizeof(why));
+	const char *ca_file = o->ca_file;
+	int fd = net_connect(u->host, u->port, timeout, o->public_only, loopback, why, sizeof(why));
 	if (fd < 0)
 		return err_set(err, ERR_TEMP, "%s", why);
 	if (u->implicit_tls) {
@@ -118,7 +120,7 @@ int imap_conn_open(const struct imap_conn_opts *o, struct imap_conn **c_r, struc
 	c->s = mailimap_new(0, NULL);
 	mailimap_set_timeout(c->s, timeout);
 	c->timeout = timeout;
-	if (connect_stream(c, &u, o->ca_file, timeout, &loopback, err) < 0 ||
+	if (connect_stream(c, &u, o, timeout, &loopback, err) < 0 ||
 	    secure(c, &u, o->ca_file, loopback, err) < 0 || login(c, o, err) < 0) {
 		arena_free(&a);
 		imap_conn_close(&c);

@@ -22,6 +22,7 @@ struct imap_conn_opts {
 	const char *oauth_token; /* XOAUTH2 instead of LOGIN when set */
 	const char *ca_file;	 /* trusted CAs (PEM); NULL: the system's */
 	int timeout_s;		 /* <= 0: IMAP_DEFAULT_TIMEOUT */
+	bool public_only;	 /* refuse non-public addresses (net_connect()) */
 };
 
 /* Connects, secures (certificate checked) and logs in. Returns 0 and *c_r

@@ -329,7 +329,8 @@ static int open_session(struct sync *s, struct err *err)
 				   .user = s->acct->username,
 				   .password = password,
 				   .oauth_token = token,
-				   .ca_file = s->env->ca_file};
+				   .ca_file = s->env->ca_file,
+				   .public_only = !s->acct->private_hosts};
 	return imap_conn_open(&o, &s->c, err);
 }
 

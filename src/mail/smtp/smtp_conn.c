@@ -111,7 +111,8 @@ void smtp_conn_close(struct smtp_conn *c)
 static int tcp_connect(struct smtp_conn *c, struct smtp_outcome *out)
 {
 	char why[SMTP_REPLY_MAX];
-	int fd = net_connect(c->host, c->port, c->timeout, &c->loopback, why, sizeof(why));
+	int fd = net_connect(c->host, c->port, c->timeout, c->public_only, &c->loopback, why,
+			     sizeof(why));
 	if (fd < 0)
 		return smtp_conn_fail(out, SMTP_TEMPFAIL, "connect", 0, "%s", why);
 	return fd;

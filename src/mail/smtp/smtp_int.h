@@ -18,6 +18,7 @@ struct smtp_conn {
 	const char *ca_file; /* borrowed; NULL: the system trust store */
 	bool loopback;	     /* the connected peer address is 127.0.0.0/8 or ::1 */
 	bool tls;	     /* the stream is TLS and the certificate was verified */
+	bool public_only;    /* refuse non-public addresses (net_connect()) */
 };
 
 /* Connects to c->host:c->port (TLS from the first byte if implicit_tls, with

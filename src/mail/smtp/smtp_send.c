@@ -418,6 +418,7 @@ int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *
 	    .port = url.port,
 	    .timeout = o->timeout_s > 0 ? o->timeout_s : SMTP_DEFAULT_TIMEOUT,
 	    .ca_file = o->ca_file,
+	    .public_only = o->public_only,
 	};
 	c.s = mailsmtp_new(0, NULL);
 	if (!c.s)

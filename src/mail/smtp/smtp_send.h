@@ -27,6 +27,7 @@ struct smtp_send_opts {
 	const char *helo_name;	 /* NULL: the host name if it is a FQDN, else [address] */
 	int timeout_s;		 /* per connect, read and write (the reply to "." gets at least
 				    SMTP_DATA_END_TIMEOUT); <= 0: SMTP_DEFAULT_TIMEOUT */
+	bool public_only;	 /* refuse non-public addresses (net_connect()) */
 };
 
 enum smtp_result {

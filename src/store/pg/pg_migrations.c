@@ -284,6 +284,15 @@ static const char m6_message_shares[] =
 static const char m7_caused_by[] =
     "ALTER TABLE outbox ADD COLUMN caused_by BIGINT REFERENCES users(id) ON DELETE SET NULL;";
 
+/* Issue 11: API tokens expire; a mailbox may reach private and loopback
+   addresses only when an admin set its hosts (shared mailboxes, admins' own
+   and unowned ones are taken as set by an admin). */
+static const char m9_auth[] =
+    "ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;"
+    "ALTER TABLE mail_accounts ADD COLUMN private_hosts INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE mail_accounts SET private_hosts = 1 WHERE shared = 1 OR owner_id IS NULL OR"
+    " owner_id IN (SELECT id FROM users WHERE role = 'admin');";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -296,6 +305,7 @@ static const struct store_migration migrations[] = {
     {5, "digest", m5_digest},
     {6, "message_shares", m6_message_shares},
     {7, "caused_by", m7_caused_by},
+    {9, "auth", m9_auth},
 };
 
 int pg_migrate(struct store *st, struct err *err)

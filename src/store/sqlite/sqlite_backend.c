@@ -67,10 +67,12 @@ static int sqlite_open(const char *path, struct store **st_r, struct err *err)
 	ss->head.backend = &store_sqlite;
 	ss->db = db;
 	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
+	/* secure_delete: a replaced secret (a plain value sealed, a revoked
+	   session) leaves no copy in the file's free pages. */
 	sqlite3_extended_result_codes(db, 1);
 	if (sqlite_exec(&ss->head,
 			"PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-			"PRAGMA synchronous=NORMAL;",
+			"PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
 			err) < 0) {
 		sqlite3_close(db);
 		free(ss);

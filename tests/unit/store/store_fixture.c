@@ -6,6 +6,7 @@
 
 #include "store_fixture.h"
 #include "base/err.h"
+#include "base/secret.h"
 #include "store/store.h"
 
 static const char *const backends[] = {"sqlite", "postgres"};
@@ -78,6 +79,9 @@ static bool new_pg(struct test_store *ts)
 
 bool test_store_new(struct test_store *ts)
 {
+	/* The store seals webhook, OAuth and unsubscribe secrets: give it a key. */
+	static const struct secret_key key = {{1, 2, 3, 4, 5, 6, 7, 8}};
+	store_sealing_key_set(&key);
 	memset(ts, 0, sizeof(*ts));
 	if (current == 1)
 		return new_pg(ts);

@@ -76,7 +76,7 @@ static void test_store__migrations_idempotent(void)
 {
 	struct fixture fx;
 	CHECK_MSG(fx_open(&fx), "%s", fx.err.msg);
-	CHECK_INT(store_schema_version(fx.st, &fx.err), 7);
+	CHECK_INT(store_schema_version(fx.st, &fx.err), 9);
 	CHECK(store_migrate(fx.st, &fx.err) == 0);
 	CHECK_INT(count(&fx, "SELECT COUNT(*) FROM schema_migrations"), 6);
 	/* every entity's columns exist: an empty list of each works */
@@ -252,7 +252,7 @@ static void test_store__users_sessions_tokens(void)
 	CHECK_STR(csrf, "csrf1");
 	CHECK_INT(store_session_lookup(fx.st, "old", fx.a, &u, &csrf, &fx.err), 0);
 	int64_t tid;
-	CHECK(store_token_create(fx.st, id, "t", "thash", &tid, &fx.err) == 0);
+	CHECK(store_token_create(fx.st, id, "t", "thash", 0, &tid, &fx.err) == 0);
 	CHECK_INT(store_token_lookup(fx.st, "thash", fx.a, &u, &fx.err), 1);
 	u->active = false;
 	CHECK_INT(store_user_save(fx.st, u, &fx.err), 1);

@@ -1,7 +1,7 @@
-// Settings: your account (with the email digest), the users (admins add
-// them), API tokens and the deal pipeline.
+// Settings: your account (with the email digest and the password), the users
+// (admins add them), API tokens (listed and revoked) and the deal pipeline.
 import { useEffect, useState } from 'preact/hooks';
-import { patch, post } from '../api.js';
+import { del, get, patch, post } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
 import { formatDate, label, loadSettings, loadUsers, toast } from '../util.js';
 import { ContactImport } from './contact_import.jsx';
@@ -34,6 +34,7 @@ export function Settings({ session, mailbox }) {
 					</div>
 				</dl>
 				<Digest me={me} />
+				<Password me={me} />
 			</section>
 			<Users admin={me.role === 'admin'} />
 			<Tokens />
@@ -91,6 +92,45 @@ function Digest({ me }) {
 				</Submit>
 			</form>
 			<FormError error={error && error.field !== 'digest' ? error : null} />
+		</>
+	);
+}
+
+// Changing your password needs the current one; your other sessions end.
+function Password({ me }) {
+	const [d, setD] = useState({ current: '', next: '' });
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const set = (k) => (e) => setD({ ...d, [k]: e.currentTarget.value });
+	const submit = async (e) => {
+		e.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			await patch(`/users/${me.id}`, { password: d.next, current_password: d.current });
+			setD({ current: '', next: '' });
+			toast('Password changed: your other sessions have ended');
+		} catch (err) {
+			setError(err);
+		} finally {
+			setBusy(false);
+		}
+	};
+	const fe = (f) => (error && error.field === f ? error.message : null);
+	return (
+		<>
+			<form class="inline-form password-form" onSubmit={submit} noValidate aria-label="Change your password">
+				<Field id="account-current-password" label="Current password" error={fe('current_password')}>
+					<input type="password" autoComplete="current-password" value={d.current} onInput={set('current')} />
+				</Field>
+				<Field id="account-new-password" label="New password" error={fe('password')} hint="At least 8 characters.">
+					<input type="password" autoComplete="new-password" value={d.next} onInput={set('next')} />
+				</Field>
+				<Submit busy={busy} busyText="Changing…">
+					Change password
+				</Submit>
+			</form>
+			<FormError error={error && !['current_password', 'password'].includes(error.field) ? error : null} />
 		</>
 	);
 }
@@ -222,6 +262,7 @@ function AddUser({ onAdded, onCancel }) {
 }
 
 function Tokens() {
+	const list = useLoad(() => get('/tokens'), []);
 	const [name, setName] = useState('');
 	const [token, setToken] = useState(null);
 	const [error, setError] = useState(null);
@@ -234,10 +275,20 @@ function Tokens() {
 			const t = await post('/tokens', name.trim() ? { name: name.trim() } : {});
 			setToken(t);
 			setName('');
+			list.reload();
 		} catch (err) {
 			setError(err);
 		} finally {
 			setBusy(false);
+		}
+	};
+	const revoke = async (t) => {
+		try {
+			await del(`/tokens/${t.id}`);
+			toast(`Token “${t.name}” revoked`);
+			list.reload();
+		} catch (err) {
+			setError(err);
 		}
 	};
 	const copy = () =>
@@ -275,6 +326,35 @@ function Tokens() {
 						</button>
 					</p>
 				</div>
+			)}
+			{list.error && <ErrorBox error={list.error} retry={list.reload} />}
+			{list.data && list.data.items.length > 0 && (
+				<table class="list tokens">
+					<thead>
+						<tr>
+							<th scope="col">Name</th>
+							<th scope="col">Created</th>
+							<th scope="col">Expires</th>
+							<th scope="col">
+								<span class="sr-only">Actions</span>
+							</th>
+						</tr>
+					</thead>
+					<tbody>
+						{list.data.items.map((t) => (
+							<tr data-token-id={t.id}>
+								<td>{t.name}</td>
+								<td>{formatDate(t.created_at)}</td>
+								<td>{t.expires_at ? (t.expired ? <Badge>expired</Badge> : formatDate(t.expires_at)) : 'never'}</td>
+								<td>
+									<button type="button" aria-label={`Revoke the token ${t.name}`} onClick={() => revoke(t)}>
+										Revoke
+									</button>
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
 			)}
 		</section>
 	);
