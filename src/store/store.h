@@ -298,6 +298,16 @@ struct store_ingest {
 int store_message_ingest(struct store *st, const struct store_ingest *in, struct arena *a,
 			 int64_t *id_r, bool *new_r, struct err *err);
 
+/* The sanitised HTML kept for message id (mail/html_safe.c makes it once): remote
+   false for the variant with remote loads blocked, true for the one with them
+   allowed. 1 and *html_r (allocated in a) and *blocked_r (remote loads the
+   blocked variant removed), 0 if none is kept yet (or no such message), -1. */
+int store_message_html_safe(struct store *st, int64_t id, bool remote, struct arena *a,
+			    char **html_r, int *blocked_r, struct err *err);
+/* Keeps the sanitised HTML of message id (blocked: only for remote false). 0 or -1. */
+int store_message_set_html_safe(struct store *st, int64_t id, bool remote, const char *html,
+				int blocked, struct err *err);
+
 /* Updates the flags of the message at (folder_id, uid). */
 int store_message_set_flags(struct store *st, int64_t folder_id, int64_t uid, unsigned flags,
 			    int64_t modseq, struct err *err);

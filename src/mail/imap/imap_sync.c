@@ -30,6 +30,7 @@
 #include "base/time.h"
 #include "core/mail_account.h"
 #include "core/message.h"
+#include "mail/html_safe.h"
 #include "mail/imap/imap_conn.h"
 #include "mail/imap/imap_sync.h"
 #include "mail/mime/mime_html.h"
@@ -107,6 +108,17 @@ static int store_attachments(struct sync *s, const struct message *m, struct err
 	return 0;
 }
 
+/* Sanitises a new message's HTML now, so no view has to (a failure here is only
+   logged: the first view does it then). */
+static void keep_safe_html(struct store *st, int64_t id, const struct message *m, const char *text,
+			   struct arena *a)
+{
+	struct mail_html_safe out;
+	struct err e = {0};
+	if (m->html && mail_html_safe(st, id, m->html, text, false, a, &out, &e) < 0)
+		log_warn("sync: message %" PRId64 ": HTML not sanitised: %s", id, e.msg);
+}
+
 static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_date,
 		      const char *raw, size_t len, struct err *err)
 {
@@ -142,6 +154,8 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 	int r = store_attachments(s, m, err) < 0
 		    ? -1
 		    : store_message_ingest(s->st, &in, a, &id, &isnew, err);
+	if (r == 0 && isnew)
+		keep_safe_html(s->st, id, m, in.text, a);
 	arena_free(&a);
 	return r;
 }

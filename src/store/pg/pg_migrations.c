@@ -261,13 +261,22 @@ static const char m5_digest[] =
     "ALTER TABLE users ADD COLUMN digest TEXT NOT NULL DEFAULT 'off',"
     " ADD COLUMN digest_at BIGINT, ADD COLUMN digest_seen BIGINT NOT NULL DEFAULT 0;";
 
+/* Message HTML sanitised once, when stored or first viewed (not on every view):
+   html_safe with remote loads blocked, html_safe_remote with them allowed (made
+   on the first view that asks), the count of remote loads blocked. NULL: not
+   sanitised yet. */
+static const char m10_html_safe[] =
+    "ALTER TABLE messages ADD COLUMN html_safe TEXT;"
+    "ALTER TABLE messages ADD COLUMN html_safe_remote TEXT;"
+    "ALTER TABLE messages ADD COLUMN html_remote_blocked INTEGER NOT NULL DEFAULT 0;";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
  */
 static const struct store_migration migrations[] = {
     {1, "core", m1_core},	  {2, "mail", m2_mail},	    {3, "automation", m3_automation},
-    {4, "calendar", m4_calendar}, {5, "digest", m5_digest},
+    {4, "calendar", m4_calendar}, {5, "digest", m5_digest}, {10, "html_safe", m10_html_safe},
 };
 
 int pg_migrate(struct store *st, struct err *err)
