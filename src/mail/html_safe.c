@@ -74,9 +74,10 @@ static int sanitise(int64_t id, const char *raw, const char *text, bool remote, 
 	bool fits = r == 0 && strlen(res.html) <= MAIL_HTML_SAFE_MAX;
 	out->html = fits ? res.html : text_instead(raw, text, a);
 	out->remote_blocked = r == 0 ? res.remote_blocked : 0;
-	log_info("mail: message %" PRId64 ": HTML sanitised once%s (%zu bytes in %lld ms)%s", id,
-		 remote ? " with remote loads" : "", strlen(raw),
-		 (long long)((time_mono_ns() - t0) / 1000000), fits ? "" : ", kept as text");
+	long long ms = (long long)((time_mono_ns() - t0) / 1000000);
+	log_msg(ms >= 100 || !fits ? LOG_INFO : LOG_DEBUG,
+		"mail: message %" PRId64 ": HTML sanitised once%s (%zu bytes in %lld ms)%s", id,
+		remote ? " with remote loads" : "", strlen(raw), ms, fits ? "" : ", kept as text");
 	return 0;
 }
 
