@@ -78,6 +78,8 @@ static int account_add(struct app *app, int argc, char **argv, struct arena *a)
 		fprintf(stderr, "parley: say whose mailbox it is: --owner EMAIL or --shared\n");
 		return 2;
 	}
+	if (store_account_quota(app->store, m.owner_id, m.shared, &err) < 0)
+		return cli_fail(&err);
 	if (plain) {
 		if (app_load_key(app, &err) < 0)
 			return cli_fail(&err);

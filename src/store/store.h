@@ -165,6 +165,21 @@ int store_setting_get(struct store *st, const char *key, struct arena *a, json_t
 		      struct err *err);
 int store_setting_set(struct store *st, const char *key, const json_t *value, struct err *err);
 
+/* Limits kept in the settings: an integer setting, its default, its range. */
+struct setting_int {
+	const char *key;
+	int64_t dflt, min, max;
+};
+#define SETTING_MAX_ACCOUNTS	"mail.max_accounts_per_user"
+#define SETTING_SYNC_SLOTS	"mail.sync_slots"
+#define SETTING_SYNC_SLOTS_USER "mail.sync_slots_per_user"
+/* Every integer setting (NULL-terminated by key). */
+extern const struct setting_int setting_ints[];
+/* The definition of key, or NULL. */
+const struct setting_int *setting_int_find(const char *key);
+/* Integer setting key: its value if set and in range, else its default. */
+int64_t store_setting_int(struct store *st, const char *key);
+
 /* A secret kept in the settings under key, made (random) on first use; hex,
    allocated in a. For signing links (unsubscribe). */
 int store_secret(struct store *st, const char *key, struct arena *a, char **secret_r,
@@ -238,6 +253,10 @@ int store_account_set_health(struct store *st, int64_t id, const char *health,
 			     const char *last_error, struct err *err);
 /* Replaces the sync progress (JSON text). */
 int store_account_set_progress(struct store *st, int64_t id, const char *progress, struct err *err);
+/* 0 if one more personal mailbox may be added for owner_id, -1 with ERR_CONFLICT
+   if that owner is a manager who has SETTING_MAX_ACCOUNTS of them already
+   (admins' and shared mailboxes are not limited), or a store error. */
+int store_account_quota(struct store *st, int64_t owner_id, bool shared, struct err *err);
 /* Returns 1 if deleted, 0 if there was none. Its folders and locations go too. */
 int store_account_delete(struct store *st, int64_t id, struct err *err);
 

@@ -343,7 +343,8 @@ static int open_session(struct sync *s, struct err *err)
 				   .user = s->acct->username,
 				   .password = password,
 				   .oauth_token = token,
-				   .ca_file = s->env->ca_file};
+				   .ca_file = s->env->ca_file,
+				   .timeout_s = SYNC_IO_TIMEOUT};
 	return imap_conn_open(&o, &s->c, err);
 }
 
@@ -466,17 +467,23 @@ static bool watch_changed(struct store *st, int64_t account_id, struct watch *w,
 	return pending > 0 || w->reconnect || mb->uidnext != w->uidnext || mb->exists != w->exists;
 }
 
+static bool yield_requested(const struct imap_sync_env *env)
+{
+	return env->yield && env->yield(env->ctx);
+}
+
 /* Syncs, then IDLEs on INBOX until something changes, until an error or a
    reconnect is wanted (returns 0 then). */
-static int session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
-		   struct err *err)
+int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
+		      struct err *err)
 {
 	struct sync s;
 	struct err e2;
 	struct imap_mailbox mb;
 	struct watch w = {0};
 	int rc = sync_open(st, env, account_id, &s, err);
-	while (rc == 0 && !stop_requested(env) && !w.reconnect) {
+	bool yielded = false;
+	while (rc == 0 && !stop_requested(env) && !w.reconnect && !yielded) {
 		size_t mark = arena_mark(s.a);
 		w.pass_at = time_now();
 		rc = passes(&s, err);
@@ -497,6 +504,10 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 				rc = imap_conn_select(s.c, "INBOX", &mb, err);
 			if (rc == 0)
 				changed |= watch_changed(st, account_id, &w, &mb);
+			if (!changed && yield_requested(env)) {
+				yielded = true;
+				break;
+			}
 		}
 	}
 	sync_close(&s);
@@ -509,7 +520,7 @@ void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t a
 	while (!stop_requested(env)) {
 		struct err err = {0};
 		int64_t started = time_now();
-		if (session(st, env, account_id, &err) == 0)
+		if (imap_sync_session(st, env, account_id, &err) == 0)
 			continue;
 		if (stop_requested(env))
 			break;

@@ -12,6 +12,9 @@ struct store;
 
 #define SYNC_IDLE_SECONDS 300 /* one IDLE before the loop re-checks everything */
 #define SYNC_BACKOFF_MAX  900 /* seconds between reconnects at most */
+/* Seconds a sync waits for a server to connect or answer: a host that accepts
+   and stays silent holds a sync slot this long, not forever. */
+#define SYNC_IO_TIMEOUT 20
 
 struct imap_sync_env {
 	const char *blob_dir;
@@ -20,6 +23,9 @@ struct imap_sync_env {
 	/* Called between batches; return true to stop early (shutdown). */
 	bool (*stopping)(void *ctx);
 	void *ctx;
+	/* Called while idling (NULL: never): true ends the session cleanly, so
+	   that a waiting account may have the sync slot (sync/pool fairness). */
+	bool (*yield)(void *ctx);
 };
 
 /* One full pass over account id: folders, new mail (newest first, in
@@ -28,6 +34,12 @@ struct imap_sync_env {
    health says why). */
 int imap_sync_once(struct store *st, const struct imap_sync_env *env, int64_t account_id,
 		   struct err *err);
+
+/* One session of account id: connect, sync, then IDLE on INBOX, syncing again
+   on each change, until env->yield or env->stopping says so (0) or an error
+   (-1, err set; the health says why). */
+int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
+		      struct err *err);
 
 /* Runs account id until stop says so: sync, then IDLE on INBOX (new mail is
    stored within seconds), reconnecting with exponential backoff. */
