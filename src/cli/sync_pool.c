@@ -134,7 +134,10 @@ static bool turn_yield(void *ctx)
 	int64_t now = time_now();
 	pthread_mutex_lock(&p->mu);
 	bool over = p->running > p->slots; /* the setting was lowered */
-	bool waiting = now - w->turn_start >= SYNC_TURN_MIN_SECONDS && next_due(p, now) != NULL;
+	/* someone may run but every slot (or thread) is busy */
+	bool full = p->running >= p->slots || p->running >= p->nworkers;
+	bool waiting =
+	    full && now - w->turn_start >= SYNC_TURN_MIN_SECONDS && next_due(p, now) != NULL;
 	pthread_mutex_unlock(&p->mu);
 	return over || waiting;
 }

@@ -6,8 +6,8 @@
  *        -> FLAGS (CONDSTORE changes, else the list) -> EXPUNGED -> next folder
  *   -> OPS (flags and moves queued in Parley) -> done
  *
- * imap_sync_loop() adds IDLE on INBOX and reconnects with backoff:
- *   (sync -> IDLE)* ; on error: health, wait 2^n s (<= SYNC_BACKOFF_MAX), again
+ * imap_sync_session() adds IDLE on INBOX: (sync -> IDLE)* until told to yield or
+ * stop; the caller (cli/sync_pool.c) retries failed sessions with backoff.
  *
  * Invariants: a message is stored once per Message-ID (store dedupes), so a
  * pass cut short is simply done again; synced_uid only moves forward after
@@ -436,14 +436,6 @@ static bool stop_requested(const struct imap_sync_env *env)
 	return env->stopping && env->stopping(env->ctx);
 }
 
-static void sleep_checking(const struct imap_sync_env *env, int seconds)
-{
-	for (int i = 0; i < seconds * 10 && !stop_requested(env); i++) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* Changes seen between passes: the INBOX grew or shrank (an EXISTS that
    libetpan dropped before "+ idling" still shows here), Parley queued changes,
    or someone asked for a sync (which also means: log in afresh, the password
@@ -512,24 +504,4 @@ int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t
 	}
 	sync_close(&s);
 	return rc;
-}
-
-void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t account_id)
-{
-	int backoff = 1;
-	while (!stop_requested(env)) {
-		struct err err = {0};
-		int64_t started = time_now();
-		if (imap_sync_session(st, env, account_id, &err) == 0)
-			continue;
-		if (stop_requested(env))
-			break;
-		log_warn("sync: account %" PRId64 ": %s (retrying in %d s)", account_id, err.msg,
-			 backoff);
-		sleep_checking(env, backoff);
-		/* A session that ran a while resets the backoff. */
-		backoff = time_now() - started > 60 ? 1 : backoff * 2;
-		if (backoff > SYNC_BACKOFF_MAX)
-			backoff = SYNC_BACKOFF_MAX;
-	}
 }

@@ -41,8 +41,4 @@ int imap_sync_once(struct store *st, const struct imap_sync_env *env, int64_t ac
 int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
 		      struct err *err);
 
-/* Runs account id until stop says so: sync, then IDLE on INBOX (new mail is
-   stored within seconds), reconnecting with exponential backoff. */
-void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t account_id);
-
 #endif
