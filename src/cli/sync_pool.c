@@ -8,7 +8,7 @@
  *     mail.sync_slots_per_user of them for one owner's mailboxes;
  *   - a turn that has IDLEd SYNC_TURN_MIN_SECONDS gives its slot up when an
  *     account that may run is waiting for one;
- *   - a failed turn (a host that does not answer within SYNC_IO_TIMEOUT, a
+ *   - a failed turn (a host that does not answer within mail.sync_timeout_seconds, a
  *     refused login) waits SYNC_RETRY_FIRST_SECONDS, doubling up to
  *     SYNC_BACKOFF_MAX, before its next turn, holding no slot meanwhile.
  * One mutex guards the account list and the counters; each thread opens its

@@ -173,6 +173,7 @@ struct setting_int {
 #define SETTING_MAX_ACCOUNTS	"mail.max_accounts_per_user"
 #define SETTING_SYNC_SLOTS	"mail.sync_slots"
 #define SETTING_SYNC_SLOTS_USER "mail.sync_slots_per_user"
+#define SETTING_SYNC_TIMEOUT	"mail.sync_timeout_seconds"
 /* Every integer setting (NULL-terminated by key). */
 extern const struct setting_int setting_ints[];
 /* The definition of key, or NULL. */

@@ -109,6 +109,8 @@ const struct setting_int setting_ints[] = {
     {SETTING_SYNC_SLOTS, 64, 1, 256},
     /* of those, at most this many for one owner's mailboxes */
     {SETTING_SYNC_SLOTS_USER, 3, 1, 256},
+    /* how long a sync waits for a mail server to connect or answer */
+    {SETTING_SYNC_TIMEOUT, 20, 2, 300},
     {NULL, 0, 0, 0},
 };
 

@@ -344,7 +344,10 @@ static int open_session(struct sync *s, struct err *err)
 				   .password = password,
 				   .oauth_token = token,
 				   .ca_file = s->env->ca_file,
-				   .timeout_s = SYNC_IO_TIMEOUT};
+				   /* a host that accepts and stays silent holds a sync
+				      slot this long, not forever */
+				   .timeout_s =
+				       (int)store_setting_int(s->st, SETTING_SYNC_TIMEOUT)};
 	return imap_conn_open(&o, &s->c, err);
 }
 

@@ -12,9 +12,6 @@ struct store;
 
 #define SYNC_IDLE_SECONDS 300 /* one IDLE before the loop re-checks everything */
 #define SYNC_BACKOFF_MAX  900 /* seconds between reconnects at most */
-/* Seconds a sync waits for a server to connect or answer: a host that accepts
-   and stays silent holds a sync slot this long, not forever. */
-#define SYNC_IO_TIMEOUT 20
 
 struct imap_sync_env {
 	const char *blob_dir;
