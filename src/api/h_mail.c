@@ -16,7 +16,7 @@
 #include "core/mail_account.h"
 #include "core/mail_query.h"
 #include "core/user.h"
-#include "mail/mime/mime_html.h"
+#include "mail/html_safe.h"
 #include "store/blob.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -64,20 +64,17 @@ int h_mail_threads_get(struct req *rq)
 	return req_json(rq, 200, json_incref(t));
 }
 
-/* The stored HTML, sanitised; remote loads only with ?remote=1. */
+/* The HTML, sanitised (once: mail/html_safe.c keeps the result); remote loads
+   only with ?remote=1. */
 static int sanitise_html(struct req *rq, json_t *m, int64_t id)
 {
 	const char *html = json_get_str(m, "html");
 	if (!html)
 		return 0;
 	const char *remote = req_query(rq, "remote");
-	struct mime_html_opts o = {
-	    .cid_url_prefix = arena_printf(rq->arena, "/api/v1/mail/messages/%" PRId64 "/cid/", id),
-	    .allow_remote = remote && strcmp(remote, "1") == 0,
-	};
-	struct mime_html_result res;
-	if (mime_html_sanitize_result((struct slice){html, strlen(html)}, &o, rq->arena, &res,
-				      &rq->err) < 0)
+	struct mail_html_safe res;
+	if (mail_html_safe(rq->store, id, html, json_get_str(m, "text"),
+			   remote && strcmp(remote, "1") == 0, rq->arena, &res, &rq->err) < 0)
 		return -1;
 	json_object_set_new(m, "html", json_string(res.html));
 	json_object_set_new(m, "remote_blocked", json_integer(res.remote_blocked));

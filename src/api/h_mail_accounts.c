@@ -75,6 +75,8 @@ int h_mail_accounts_create(struct req *rq)
 	if ((m.shared || m.owner_id != rq->user->id) && rq->user->role != USER_ADMIN)
 		return err_set(&rq->err, ERR_FORBIDDEN,
 			       "only admins may add shared mailboxes or mailboxes for others");
+	if (store_account_quota(rq->store, m.owner_id, m.shared, &rq->err) < 0) /* per-user limit */
+		return -1;
 	if (check_hosts(rq, &m) < 0 || seal_password(rq, &m, pw) < 0 ||
 	    store_account_create(rq->store, &m, &id, &rq->err) < 0 ||
 	    store_account_get(rq->store, id, rq->arena, &out, &rq->err) < 0)

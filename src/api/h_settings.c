@@ -43,6 +43,10 @@ int h_settings_get(struct req *rq)
 	}
 	json_object_set_new(out, TEMPLATES_MANAGERS_SETTING,
 			    json_boolean(has == 1 && json_is_true(tm)));
+	for (size_t i = 0; setting_ints[i].key; i++)
+		json_object_set_new(
+		    out, setting_ints[i].key,
+		    json_integer(store_setting_int(rq->store, setting_ints[i].key)));
 	static const char *const presets[] = {"gmail", "outlook"};
 	for (size_t i = 0; i < 2; i++) {
 		json_t *c;
@@ -138,6 +142,18 @@ static int check_country_code(struct req *rq, const json_t *v)
 	return 0;
 }
 
+/* The integer limits (store/store_settings.c setting_ints[]); null resets one. */
+static int check_int_setting(struct req *rq, const char *key, const json_t *v)
+{
+	const struct setting_int *d = setting_int_find(key);
+	if (json_is_null(v) || (json_is_integer(v) && json_integer_value(v) >= d->min &&
+				json_integer_value(v) <= d->max))
+		return 0;
+	return err_set_field(&rq->err, ERR_INVALID, key,
+			     "'%s' must be an integer from %lld to %lld", key, (long long)d->min,
+			     (long long)d->max);
+}
+
 static int check_work_hours(struct req *rq, const json_t *v)
 {
 	struct work_hours wh;
@@ -164,10 +180,10 @@ int h_settings_update(struct req *rq)
 			? check_oauth(rq, key, v) < 0
 		    : strcmp(key, "default_country_code") == 0 ? check_country_code(rq, v) < 0
 		    : strcmp(key, WORK_HOURS_SETTING) == 0     ? check_work_hours(rq, v) < 0
-		    : strcmp(key, TEMPLATES_MANAGERS_SETTING) == 0
-			? check_bool(rq, key, v) < 0
-			: err_set_field(&rq->err, ERR_INVALID, key, "unknown setting '%s'", key) <
-			      0)
+		    : strcmp(key, TEMPLATES_MANAGERS_SETTING) == 0 ? check_bool(rq, key, v) < 0
+		    : setting_int_find(key)		       ? check_int_setting(rq, key, v) < 0
+					    : err_set_field(&rq->err, ERR_INVALID, key,
+							    "unknown setting '%s'", key) < 0)
 			return -1;
 	}
 	if (store_tx_begin(rq->store, &rq->err) < 0)

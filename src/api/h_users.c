@@ -15,7 +15,6 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define USER_NAME_MAX  200
 #define TOKEN_NAME_MAX 200
 #define TOKEN_MAX_TTL  (5LL * 366 * 24 * 3600) /* expires_in at most ~5 years */
 
@@ -54,6 +53,7 @@ int h_users_create(struct req *rq)
 	enum user_role role;
 	if (req_only_keys(rq, keys) < 0 || string_field(rq, "email", true, 320, &email_in) < 0 ||
 	    string_field(rq, "name", true, USER_NAME_MAX, &name) < 0 ||
+	    user_name_check(name, &rq->err) < 0 ||
 	    string_field(rq, "role", false, 20, &role_s) < 0 ||
 	    string_field(rq, "password", false, USER_PASSWORD_MAX, &pw) < 0 ||
 	    user_role_parse(role_s, &role, &rq->err) < 0)
@@ -134,6 +134,7 @@ int h_users_update(struct req *rq)
 	if (rq->user->role != USER_ADMIN && u->id != rq->user->id)
 		return err_set(&rq->err, ERR_FORBIDDEN, "managers may change only themselves");
 	if (string_field(rq, "name", false, USER_NAME_MAX, &name) < 0 ||
+	    (name && user_name_check(name, &rq->err) < 0) ||
 	    string_field(rq, "password", false, USER_PASSWORD_MAX, &pw) < 0 ||
 	    string_field(rq, "digest", false, 20, &digest) < 0 ||
 	    (digest && user_digest_parse(digest, &u->digest, &rq->err) < 0) ||

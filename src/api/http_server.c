@@ -200,7 +200,7 @@ int req_param_id(struct req *rq, int idx, int64_t *id_r)
 {
 	const char *p = idx < rq->nparams ? rq->params[idx] : NULL;
 	int64_t id;
-	if (!p || str_to_int64(p, &id) < 0 || id <= 0)
+	if (!p || str_to_id(p, &id) < 0)
 		return err_set(&rq->err, ERR_NOTFOUND, "no such resource: '%s'", rq->path);
 	*id_r = id;
 	return 0;

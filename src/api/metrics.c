@@ -6,6 +6,7 @@
 #include "api/server_int.h"
 #include "base/buf.h"
 #include "base/time.h"
+#include "mail/html_safe.h"
 #include "base/banned.h"
 
 static const int counted_status[METRICS_NSTATUS] = {200, 201, 204, 301, 302, 304, 400, 401, 403,
@@ -84,4 +85,10 @@ void metrics_render(struct server_state *s, struct buf *b)
 		   "# HELP parley_start_time_seconds When this server started.\n"
 		   "# TYPE parley_start_time_seconds gauge\nparley_start_time_seconds %lld\n",
 		   (long long)s->started_at);
+	buf_printf(b,
+		   "# HELP parley_mail_html_sanitised_total Message HTML parts sanitised (once "
+		   "per message and variant: views serve the kept result).\n"
+		   "# TYPE parley_mail_html_sanitised_total counter\n"
+		   "parley_mail_html_sanitised_total %ld\n",
+		   mail_html_safe_count());
 }

@@ -103,3 +103,55 @@ int str_to_int64(const char *s, int64_t *v_r)
 	*v_r = v;
 	return 0;
 }
+
+int str_to_id(const char *s, int64_t *id_r)
+{
+	int64_t v = 0;
+	if (!s || *s < '1' || *s > '9')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*id_r = v;
+	return 0;
+}
+
+/* Length of the control character at p (see str_has_ctl), or 0. */
+static size_t ctl_len(const unsigned char *p)
+{
+	if (*p < 0x20 || *p == 0x7F)
+		return 1;
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		return 2;
+	if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+bool str_has_ctl(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (ctl_len(p))
+			return true;
+	return false;
+}
+
+char *str_no_ctl(struct arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	char *out = arena_strdup(a, s), *w = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = ctl_len(p);
+		if (n) {
+			*w++ = ' ';
+			p += n;
+		} else {
+			*w++ = (char)*p++;
+		}
+	}
+	*w = '\0';
+	return out;
+}

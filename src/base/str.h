@@ -31,9 +31,17 @@ char *str_lower(struct arena *a, const char *s);
 char *str_trim(struct arena *a, const char *s);
 /* True if s holds a CR or LF (never allowed in a header value). */
 bool str_has_crlf(const char *s);
+/* True if s holds an ASCII control character (C0 or DEL; tab included) or a C1
+   control (U+0080-U+009F) or a line/paragraph separator (U+2028, U+2029). */
+bool str_has_ctl(const char *s);
+/* A copy of s (allocated in a) with each such control replaced by a space; NULL for NULL. */
+char *str_no_ctl(struct arena *a, const char *s);
 /* True if the n bytes at s are valid UTF-8 with no NUL. */
 bool str_valid_utf8(const char *s, size_t n);
 /* Parses a whole decimal integer (optional sign); 0 on success, -1 otherwise. */
 int str_to_int64(const char *s, int64_t *v_r);
+/* Parses a canonical id: decimal digits only, no sign, no leading zero, no space,
+   1 to INT64_MAX ("007", "+7", " 7", "0x7", "1e3" are refused). 0 or -1. */
+int str_to_id(const char *s, int64_t *id_r);
 
 #endif

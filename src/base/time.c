@@ -60,25 +60,36 @@ void time_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
+/* t as whole days and seconds into the day (0..86399), without overflow for any t. */
+static void split_days(int64_t t, int64_t *days_r, int *secs_r)
 {
-	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	*days_r = days;
+	*secs_r = (int)secs;
 }
 
 void time_format_iso(int64_t t, char out[TIME_ISO_MAX])
 {
-	int64_t days = floor_div(t, 86400), secs = t - days * 86400, y;
+	int64_t days, y;
+	int secs;
 	unsigned m, d;
+	split_days(t, &days, &secs);
 	time_civil_from_days(days, &y, &m, &d);
 	snprintf(out, TIME_ISO_MAX, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+		 secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 void time_format_date(int64_t t, char out[TIME_ISO_MAX])
 {
-	int64_t y;
+	int64_t days, y;
+	int secs;
 	unsigned m, d;
-	time_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+	split_days(t, &days, &secs);
+	time_civil_from_days(days, &y, &m, &d);
 	snprintf(out, TIME_ISO_MAX, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
@@ -103,7 +114,7 @@ static int parse_date_part(const char **p, int64_t *days_r)
 	if (digits(p, 4, &y) < 0 || *(*p)++ != '-' || digits(p, 2, &m) < 0 || *(*p)++ != '-' ||
 	    digits(p, 2, &d) < 0)
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return -1;
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (m == 2 && d == 29 && !leap)
@@ -129,7 +140,7 @@ int time_parse_iso(const char *s, int64_t *t_r)
 		return -1;
 	if (!*s) {
 		*t_r = days * 86400;
-		return 0;
+		return 0; /* years 0001-9999 at midnight UTC are all in range */
 	}
 	if (*s != 'T' && *s != 't' && *s != ' ')
 		return -1;
@@ -165,7 +176,10 @@ int time_parse_iso(const char *s, int64_t *t_r)
 	}
 	if (*s)
 		return -1;
-	*t_r = days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss) -
-	       sign * (oh * 3600 + om * 60);
+	int64_t t = days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss) -
+		    sign * (oh * 3600 + om * 60);
+	if (!time_in_range(t)) /* an offset can carry 0001-01-01 or 9999-12-31 out */
+		return -1;
+	*t_r = t;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "base/time.h"
 #include "calendar/ics.h"
 #include "core/meeting.h"
 #include "base/banned.h"
@@ -239,8 +240,9 @@ static json_t *describe_event(icalcomponent *ev, struct arena *a)
 		    start, start.zone ? start.zone : icaltimezone_get_utc_timezone());
 		struct icaltimetype u =
 		    icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
-		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", u.year, u.month,
-			 u.day, u.hour, u.minute, u.second);
+		if (time_in_range((int64_t)t) && u.year >= 1 && u.year <= 9999)
+			snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", u.year,
+				 u.month, u.day, u.hour, u.minute, u.second);
 	}
 	return json_pack(
 	    "{s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o}", "uid",

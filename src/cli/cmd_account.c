@@ -79,6 +79,8 @@ static int account_add(struct app *app, int argc, char **argv, struct arena *a)
 		return 2;
 	}
 	m.private_hosts = true; /* whoever runs the command line administers the server */
+	if (store_account_quota(app->store, m.owner_id, m.shared, &err) < 0)
+		return cli_fail(&err);
 	if (plain) {
 		if (app_load_key(app, &err) < 0)
 			return cli_fail(&err);

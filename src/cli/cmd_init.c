@@ -24,7 +24,7 @@ static int add_admin(struct app *app, const char *email_in, const char *name, st
 	char *pw = user_password_generate(a);
 	if (!email)
 		err_set(err, ERR_INVALID, "'%s' is not an email address", email_in);
-	else if (user_password_hash(pw, hash, err) == 0 &&
+	else if (user_name_check(name, err) == 0 && user_password_hash(pw, hash, err) == 0 &&
 		 store_user_create(app->store, email, name, USER_ADMIN, hash, &id, err) == 0) {
 		printf("admin login: %s\npassword:    %s\n(shown once; only its hash is stored)\n",
 		       email, pw);

@@ -44,7 +44,7 @@ static int sync_once(struct app *app, struct mail_account **list, size_t n, cons
 	int rc = 0, done = 0;
 	char blobs[4096];
 	snprintf(blobs, sizeof(blobs), "%s/%s", app->data_dir, APP_BLOB_DIR);
-	struct imap_sync_env env = {blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL, NULL};
+	struct imap_sync_env env = {blobs, &app->key, getenv("PARLEY_CA_FILE"), NULL, NULL, NULL};
 	struct arena *a = arena_new();
 	for (size_t i = 0; i < n; i++) {
 		struct err err = {0};

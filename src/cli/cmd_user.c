@@ -41,7 +41,7 @@ static int user_add(struct app *app, int argc, char **argv, struct arena *a)
 		fprintf(stderr, "parley: '%s' is not an email address\n", email_in);
 		return 1;
 	}
-	if (user_role_parse(role_s, &role, &err) < 0)
+	if (user_name_check(name, &err) < 0 || user_role_parse(role_s, &role, &err) < 0)
 		return cli_fail(&err);
 	char *pw;
 	if (from_stdin) {

@@ -15,6 +15,7 @@
 #include "core/mail_link.h"
 #include "core/message.h"
 #include "mail/compose.h"
+#include "mail/html_safe.h"
 #include "mail/mime/mime_parse.h"
 #include "store/blob.h"
 #include "store/store.h"
@@ -83,7 +84,10 @@ static int put(struct demo_mail *m, bool outbound, const char *from_name, const 
 				  .size = len,
 				  .account_email = m->acct.email,
 				  .text = msg->text};
-	if (store_message_ingest(m->st, &in, m->a, &id, &isnew, err) < 0)
+	struct mail_html_safe safe;
+	if (store_message_ingest(m->st, &in, m->a, &id, &isnew, err) < 0 ||
+	    (isnew && msg->html &&
+	     mail_html_safe(m->st, id, msg->html, msg->text, false, m->a, &safe, err) < 0))
 		return -1;
 	*mid_r = arena_strdup(m->a, mid);
 	return 0;

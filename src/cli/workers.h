@@ -1,5 +1,6 @@
 /* The background workers `parley serve` runs beside the HTTP server: the
-   automation scheduler and the outbox (and the mail sync when it lands). */
+   automation scheduler, the calendar, the digests, the outbox and the mail
+   sync pool (cli/sync_pool.c). */
 #ifndef CLI_WORKERS_H
 #define CLI_WORKERS_H
 
@@ -16,8 +17,8 @@ struct workers;
 int workers_start(struct app *app, const char *base_url, struct workers **w_r, struct err *err);
 void workers_stop(struct workers **wp);
 
-/* Runs the mail sync of every enabled account (or only the one named) in its
-   own thread until SIGINT or SIGTERM (for `parley sync`). */
+/* Runs the mail sync of every enabled account (or only the one named) in the
+   sync pool (cli/sync_pool.c) until SIGINT or SIGTERM (for `parley sync`). */
 int workers_sync_forever(struct app *app, const char *only, struct err *err);
 
 /* One pass of every worker at time now, on app->store (for `--once` commands

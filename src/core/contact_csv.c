@@ -158,7 +158,7 @@ static void split_into(json_t *list, const char *s, const char *seps, struct are
 
 static int parse_id(const char *s, const char *field, int64_t *id_r, struct err *err)
 {
-	if (str_to_int64(s, id_r) < 0 || *id_r <= 0)
+	if (str_to_id(s, id_r) < 0)
 		return err_set_field(err, ERR_INVALID, field,
 				     "'%s' must be a positive id, not '%s'", field, s);
 	return 0;

@@ -95,11 +95,15 @@ static int check_time(const struct field_def *f, const json_t *v, json_t **out, 
 {
 	int64_t t;
 	if (json_is_integer(v)) {
+		if (!time_in_range(json_integer_value(v)))
+			return bad(err, f, "must be a time in the years 0001 to 9999");
 		*out = json_integer(json_integer_value(v));
 		return 0;
 	}
 	if (!json_is_string(v) || time_parse_iso(json_string_value(v), &t) < 0)
-		return bad(err, f, "must be an RFC 3339 time such as 2026-11-24T10:00:00Z");
+		return bad(err, f,
+			   "must be an RFC 3339 time such as 2026-11-24T10:00:00Z (years 0001 to "
+			   "9999)");
 	*out = json_integer(t);
 	return 0;
 }

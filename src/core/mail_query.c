@@ -130,7 +130,7 @@ static int check_value(struct parser *ps, struct mq_node *n, const char *at)
 	case MQ_CONTACT:
 	case MQ_COMPANY:
 	case MQ_DEAL:
-		if (str_to_int64(n->value, &n->number) < 0 || n->number <= 0)
+		if (str_to_id(n->value, &n->number) < 0)
 			return fail(ps, at, "expected an id");
 		return 0;
 	default:

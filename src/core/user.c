@@ -45,6 +45,17 @@ const char *user_digest_name(enum user_digest digest)
 	return digest_names[digest];
 }
 
+int user_name_check(const char *name, struct err *err)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n > USER_NAME_MAX || !str_valid_utf8(name, n) || str_has_ctl(name))
+		return err_set_field(err, ERR_INVALID, "name",
+				     "'name' must be 1 to %d bytes of UTF-8 without line breaks "
+				     "or control characters",
+				     USER_NAME_MAX);
+	return 0;
+}
+
 int user_password_check(const char *pw, struct err *err)
 {
 	size_t n = pw ? strlen(pw) : 0;

@@ -37,6 +37,12 @@ const char *user_role_name(enum user_role role);
 int user_digest_parse(const char *s, enum user_digest *digest_r, struct err *err);
 const char *user_digest_name(enum user_digest digest);
 
+#define USER_NAME_MAX 200
+
+/* Checks a display name: 1 to USER_NAME_MAX bytes of UTF-8 on one line, no
+   control characters (it ends up in From: headers); 0 or -1 (field "name"). */
+int user_name_check(const char *name, struct err *err);
+
 /* Checks a password against the policy (length, UTF-8); 0 or -1. */
 int user_password_check(const char *pw, struct err *err);
 

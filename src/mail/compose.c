@@ -108,7 +108,9 @@ int mail_compose(const json_t *d, const char *message_id, struct arena *a, char 
 	struct mime_draft m = {0};
 	if (!json_is_object(d))
 		return err_set(err, ERR_INVALID, "the message must be a JSON object");
-	m.from_name = json_get_str(d, "from_name");
+	/* a display name from before names were checked may hold a line break: strip it
+	   here rather than refuse every mail of that user */
+	m.from_name = str_no_ctl(a, json_get_str(d, "from_name"));
 	m.from_addr = json_get_str(d, "from_addr");
 	m.subject = json_get_str(d, "subject");
 	m.message_id = message_id;

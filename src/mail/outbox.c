@@ -22,6 +22,7 @@
 #include "core/mail_account.h"
 #include "core/message.h"
 #include "mail/compose.h"
+#include "mail/html_safe.h"
 #include "mail/imap/imap_conn.h"
 #include "mail/mime/mime_html.h"
 #include "mail/mime/mime_parse.h"
@@ -120,8 +121,12 @@ static void store_sent(struct store *st, const struct outbox_item *it, const str
 				  .account_email = m->email,
 				  .owner_id = m->owner_id,
 				  .text = msg->text ? msg->text : text};
+	struct mail_html_safe safe;
 	if (!in.folder_id || store_message_ingest(st, &in, a, &id, &isnew, &e) < 0)
 		log_warn("outbox: sent item %" PRId64 " not stored: %s", it->id, e.msg);
+	else if (isnew && msg->html &&
+		 mail_html_safe(st, id, msg->html, in.text, false, a, &safe, &e) < 0)
+		log_warn("outbox: sent item %" PRId64 ": HTML not sanitised: %s", it->id, e.msg);
 }
 
 static const char **recipients(const struct outbox_item *it, struct arena *a, size_t *n)

@@ -168,6 +168,22 @@ int store_setting_set(struct store *st, const char *key, const json_t *value, st
    last written before before (unfinished OAuth authorizations). */
 int store_settings_expire(struct store *st, const char *prefix, int64_t before, struct err *err);
 
+/* Limits kept in the settings: an integer setting, its default, its range. */
+struct setting_int {
+	const char *key;
+	int64_t dflt, min, max;
+};
+#define SETTING_MAX_ACCOUNTS	"mail.max_accounts_per_user"
+#define SETTING_SYNC_SLOTS	"mail.sync_slots"
+#define SETTING_SYNC_SLOTS_USER "mail.sync_slots_per_user"
+#define SETTING_SYNC_TIMEOUT	"mail.sync_timeout_seconds"
+/* Every integer setting (NULL-terminated by key). */
+extern const struct setting_int setting_ints[];
+/* The definition of key, or NULL. */
+const struct setting_int *setting_int_find(const char *key);
+/* Integer setting key: its value if set and in range, else its default. */
+int64_t store_setting_int(struct store *st, const char *key);
+
 /* A secret kept in the settings under key, made (random) on first use; hex,
    allocated in a. For signing links (unsubscribe). */
 int store_secret(struct store *st, const char *key, struct arena *a, char **secret_r,
@@ -261,6 +277,10 @@ int store_account_set_health(struct store *st, int64_t id, const char *health,
 			     const char *last_error, struct err *err);
 /* Replaces the sync progress (JSON text). */
 int store_account_set_progress(struct store *st, int64_t id, const char *progress, struct err *err);
+/* 0 if one more personal mailbox may be added for owner_id, -1 with ERR_CONFLICT
+   if that owner is a manager who has SETTING_MAX_ACCOUNTS of them already
+   (admins' and shared mailboxes are not limited), or a store error. */
+int store_account_quota(struct store *st, int64_t owner_id, bool shared, struct err *err);
 /* Returns 1 if deleted, 0 if there was none. Its folders and locations go too. */
 int store_account_delete(struct store *st, int64_t id, struct err *err);
 
@@ -320,6 +340,16 @@ struct store_ingest {
    known (only its location is added). */
 int store_message_ingest(struct store *st, const struct store_ingest *in, struct arena *a,
 			 int64_t *id_r, bool *new_r, struct err *err);
+
+/* The sanitised HTML kept for message id (mail/html_safe.c makes it once): remote
+   false for the variant with remote loads blocked, true for the one with them
+   allowed. 1 and *html_r (allocated in a) and *blocked_r (remote loads the
+   blocked variant removed), 0 if none is kept yet (or no such message), -1. */
+int store_message_html_safe(struct store *st, int64_t id, bool remote, struct arena *a,
+			    char **html_r, int *blocked_r, struct err *err);
+/* Keeps the sanitised HTML of message id (blocked: only for remote false). 0 or -1. */
+int store_message_set_html_safe(struct store *st, int64_t id, bool remote, const char *html,
+				int blocked, struct err *err);
 
 /* Updates the flags of the message at (folder_id, uid). */
 int store_message_set_flags(struct store *st, int64_t folder_id, int64_t uid, unsigned flags,

@@ -263,3 +263,23 @@ int store_account_sender(struct store *st, int64_t owner, struct arena *a,
 			*m_r = list[i];
 	return *m_r ? 1 : 0;
 }
+
+int store_account_quota(struct store *st, int64_t owner_id, bool shared, struct err *err)
+{
+	int64_t managers = 0, owned = 0;
+	if (shared || owner_id <= 0)
+		return 0;
+	if (store_query_int(st, "SELECT COUNT(*) FROM users WHERE id = ? AND role = 'manager'",
+			    &managers, err, 1, owner_id) < 0 ||
+	    store_query_int(st,
+			    "SELECT COUNT(*) FROM mail_accounts WHERE owner_id = ? AND shared = 0",
+			    &owned, err, 1, owner_id) < 0)
+		return -1;
+	int64_t max = store_setting_int(st, SETTING_MAX_ACCOUNTS);
+	if (managers > 0 && owned >= max)
+		return err_set(err, ERR_CONFLICT,
+			       "a manager may have at most %lld personal mailboxes (setting %s); "
+			       "remove one first or ask an admin",
+			       (long long)max, SETTING_MAX_ACCOUNTS);
+	return 0;
+}

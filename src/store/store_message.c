@@ -281,3 +281,50 @@ fail:
 	store_tx_rollback(st);
 	return -1;
 }
+
+/* ---- the sanitised HTML kept per message (mail/html_safe.c makes it) ---- */
+
+int store_message_html_safe(struct store *st, int64_t id, bool remote, struct arena *a,
+			    char **html_r, int *blocked_r, struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  remote
+			      ? "SELECT html_safe_remote, html_remote_blocked FROM messages "
+				"WHERE id = ?"
+			      : "SELECT html_safe, html_remote_blocked FROM messages WHERE id = ?",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	int r = stmt_step(s, err);
+	if (r == 1 && stmt_is_null(s, 0))
+		r = 0;
+	if (r == 1) {
+		*html_r = arena_strdup(a, stmt_text(s, 0));
+		*blocked_r = (int)stmt_int(s, 1);
+	}
+	stmt_free(&s);
+	return r;
+}
+
+int store_message_set_html_safe(struct store *st, int64_t id, bool remote, const char *html,
+				int blocked, struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  remote ? "UPDATE messages SET html_safe_remote = ? WHERE id = ?"
+				 : "UPDATE messages SET html_safe = ?, html_remote_blocked = ? "
+				   "WHERE id = ?",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_text(s, 1, html);
+	if (remote) {
+		stmt_bind_int(s, 2, id);
+	} else {
+		stmt_bind_int(s, 2, blocked);
+		stmt_bind_int(s, 3, id);
+	}
+	int r = stmt_step(s, err);
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}

@@ -40,14 +40,17 @@ static int add_filter(struct buf *w, struct sql_binds *b, const struct entity_de
 			buf_printf(w, " AND t.%s IS NULL", f->name);
 			return 0;
 		}
-		if (str_to_int64(flt->value, &n) < 0)
+		if ((f->type == FT_REF ? str_to_id(flt->value, &n) : str_to_int64(flt->value, &n)) <
+		    0)
 			return err_set_field(err, ERR_INVALID, pname,
-					     "filter '%s' must be an integer", pname);
+					     f->type == FT_REF ? "filter '%s' must be an id"
+							       : "filter '%s' must be an integer",
+					     pname);
 		buf_printf(w, " AND t.%s = ?", f->name);
 		binds_int(b, n);
 		return 0;
 	case FT_REFLIST:
-		if (str_to_int64(flt->value, &n) < 0)
+		if (str_to_id(flt->value, &n) < 0)
 			return err_set_field(err, ERR_INVALID, pname, "filter '%s' must be an id",
 					     pname);
 		buf_printf(w,
@@ -215,7 +218,7 @@ int store_record_list(struct store *st, const struct entity_def *def,
 	if (check_limit(q, err) < 0)
 		return -1;
 	if (q->cursor) {
-		if (str_to_int64(q->cursor, &cursor) < 0)
+		if (str_to_id(q->cursor, &cursor) < 0)
 			return err_set_field(err, ERR_INVALID, "cursor", "'cursor' is not valid");
 		buf_puts(&w, " AND t.id < ?");
 		binds_int(&b, cursor);
@@ -246,7 +249,7 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 		/* "2026-11-24T10:00:00Z.42" */
 		const char *dot = strrchr(q->cursor, '.');
 		int64_t t, cid;
-		if (!dot || str_to_int64(dot + 1, &cid) < 0 ||
+		if (!dot || str_to_id(dot + 1, &cid) < 0 ||
 		    time_parse_iso(arena_strndup(a, q->cursor, (size_t)(dot - q->cursor)), &t) < 0)
 			return err_set_field(err, ERR_INVALID, "cursor", "'cursor' is not valid");
 		buf_puts(&w, " AND (t.occurred_at < ? OR (t.occurred_at = ? AND t.id < ?))");

@@ -229,3 +229,38 @@ int store_settings_expire(struct store *st, const char *prefix, int64_t before, 
 	stmt_free(&s);
 	return r < 0 ? -1 : 0;
 }
+
+/* The limits a setting may change (docs/api/settings.md). */
+const struct setting_int setting_ints[] = {
+    /* personal mailboxes a manager may own (admins and shared mailboxes: no limit) */
+    {SETTING_MAX_ACCOUNTS, 5, 0, 1000},
+    /* mailboxes synced at once (each holds a connection and a thread) */
+    {SETTING_SYNC_SLOTS, 64, 1, 256},
+    /* of those, at most this many for one owner's mailboxes */
+    {SETTING_SYNC_SLOTS_USER, 3, 1, 256},
+    /* how long a sync waits for a mail server to connect or answer */
+    {SETTING_SYNC_TIMEOUT, 20, 2, 300},
+    {NULL, 0, 0, 0},
+};
+
+const struct setting_int *setting_int_find(const char *key)
+{
+	for (size_t i = 0; setting_ints[i].key; i++)
+		if (strcmp(setting_ints[i].key, key) == 0)
+			return &setting_ints[i];
+	return NULL;
+}
+
+int64_t store_setting_int(struct store *st, const char *key)
+{
+	const struct setting_int *d = setting_int_find(key);
+	struct arena *a = arena_new();
+	struct err e;
+	json_t *v;
+	int64_t n = d ? d->dflt : 0;
+	if (d && store_setting_get(st, key, a, &v, &e) == 1 && json_is_integer(v) &&
+	    json_integer_value(v) >= d->min && json_integer_value(v) <= d->max)
+		n = json_integer_value(v);
+	arena_free(&a);
+	return n;
+}

@@ -38,6 +38,7 @@ void test_contact_import(void);
 void test_work_hours(void);
 void test_calendar(void);
 void test_digest(void);
+void test_html_safe(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -68,6 +69,7 @@ static const struct {
     {"work_hours", test_work_hours},
     {"calendar", test_calendar},
     {"digest", test_digest},
+    {"html_safe", test_html_safe},
     /* suites: add above this line */
 };
 

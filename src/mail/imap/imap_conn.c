@@ -18,6 +18,9 @@
 int imap_fail(struct imap_conn *c, struct err *err, int r, const char *what)
 {
 	const char *resp = c && c->s && c->s->imap_response ? c->s->imap_response : NULL;
+	if (c && (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
+		  r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_SSL))
+		c->logout = false;
 	if (r == MAILIMAP_ERROR_LOGIN || r == MAILIMAP_ERROR_SASL)
 		return err_set(err, ERR_AUTH, "%s: %s", what, resp ? resp : "login refused");
 	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_CONNECTION_REFUSED ||
@@ -127,6 +130,7 @@ int imap_conn_open(const struct imap_conn_opts *o, struct imap_conn **c_r, struc
 		return -1;
 	}
 	arena_free(&a);
+	c->logout = true;
 	*c_r = c;
 	return 0;
 }
@@ -136,7 +140,7 @@ void imap_conn_close(struct imap_conn **cp)
 	struct imap_conn *c = *cp;
 	if (!c)
 		return;
-	if (c->s->imap_stream)
+	if (c->s->imap_stream && c->logout)
 		mailimap_logout(c->s);
 	mailimap_free(c->s);
 	free(c);

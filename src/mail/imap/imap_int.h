@@ -11,6 +11,9 @@ struct err;
 struct imap_conn {
 	mailimap *s; /* owned */
 	int timeout;
+	/* Say LOGOUT on close: only after a login and no lost connection, so a
+	   silent server does not hold the caller for another timeout. */
+	bool logout;
 };
 
 /* Maps a libetpan result to err (ERR_AUTH for refused logins, else ERR_TEMP,

@@ -121,15 +121,18 @@ static unsigned flags_of(const struct mailimap_msg_att_dynamic *d)
 
 static int64_t date_of(const struct mailimap_date_time *d)
 {
-	if (!d)
+	/* A server's INTERNALDATE is not trusted: nonsense is no date, far years are clamped. */
+	if (!d || d->dt_month < 1 || d->dt_month > 12 || d->dt_day < 1 || d->dt_day > 31 ||
+	    d->dt_year < 0 || d->dt_year > 99999 || d->dt_zone < -9999 || d->dt_zone > 9999)
 		return 0;
 	int zone = d->dt_zone; /* +hhmm as a number */
 	int sign = zone < 0 ? -1 : 1;
 	zone *= sign;
-	return time_days_from_civil(d->dt_year, (unsigned)d->dt_month, (unsigned)d->dt_day) *
-		   86400 +
-	       d->dt_hour * 3600 + d->dt_min * 60 + d->dt_sec -
-	       sign * ((zone / 100) * 3600 + (zone % 100) * 60);
+	int64_t t =
+	    time_days_from_civil(d->dt_year, (unsigned)d->dt_month, (unsigned)d->dt_day) * 86400 +
+	    (int64_t)d->dt_hour * 3600 + (int64_t)d->dt_min * 60 + d->dt_sec -
+	    sign * ((zone / 100) * 3600 + (zone % 100) * 60);
+	return time_clamp(t);
 }
 
 struct fetched {

@@ -6,8 +6,8 @@
  *        -> FLAGS (CONDSTORE changes, else the list) -> EXPUNGED -> next folder
  *   -> OPS (flags and moves queued in Parley) -> done
  *
- * imap_sync_loop() adds IDLE on INBOX and reconnects with backoff:
- *   (sync -> IDLE)* ; on error: health, wait 2^n s (<= SYNC_BACKOFF_MAX), again
+ * imap_sync_session() adds IDLE on INBOX: (sync -> IDLE)* until told to yield or
+ * stop; the caller (cli/sync_pool.c) retries failed sessions with backoff.
  *
  * Invariants: a message is stored once per Message-ID (store dedupes), so a
  * pass cut short is simply done again; synced_uid only moves forward after
@@ -30,6 +30,7 @@
 #include "base/time.h"
 #include "core/mail_account.h"
 #include "core/message.h"
+#include "mail/html_safe.h"
 #include "mail/imap/imap_conn.h"
 #include "mail/imap/imap_sync.h"
 #include "mail/mime/mime_html.h"
@@ -107,6 +108,17 @@ static int store_attachments(struct sync *s, const struct message *m, struct err
 	return 0;
 }
 
+/* Sanitises a new message's HTML now, so no view has to (a failure here is only
+   logged: the first view does it then). */
+static void keep_safe_html(struct store *st, int64_t id, const struct message *m, const char *text,
+			   struct arena *a)
+{
+	struct mail_html_safe out;
+	struct err e = {0};
+	if (m->html && mail_html_safe(st, id, m->html, text, false, a, &out, &e) < 0)
+		log_warn("sync: message %" PRId64 ": HTML not sanitised: %s", id, e.msg);
+}
+
 static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_date,
 		      const char *raw, size_t len, struct err *err)
 {
@@ -142,6 +154,8 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 	int r = store_attachments(s, m, err) < 0
 		    ? -1
 		    : store_message_ingest(s->st, &in, a, &id, &isnew, err);
+	if (r == 0 && isnew)
+		keep_safe_html(s->st, id, m, in.text, a);
 	arena_free(&a);
 	return r;
 }
@@ -330,7 +344,11 @@ static int open_session(struct sync *s, struct err *err)
 				   .password = password,
 				   .oauth_token = token,
 				   .ca_file = s->env->ca_file,
-				   .public_only = !s->acct->private_hosts};
+				   .public_only = !s->acct->private_hosts,
+				   /* a host that accepts and stays silent holds a sync
+				      slot this long, not forever */
+				   .timeout_s =
+				       (int)store_setting_int(s->st, SETTING_SYNC_TIMEOUT)};
 	return imap_conn_open(&o, &s->c, err);
 }
 
@@ -422,14 +440,6 @@ static bool stop_requested(const struct imap_sync_env *env)
 	return env->stopping && env->stopping(env->ctx);
 }
 
-static void sleep_checking(const struct imap_sync_env *env, int seconds)
-{
-	for (int i = 0; i < seconds * 10 && !stop_requested(env); i++) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* Changes seen between passes: the INBOX grew or shrank (an EXISTS that
    libetpan dropped before "+ idling" still shows here), Parley queued changes,
    or someone asked for a sync (which also means: log in afresh, the password
@@ -453,17 +463,23 @@ static bool watch_changed(struct store *st, int64_t account_id, struct watch *w,
 	return pending > 0 || w->reconnect || mb->uidnext != w->uidnext || mb->exists != w->exists;
 }
 
+static bool yield_requested(const struct imap_sync_env *env)
+{
+	return env->yield && env->yield(env->ctx);
+}
+
 /* Syncs, then IDLEs on INBOX until something changes, until an error or a
    reconnect is wanted (returns 0 then). */
-static int session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
-		   struct err *err)
+int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
+		      struct err *err)
 {
 	struct sync s;
 	struct err e2;
 	struct imap_mailbox mb;
 	struct watch w = {0};
 	int rc = sync_open(st, env, account_id, &s, err);
-	while (rc == 0 && !stop_requested(env) && !w.reconnect) {
+	bool yielded = false;
+	while (rc == 0 && !stop_requested(env) && !w.reconnect && !yielded) {
 		size_t mark = arena_mark(s.a);
 		w.pass_at = time_now();
 		rc = passes(&s, err);
@@ -484,28 +500,12 @@ static int session(struct store *st, const struct imap_sync_env *env, int64_t ac
 				rc = imap_conn_select(s.c, "INBOX", &mb, err);
 			if (rc == 0)
 				changed |= watch_changed(st, account_id, &w, &mb);
+			if (!changed && yield_requested(env)) {
+				yielded = true;
+				break;
+			}
 		}
 	}
 	sync_close(&s);
 	return rc;
-}
-
-void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t account_id)
-{
-	int backoff = 1;
-	while (!stop_requested(env)) {
-		struct err err = {0};
-		int64_t started = time_now();
-		if (session(st, env, account_id, &err) == 0)
-			continue;
-		if (stop_requested(env))
-			break;
-		log_warn("sync: account %" PRId64 ": %s (retrying in %d s)", account_id, err.msg,
-			 backoff);
-		sleep_checking(env, backoff);
-		/* A session that ran a while resets the backoff. */
-		backoff = time_now() - started > 60 ? 1 : backoff * 2;
-		if (backoff > SYNC_BACKOFF_MAX)
-			backoff = SYNC_BACKOFF_MAX;
-	}
 }

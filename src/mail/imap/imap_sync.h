@@ -20,6 +20,9 @@ struct imap_sync_env {
 	/* Called between batches; return true to stop early (shutdown). */
 	bool (*stopping)(void *ctx);
 	void *ctx;
+	/* Called while idling (NULL: never): true ends the session cleanly, so
+	   that a waiting account may have the sync slot (sync/pool fairness). */
+	bool (*yield)(void *ctx);
 };
 
 /* One full pass over account id: folders, new mail (newest first, in
@@ -29,8 +32,10 @@ struct imap_sync_env {
 int imap_sync_once(struct store *st, const struct imap_sync_env *env, int64_t account_id,
 		   struct err *err);
 
-/* Runs account id until stop says so: sync, then IDLE on INBOX (new mail is
-   stored within seconds), reconnecting with exponential backoff. */
-void imap_sync_loop(struct store *st, const struct imap_sync_env *env, int64_t account_id);
+/* One session of account id: connect, sync, then IDLE on INBOX, syncing again
+   on each change, until env->yield or env->stopping says so (0) or an error
+   (-1, err set; the health says why). */
+int imap_sync_session(struct store *st, const struct imap_sync_env *env, int64_t account_id,
+		      struct err *err);
 
 #endif

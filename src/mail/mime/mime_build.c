@@ -563,7 +563,9 @@ static void set_ids(struct arena *a, GMimeMessage *m, const struct mime_draft *d
 static GMimeMessage *assemble(struct arena *a, const struct mime_draft *d, const struct checked *c)
 {
 	GMimeMessage *m = g_mime_message_new(FALSE);
-	GDateTime *dt = g_date_time_new_from_unix_utc(d->date ? d->date : time_now());
+	/* GDateTime covers years 1-9999 only; another date would be NULL */
+	GDateTime *dt =
+	    g_date_time_new_from_unix_utc(d->date && time_in_range(d->date) ? d->date : time_now());
 
 	g_mime_message_set_date(m, dt);
 	g_date_time_unref(dt);

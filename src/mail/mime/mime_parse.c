@@ -263,7 +263,7 @@ static void read_date(struct mime_ctx *c, GMimeMessage *gm)
 	const char *raw = g_mime_object_get_header(GMIME_OBJECT(gm), "Date");
 	GDateTime *dt = g_mime_message_get_date(gm);
 	if (dt) {
-		c->m->date = g_date_time_to_unix(dt);
+		c->m->date = time_clamp(g_date_time_to_unix(dt));
 		c->m->has_date = true;
 	} else if (raw) {
 		message_add_problem(c->m, c->a, "unparseable Date '%s'", quote(c->a, raw));

@@ -287,11 +287,20 @@ static const char m7_caused_by[] =
 /* Issue 11: API tokens expire; a mailbox may reach private and loopback
    addresses only when an admin set its hosts (shared mailboxes, admins' own
    and unowned ones are taken as set by an admin). */
-static const char m9_auth[] =
+static const char m8_auth[] =
     "ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;"
     "ALTER TABLE mail_accounts ADD COLUMN private_hosts INTEGER NOT NULL DEFAULT 0;"
     "UPDATE mail_accounts SET private_hosts = 1 WHERE shared = 1 OR owner_id IS NULL OR"
     " owner_id IN (SELECT id FROM users WHERE role = 'admin');";
+
+/* Message HTML sanitised once, when stored or first viewed (not on every view):
+   html_safe with remote loads blocked, html_safe_remote with them allowed (made
+   on the first view that asks), the count of remote loads blocked. NULL: not
+   sanitised yet. */
+static const char m9_html_safe[] =
+    "ALTER TABLE messages ADD COLUMN html_safe TEXT;"
+    "ALTER TABLE messages ADD COLUMN html_safe_remote TEXT;"
+    "ALTER TABLE messages ADD COLUMN html_remote_blocked INTEGER NOT NULL DEFAULT 0;";
 
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
@@ -305,7 +314,8 @@ static const struct store_migration migrations[] = {
     {5, "digest", m5_digest},
     {6, "message_shares", m6_message_shares},
     {7, "caused_by", m7_caused_by},
-    {9, "auth", m9_auth},
+    {8, "auth", m8_auth},
+    {9, "html_safe", m9_html_safe},
 };
 
 int pg_migrate(struct store *st, struct err *err)

@@ -1,4 +1,6 @@
 /* Unit tests for core/entity.c and the entity tables. */
+#include <stdio.h>
+
 #include "test.h"
 #include "base/arena.h"
 #include "base/err.h"
@@ -148,6 +150,38 @@ static void test_entity__note_needs_link(void)
 	arena_free(&a);
 }
 
+/* Times only in the years 0001 to 9999, as strings or integers. */
+static void test_entity__time_bounds(void)
+{
+	static const struct {
+		const char *due;
+		bool ok;
+	} cases[] = {
+	    {"\"0001-01-01T00:00:00Z\"", true},
+	    {"\"9999-12-31T23:59:59Z\"", true},
+	    {"-62135596800", true},
+	    {"253402300799", true},
+	    {"\"0000-12-31T23:59:59Z\"", false},
+	    {"\"9999-12-31T23:00:00-02:00\"", false},
+	    {"-62135596801", false},
+	    {"253402300800", false},
+	    {"-9223372036854775807", false},
+	    {"9223372036854775807", false},
+	};
+	struct arena *a = arena_new();
+	struct err err;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char in[128];
+		snprintf(in, sizeof(in), "{\"title\":\"t\",\"due_at\":%s}", cases[i].due);
+		json_t *rec = validate(a, &task_def, in, NULL, &err);
+		CHECK_MSG((rec != NULL) == cases[i].ok, "case %zu %s: %s", i, cases[i].due,
+			  rec ? "accepted" : err.msg);
+		if (!cases[i].ok)
+			CHECK_STR(err.field, "due_at");
+	}
+	arena_free(&a);
+}
+
 static void test_entity__tables_are_consistent(void)
 {
 	for (size_t i = 0; entities[i]; i++) {
@@ -176,5 +210,6 @@ void test_entity(void)
 	TEST_RUN(test_entity__order_total);
 	TEST_RUN(test_entity__deal_pipeline);
 	TEST_RUN(test_entity__note_needs_link);
+	TEST_RUN(test_entity__time_bounds);
 	TEST_RUN(test_entity__tables_are_consistent);
 }
