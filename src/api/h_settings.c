@@ -178,10 +178,10 @@ int h_settings_update(struct req *rq)
 		if (strcmp(key, "pipeline") == 0 ? check_pipeline(rq, v) < 0
 		    : (strcmp(key, "oauth.gmail") == 0 || strcmp(key, "oauth.outlook") == 0)
 			? check_oauth(rq, key, v) < 0
-		    : strcmp(key, "default_country_code") == 0 ? check_country_code(rq, v) < 0
-		    : strcmp(key, WORK_HOURS_SETTING) == 0     ? check_work_hours(rq, v) < 0
+		    : strcmp(key, "default_country_code") == 0	   ? check_country_code(rq, v) < 0
+		    : strcmp(key, WORK_HOURS_SETTING) == 0	   ? check_work_hours(rq, v) < 0
 		    : strcmp(key, TEMPLATES_MANAGERS_SETTING) == 0 ? check_bool(rq, key, v) < 0
-		    : setting_int_find(key)		       ? check_int_setting(rq, key, v) < 0
+		    : setting_int_find(key) ? check_int_setting(rq, key, v) < 0
 					    : err_set_field(&rq->err, ERR_INVALID, key,
 							    "unknown setting '%s'", key) < 0)
 			return -1;
