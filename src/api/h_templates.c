@@ -59,10 +59,10 @@ static int may_write(struct req *rq, int64_t id, const char *old_name, const cha
 	if (rq->user->role == USER_ADMIN)
 		return 0;
 	int r = store_setting_get(rq->store, TEMPLATES_MANAGERS_SETTING, rq->arena, &v, &rq->err);
-	if (r != 0)
-		return r < 0		 ? -1
-		       : json_is_true(v) ? 0
-					 : may_write_used(rq, id, old_name, new_name);
+	if (r < 0)
+		return -1;
+	if (r == 1 && json_is_true(v))
+		return 0;
 	return may_write_used(rq, id, old_name, new_name);
 }
 

@@ -2,7 +2,7 @@
 // (navigation, user menu, keyboard shortcuts) and the screen for the path.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, onAuthLost, setCsrfToken } from './api.js';
-import { MAIL_KEYS } from './mail.js';
+import { MAIL_KEYS, setMailUser } from './mail.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { Company, Companies, NewCompany } from './screens/companies.jsx';
 import { Calendar } from './screens/calendar.jsx';
@@ -64,6 +64,7 @@ export function App() {
 
 	const loggedIn = (s) => {
 		setCsrfToken(s.csrf_token);
+		setMailUser(s.user);
 		setSession(s);
 	};
 	useEffect(() => {

@@ -65,6 +65,16 @@ export function loadAccounts() {
 	return accountsLoading;
 }
 
+// Mail goes out only from one's own mailbox or a shared one: an admin sees
+// colleagues' mailboxes but may not send from them (the server says 403).
+let mailUser = null;
+export function setMailUser(user) {
+	mailUser = user;
+}
+export function sendableAccounts(accounts) {
+	return (accounts || []).filter((a) => a.enabled && (a.shared || !mailUser || a.owner_id === mailUser.id));
+}
+
 export function useAccounts() {
 	const list = accounts.use();
 	const [error, setError] = useState(null);

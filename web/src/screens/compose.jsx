@@ -10,7 +10,7 @@
 // closed dialog) loses nothing but the attached files.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { addr, bareAddress, compose, loadAccounts, replyRecipients, splitAddresses, useAccounts } from '../mail.js';
+import { addr, bareAddress, compose, loadAccounts, replyRecipients, sendableAccounts, splitAddresses, useAccounts } from '../mail.js';
 import { navigate } from '../router.js';
 import { cleanHtml, hasFormatting, RichEditor, textToHtml } from '../rich.jsx';
 import { Field, FormError, Modal, Submit } from '../ui.jsx';
@@ -63,11 +63,11 @@ function initialFields(req, accounts) {
 	let account = '';
 	if (p) {
 		const involved = [p.from, ...(p.to || []), ...(p.cc || [])].map((a) => a && a.address && a.address.toLowerCase());
-		const a = (accounts || []).find((x) => x.enabled && involved.includes(x.email));
+		const a = sendableAccounts(accounts).find((x) => involved.includes(x.email));
 		if (a) account = String(a.id);
 	}
 	if (!account) {
-		const a = (accounts || []).find((x) => x.enabled);
+		const a = sendableAccounts(accounts)[0];
 		if (a) account = String(a.id);
 	}
 	return { account, to, cc, bcc: '', subject, format: 'markdown', body: '', html: '', quote: true, later: false, sendAt: '', showCc: !!cc };
@@ -217,7 +217,7 @@ function ComposeForm({ req, onDone }) {
 		onDone();
 	};
 
-	const enabled = (accounts || []).filter((a) => a.enabled);
+	const enabled = sendableAccounts(accounts);
 	return (
 		<form class="compose-form" onSubmit={submit} noValidate>
 			{req.parent && (
