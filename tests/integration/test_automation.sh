@@ -79,8 +79,11 @@ MGR_AUTH="Authorization: Bearer $("$PARLEY" --data "$DATA" token create alice@lo
 AUTH=$MGR_AUTH
 req GET /api/v1/me
 ALICE=$(echo "$BODY" | jq .id)
-req POST /api/v1/mail/accounts "{\"name\":\"alice\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"alice\",\"password\":\"secret\"}"
+# On loopback: an admin adds it for her (managers may use public hosts only).
+AUTH=$ADMIN_AUTH
+req POST /api/v1/mail/accounts "{\"name\":\"alice\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"alice\",\"password\":\"secret\",\"owner_id\":$ALICE}"
 expect manager_mailbox 201 ".owner_id == $ALICE and .shared == false"
+AUTH=$MGR_AUTH
 ACCT=$(echo "$BODY" | jq .id)
 check mailbox_health_ok wait_for 30 api_jq "/api/v1/mail/accounts/$ACCT" '.health.status == "ok"'
 

@@ -15,6 +15,7 @@
 # named DAY/SUITE; a failing run shows its failing lines.
 #   DATES_DAYS=monday,dst_spring   only these days (names below)
 #   DATES_SUITES=test_calendar     only these suites
+#   DATES_TIMEOUT=900              seconds a suite may take
 # Budget, about 20 minutes on 2 cores: the unit suites that read the clock
 # (10 s) on every day, test_calendar (80 s) on every day but the leap day,
 # test_automation (90 s) on the Sunday, the Monday and both DST days, and the
@@ -48,7 +49,7 @@ run_on() {
 	local -a cmd=(bash "$TOP/tests/integration/$suite.sh")
 	[ "$suite" = unit ] && cmd=(bash -c '. "$1/tests/lib/lib.sh"; with_clock "$PARLEY_UNIT" '"$UNIT_DATES" _ "$TOP")
 	# The instant is read in the day's zone, as a person there would say it.
-	env -u PARLEY_TEST_SHIFT TZ="$zone" PARLEY_TEST_NOW="$(TZ="$zone" command date -d "$now" '+%Y-%m-%d %H:%M:%S %z')" \
+	timeout "${DATES_TIMEOUT:-900}" env -u PARLEY_TEST_SHIFT TZ="$zone" PARLEY_TEST_NOW="$(TZ="$zone" command date -d "$now" '+%Y-%m-%d %H:%M:%S %z')" \
 		PARLEY_UNIT="$TOP/$B/asan/unit" UI_OUT="$WORK/ui-$day" "${cmd[@]}" >"$log" 2>&1
 	local rc=$?
 	echo "# $day/$suite: $((SECONDS - t0)) s"
