@@ -40,7 +40,10 @@ static const struct cli_cmd commands[] = {
 	  "parley serve [--listen ADDR:PORT] [--web DIR]\n"
 	  "  Serves on ADDR:PORT (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
 	  "  --web DIR (or $PARLEY_WEB) is the built web UI; by default web/dist if it\n"
-	  "  is there, else only the API is served." },
+	  "  is there, else only the API is served.\n"
+	  "  Behind TLS, set $PARLEY_PUBLIC_URL=https://... (or list the proxies sending\n"
+	  "  X-Forwarded-Proto: https in $PARLEY_TRUSTED_PROXIES, comma-separated\n"
+	  "  addresses): cookies are then Secure." },
 	{ "migrate", cmd_migrate, CLI_STORE, "apply pending schema migrations",
 	  "parley migrate\n  Applies pending migrations and prints the schema version." },
 	{ "user", cmd_user, CLI_STORE | CLI_MIGRATE, "add, list or reset users",
