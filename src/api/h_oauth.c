@@ -22,23 +22,6 @@
 
 #define NONCE_COOKIE "parley_oauth"
 
-/* The value of cookie name, or NULL. */
-static const char *cookie(struct req *rq, const char *name)
-{
-	const char *c = req_header(rq, "Cookie");
-	size_t n = strlen(name);
-	while (c && *c) {
-		while (*c == ' ' || *c == ';')
-			c++;
-		if (strncmp(c, name, n) == 0 && c[n] == '=') {
-			const char *v = c + n + 1, *end = strchr(v, ';');
-			return arena_strndup(rq->arena, v, end ? (size_t)(end - v) : strlen(v));
-		}
-		c = strchr(c, ';');
-	}
-	return NULL;
-}
-
 static void nonce_cookie(struct req *rq, const char *value, int max_age)
 {
 	req_add_header(rq, "Set-Cookie",
@@ -109,7 +92,7 @@ int h_oauth_callback(struct req *rq)
 	if (app_load_key(rq->app, &rq->err) < 0)
 		return -1;
 	nonce_cookie(rq, "", 0); /* used once, whatever happens */
-	if (oauth2_finish(rq->store, &rq->app->key, state, code, cookie(rq, NONCE_COOKIE),
+	if (oauth2_finish(rq->store, &rq->app->key, state, code, req_cookie(rq, NONCE_COOKIE),
 			  rq->arena, &id, &rq->err) < 0) {
 		if (rq->err.code == ERR_INTERNAL)
 			return -1;

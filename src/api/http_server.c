@@ -134,6 +134,22 @@ const char *req_header(struct req *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+const char *req_cookie(struct req *rq, const char *name)
+{
+	const char *c = req_header(rq, "Cookie");
+	size_t n = strlen(name);
+	while (c && *c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, name, n) == 0 && c[n] == '=') {
+			const char *v = c + n + 1, *end = strchr(v, ';');
+			return arena_strndup(rq->arena, v, end ? (size_t)(end - v) : strlen(v));
+		}
+		c = strchr(c, ';');
+	}
+	return NULL;
+}
+
 int req_json(struct req *rq, int status, json_t *j)
 {
 	rq->status = status;

@@ -69,6 +69,8 @@ struct req {
 const char *req_query(struct req *rq, const char *name);
 /* A request header, or NULL. */
 const char *req_header(struct req *rq, const char *name);
+/* The value of the cookie NAME in the Cookie header, in the request's arena, or NULL. */
+const char *req_cookie(struct req *rq, const char *name);
 /* The path parameter {id} as a positive integer; 0 and -1 with rq->err set
    (404: an id that is not a number names nothing) otherwise. */
 int req_param_id(struct req *rq, int idx, int64_t *id_r);

@@ -88,22 +88,6 @@ static int error_response(struct req *rq)
 	return req_json(rq, status, body);
 }
 
-static const char *cookie_value(struct req *rq, const char *name)
-{
-	const char *c = req_header(rq, "Cookie");
-	size_t n = strlen(name);
-	while (c && *c) {
-		while (*c == ' ' || *c == ';')
-			c++;
-		if (strncmp(c, name, n) == 0 && c[n] == '=') {
-			const char *v = c + n + 1, *end = strchr(v, ';');
-			return arena_strndup(rq->arena, v, end ? (size_t)(end - v) : strlen(v));
-		}
-		c = strchr(c, ';');
-	}
-	return NULL;
-}
-
 /* Finds the user behind a bearer token or a session cookie. 1 found, 0 none. */
 static int authenticate(struct req *rq)
 {
@@ -115,7 +99,7 @@ static int authenticate(struct req *rq)
 			return -1;
 		return store_token_lookup(rq->store, hash, rq->arena, &rq->user, &rq->err);
 	}
-	const char *token = cookie_value(rq, SESSION_COOKIE);
+	const char *token = req_cookie(rq, SESSION_COOKIE);
 	if (!token)
 		return 0;
 	id_sha256_hex(token, hash);
