@@ -19,6 +19,7 @@
 #include "api/server_int.h"
 #include "app.h"
 #include "base/arena.h"
+#include "base/fdio.h"
 #include "base/log.h"
 #include "base/banned.h"
 
@@ -82,25 +83,11 @@ static int spool_open(struct req *rq)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Moves what is in memory to a new spool file. */
 static int spool_start(struct req *rq)
 {
 	if (spool_open(rq) < 0 || !take_disk(rq->srv, (long long)rq->body.len) ||
-	    write_all(rq->spool_fd, rq->body.data, rq->body.len) < 0)
+	    fd_write_all(rq->spool_fd, rq->body.data, rq->body.len) < 0)
 		return -1;
 	rq->disk_taken += rq->body.len;
 	atomic_fetch_sub(&rq->srv->mem_buffered, rq->mem_taken);
@@ -127,7 +114,7 @@ void body_append(struct req *rq, const char *data, size_t n)
 		return;
 	}
 	rq->disk_taken += n;
-	if (write_all(rq->spool_fd, data, n) < 0)
+	if (fd_write_all(rq->spool_fd, data, n) < 0)
 		rq->body_refused = true;
 }
 
@@ -143,7 +130,7 @@ int body_finish(struct req *rq)
 		return 0;
 	size_t len = rq->disk_taken;
 	/* A NUL after the body, as buf promises. */
-	if (write_all(rq->spool_fd, "", 1) < 0)
+	if (fd_write_all(rq->spool_fd, "", 1) < 0)
 		return -1;
 	void *map = mmap(NULL, len + 1, PROT_READ, MAP_PRIVATE, rq->spool_fd, 0);
 	if (map == MAP_FAILED) {

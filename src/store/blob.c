@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/fdio.h"
 #include "base/id.h"
 #include "store/blob.h"
 #include "base/banned.h"
@@ -18,20 +19,6 @@ char *blob_path(const char *dir, const char *sha_hex, struct arena *a)
 	if (strlen(sha_hex) != 64 || strspn(sha_hex, "0123456789abcdef") != 64)
 		return NULL;
 	return arena_printf(a, "%s/%.2s/%s", dir, sha_hex, sha_hex);
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 int blob_put(const char *dir, const void *data, size_t n, char sha_hex[65], struct err *err)
@@ -54,7 +41,7 @@ int blob_put(const char *dir, const void *data, size_t n, char sha_hex[65], stru
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return err_set(err, ERR_TEMP, "cannot create '%s': %s", tmp, strerror(errno));
-	if (write_all(fd, data, n) < 0 || fsync(fd) < 0) {
+	if (fd_write_all(fd, data, n) < 0 || fsync(fd) < 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
