@@ -2,6 +2,7 @@
 #ifndef STORE_STORE_MAIL_INT_H
 #define STORE_STORE_MAIL_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,12 @@ int store_thread_assign(struct store *st, int64_t msg_id, const char *mid, const
 int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		    const struct store_ingest *in, const char *mid, bool outbound, int64_t date,
 		    struct arena *a, struct err *err);
+
+/* Who caused the outbox item that sent Message-ID mid (without brackets):
+   1 with *user_r (0 if nobody: the user is gone, or Parley itself) and
+   *automated_r (a rule's or Parley's own auto-generated mail), 0 if no item
+   sent it (mail sent elsewhere, found in a Sent folder), -1. */
+int store_outbox_cause(struct store *st, const char *mid, int64_t *user_r, bool *automated_r,
+		       struct err *err);
 
 #endif

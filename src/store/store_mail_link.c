@@ -132,6 +132,28 @@ static int collect(struct store *st, const struct store_ingest *in, json_t *cont
 	return 0;
 }
 
+/* The actor of outbound mail's timeline entry: who caused it when Parley sent
+   it (none, and payload.automated, for a rule's mail), else the owner of the
+   personal mailbox it was found in (a shared one's sender is unknown). */
+static int sent_by(struct store *st, const struct store_ingest *in, const char *mid, json_t *act,
+		   json_t *payload, struct err *err)
+{
+	int64_t user = 0;
+	bool automated = false;
+	int r = store_outbox_cause(st, mid, &user, &automated, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		user = in->owner_id;
+	if (automated) {
+		user = 0;
+		json_object_set_new(payload, "automated", json_true());
+	}
+	if (user)
+		json_object_set_new(act, "actor_id", json_integer(user));
+	return 0;
+}
+
 int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		    const struct store_ingest *in, const char *mid, bool outbound, int64_t date,
 		    struct arena *a, struct err *err)
@@ -159,6 +181,8 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 			 "contact_ids", contacts, "company_ids", companies, "deal_ids", deals));
 	if (in->owner_id)
 		json_object_set_new(ev, "owner_id", json_integer(in->owner_id));
+	if (in->backfill) /* built-in notifications are for news only */
+		json_object_set_new(ev, "backfill", json_true());
 	if (store_event_add(st, outbound ? "email.sent" : "email.received", "message", msg_id, 0,
 			    ev, err) < 0)
 		return -1;
@@ -170,8 +194,8 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		      outbound ? "outbound" : "inbound", "occurred_at", (json_int_t)date, "summary",
 		      m->subject && *m->subject ? m->subject : "(no subject)", "payload", payload,
 		      "contact_ids", contacts, "company_ids", companies, "deal_ids", deals));
-	if (outbound && in->owner_id)
-		json_object_set_new(act, "actor_id", json_integer(in->owner_id));
+	if (outbound && sent_by(st, in, mid, act, payload, err) < 0)
+		return -1;
 	json_t *out;
 	if (store_record_create(st, &activity_def, act, 0, a, &out, err) < 0)
 		return -1;

@@ -13,6 +13,7 @@
 #include "core/mail_link.h"
 #include "core/user.h"
 #include "store/store_int.h"
+#include "store/store_mail_int.h"
 #include "base/banned.h"
 
 #define OUTBOX_COLS                                                                                \
@@ -292,4 +293,28 @@ int store_outbox_to_user(struct store *st, int64_t user_id, int64_t caused_by, c
 	};
 	int64_t oid;
 	return store_outbox_enqueue(st, &it, idempotency_key, &oid, err) < 0 ? -1 : 1;
+}
+
+int store_outbox_cause(struct store *st, const char *mid, int64_t *user_r, bool *automated_r,
+		       struct err *err)
+{
+	struct stmt *s;
+	*user_r = 0;
+	*automated_r = false;
+	if (store_prepare(st,
+			  "SELECT caused_by, draft FROM outbox WHERE message_id = ? AND status "
+			  "IN ('sent', 'sending') ORDER BY id DESC LIMIT 1",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_text(s, 1, mid);
+	int r = stmt_step(s, err);
+	if (r == 1) {
+		*user_r = stmt_is_null(s, 0) ? 0 : stmt_int(s, 0);
+		/* Rules' and Parley's own mail (reminders, digests) says so in its draft. */
+		json_t *draft = stmt_is_null(s, 1) ? NULL : json_loads(stmt_text(s, 1), 0, NULL);
+		*automated_r = json_get_str(draft, "auto_submitted") != NULL;
+		json_decref(draft);
+	}
+	stmt_free(&s);
+	return r;
 }

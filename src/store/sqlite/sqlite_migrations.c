@@ -283,6 +283,23 @@ static const char m9_html_safe[] =
     "ALTER TABLE messages ADD COLUMN html_safe_remote TEXT;"
     "ALTER TABLE messages ADD COLUMN html_remote_blocked INTEGER NOT NULL DEFAULT 0;";
 
+/* Outbound mail's timeline entries credited to who caused the mail (the
+   outbox item's caused_by; none for a rule's mail, marked payload.automated)
+   rather than the mailbox's owner: an index to find the item by Message-ID,
+   and the entries written before. */
+static const char m10_sent_by[] =
+    "CREATE INDEX outbox_message_id ON outbox(message_id);"
+    "UPDATE activities SET actor_id = (SELECT CASE WHEN o.draft LIKE '%auto_submitted%'"
+    " THEN NULL ELSE o.caused_by END FROM outbox o JOIN messages m ON m.message_id = o.message_id"
+    " WHERE m.id = activities.source_id AND o.status = 'sent' ORDER BY o.id DESC LIMIT 1)"
+    " WHERE source_entity = 'message' AND direction = 'outbound' AND EXISTS (SELECT 1 FROM outbox o"
+    " JOIN messages m ON m.message_id = o.message_id WHERE m.id = activities.source_id AND"
+    " o.status = 'sent');"
+    "UPDATE activities SET payload = json_set(payload, '$.automated', json('true'))"
+    " WHERE source_entity = 'message' AND direction = 'outbound' AND EXISTS (SELECT 1 FROM outbox o"
+    " JOIN messages m ON m.message_id = o.message_id WHERE m.id = activities.source_id AND"
+    " o.status = 'sent' AND o.draft LIKE '%auto_submitted%');";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -297,6 +314,7 @@ static const struct store_migration migrations[] = {
     {7, "caused_by", m7_caused_by},
     {8, "auth", m8_auth},
     {9, "html_safe", m9_html_safe},
+    {10, "sent_by", m10_sent_by},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
