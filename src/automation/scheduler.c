@@ -25,6 +25,7 @@
 #include "core/entity.h"
 #include "core/mail_account.h"
 #include "core/meeting.h"
+#include "core/user.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -104,20 +105,79 @@ static int notify_task(struct store *st, const json_t *ev, struct arena *a, stru
 			    arena_printf(a, "/tasks/%" PRId64, id), err);
 }
 
+/* ---- new client mail: who hears of it ---- */
+
+#define MAIL_NOTIFY_MAX 20 /* contacts and deals looked at per message */
+
+/* Notifies uid of message msg unless uid was told already (told[], *ntold)
+   or may not see the message (an inactive user, someone else's personal
+   mailbox). 1 if told, 0 if not, -1. */
+static int tell(struct store *st, int64_t uid, int64_t msg, const char *title, const char *link,
+		int64_t *told, size_t *ntold, struct arena *a, struct err *err)
+{
+	struct user *u;
+	for (size_t i = 0; i < *ntold; i++)
+		if (told[i] == uid)
+			return 0;
+	int r = uid ? store_user_get(st, uid, a, &u, err) : 0;
+	if (r <= 0 || !u->active)
+		return r < 0 ? -1 : 0;
+	struct mail_viewer v = {uid, u->role == USER_ADMIN};
+	if ((r = store_message_visible(st, msg, &v, err)) <= 0)
+		return r;
+	told[(*ntold)++] = uid;
+	return store_notify(st, uid, "mail", title, "", link, err) < 0 ? -1 : 1;
+}
+
+/* The owners of the records (contacts or deals) listed in ids who may see the
+   message, each told once. */
+static int tell_owners(struct store *st, const struct entity_def *def, const json_t *ids,
+		       int64_t msg, const char *title, const char *link, int64_t *told,
+		       size_t *ntold, struct arena *a, struct err *err)
+{
+	size_t i;
+	json_t *id, *rec;
+	json_array_foreach(ids, i, id)
+	{
+		int r = i < MAIL_NOTIFY_MAX ? store_record_get(st, def, json_integer_value(id), a,
+							       &rec, err)
+					    : 0;
+		if (r < 0 ||
+		    (r == 1 && tell(st, json_integer_value(json_object_get(rec, "owner_id")), msg,
+				    title, link, told, ntold, a, err) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* New mail from a client goes to the owners of its contacts, else of its
+   deals, else (mail in a personal mailbox) to the mailbox's owner: whoever of
+   them may see it. Old mail a first sync finds (backfill) is not news. */
 static int notify_reply(struct store *st, const json_t *ev, struct arena *a, struct err *err)
 {
 	const json_t *p = json_object_get(ev, "payload");
-	int64_t owner = json_integer_value(json_object_get(p, "owner_id"));
-	int64_t contact = json_integer_value(json_array_get(json_object_get(p, "contact_ids"), 0));
+	const json_t *contacts = json_object_get(p, "contact_ids");
+	int64_t msg = json_integer_value(json_object_get(p, "message_id"));
 	json_t *c;
-	if (!owner || !contact || store_record_get(st, &contact_def, contact, a, &c, err) != 1)
+	if (json_is_true(json_object_get(p, "backfill")) || !json_array_size(contacts) ||
+	    store_record_get(st, &contact_def, json_integer_value(json_array_get(contacts, 0)), a,
+			     &c, err) != 1)
 		return 0;
 	const char *f = json_get_str(c, "first_name"), *l = json_get_str(c, "last_name");
-	return store_notify(
-	    st, owner, "mail", arena_printf(a, "Mail from %s %s", f ? f : "", l ? l : ""), "",
-	    arena_printf(a, "/mail/threads/%" PRId64,
-			 (int64_t)json_integer_value(json_object_get(p, "thread_id"))),
-	    err);
+	const char *title = arena_printf(a, "Mail from %s%s%s", f ? f : "", f && l ? " " : "",
+					 l ? l : ""),
+		   *link = arena_printf(a, "/mail/threads/%" PRId64,
+					(int64_t)json_integer_value(json_object_get(p, "thread_id")));
+	int64_t told[MAIL_NOTIFY_MAX + 1];
+	size_t ntold = 0;
+	if (tell_owners(st, &contact_def, contacts, msg, title, link, told, &ntold, a, err) < 0 ||
+	    (!ntold && tell_owners(st, &deal_def, json_object_get(p, "deal_ids"), msg, title, link,
+				   told, &ntold, a, err) < 0))
+		return -1;
+	if (!ntold && tell(st, json_integer_value(json_object_get(p, "owner_id")), msg, title, link,
+			   told, &ntold, a, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* Where a note's notification leads: the first record it is about. */

@@ -83,7 +83,8 @@ static int put(struct demo_mail *m, bool outbound, const char *from_name, const 
 				  .raw_sha256 = sha,
 				  .size = len,
 				  .account_email = m->acct.email,
-				  .text = msg->text};
+				  .text = msg->text,
+				  .backfill = true}; /* history: notifies nobody */
 	struct mail_html_safe safe;
 	if (store_message_ingest(m->st, &in, m->a, &id, &isnew, err) < 0 ||
 	    (isnew && msg->html &&

@@ -331,6 +331,7 @@ struct store_ingest {
 	int64_t owner_id;	   /* the mailbox owner, or 0 */
 	int64_t internal_date;	   /* when the message has no usable Date */
 	const char *text;	   /* plain text for snippets and search (from HTML if needed) */
+	bool backfill; /* old mail a first sync (or resync) of its folder found, not news */
 };
 
 /* Stores one synced message: the message (once per Message-ID, whatever the

@@ -54,7 +54,8 @@ struct sync {
 	struct mail_folder *f;
 	int64_t *known; /* UIDs the store has, ascending */
 	size_t nknown;
-	uint32_t *server; /* UIDs on the server, ascending */
+	int64_t new_above; /* UIDs above it are new mail; the rest is old (backfill) */
+	uint32_t *server;  /* UIDs on the server, ascending */
 	unsigned *server_flags;
 	size_t nserver, cap;
 };
@@ -150,7 +151,8 @@ static int on_message(void *ctx, uint32_t uid, unsigned flags, int64_t internal_
 				  .account_email = s->acct->email,
 				  .owner_id = s->acct->owner_id,
 				  .internal_date = internal_date,
-				  .text = m->text ? m->text : text};
+				  .text = m->text ? m->text : text,
+				  .backfill = (int64_t)uid <= s->new_above};
 	int r = store_attachments(s, m, err) < 0
 		    ? -1
 		    : store_message_ingest(s->st, &in, a, &id, &isnew, err);
@@ -251,11 +253,14 @@ static int sync_folder(struct sync *s, const struct imap_folder *imf, struct err
 			s->f = &all[i];
 	if (imap_conn_select(s->c, imf->raw, &mb, err) < 0)
 		return -1;
+	/* A folder's first sync (or a resync) finds old mail: all of it is backfill. */
+	s->new_above = s->f->uidvalidity ? s->f->synced_uid : INT64_MAX;
 	if (s->f->uidvalidity && s->f->uidvalidity != mb.uidvalidity) {
 		log_info("sync: '%s' %s: UIDVALIDITY changed, resyncing", s->acct->name, imf->name);
 		if (store_folder_reset(s->st, fid, err) < 0)
 			return -1;
 		s->f->synced_uid = s->f->highestmodseq = 0;
+		s->new_above = INT64_MAX;
 	}
 	if (store_folder_uids(s->st, fid, s->a, &s->known, &s->nknown, err) < 0)
 		return -1;
