@@ -1,8 +1,9 @@
 /* Notifications: the list, marking read, and the live stream (Server-Sent
  * Events) the browser keeps open. The stream holds no thread: its reader
- * runs when the notifier wakes it (a notification for its user, or every
- * STREAM_TICK_S seconds), re-checks the session, sends what is new or a
- * keep-alive, and suspends the connection again (http_stream.c). */
+ * runs when the notifier wakes it (a notification for its user, new mail, or
+ * every STREAM_TICK_S seconds), re-checks the session, sends what is new (the
+ * notifications, and the new mail its user may see) or a keep-alive, and
+ * suspends the connection again (http_stream.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 #define SSE_BATCH	20
 #define SSE_KEEPALIVE_S 15
 #define SSE_BUF		16384
+#define SSE_MAIL_BATCH	200 /* events read per look for new mail */
+#define SSE_MAIL_ROUNDS 10  /* batches per wake-up; the rest after it is sent */
 
 int h_notifications_list(struct req *rq)
 {
@@ -63,8 +66,9 @@ struct sse {
 	struct server_state *srv;
 	struct stream_slot *slot;
 	int64_t user_id, last_id, last_sent, checked_at;
+	int64_t mail_seen; /* the last event looked at for new mail */
 	char auth_hash[65]; /* the session's or the token's hash, re-checked */
-	bool bearer, first;
+	bool bearer, first, admin, mail_due;
 	char buf[SSE_BUF];
 	size_t len, off;
 };
@@ -79,7 +83,49 @@ static int sse_still_valid(struct sse *s, struct store *st, struct arena *a)
 			  : store_session_lookup(st, s->auth_hash, a, &u, &csrf, &err);
 	if (r < 0)
 		return 1; /* a store hiccup is not a logout: try again next tick */
+	if (r == 1 && u)
+		s->admin = u->role == USER_ADMIN;
 	return r == 1 && u && u->active && u->id == s->user_id;
+}
+
+/* Appends an "event: mail" for each new message the user may see, oldest
+   first: {"message_id", "thread_id", "direction"}. No "id:" line, so the
+   browser's Last-Event-ID stays the last notification's. s->mail_due stays
+   set while events are left (a full batch, a full buffer, a store error). */
+static void sse_mail(struct sse *s, struct store *st, struct arena *a)
+{
+	struct mail_viewer v = {s->user_id, s->admin};
+	for (int round = 0; round < SSE_MAIL_ROUNDS && s->mail_due; round++) {
+		json_t *items;
+		struct err err = {0};
+		if (store_event_list(st, s->mail_seen, SSE_MAIL_BATCH, a, &items, &err) < 0)
+			return;
+		s->mail_due = json_array_size(items) == SSE_MAIL_BATCH;
+		size_t i;
+		json_t *ev;
+		json_array_foreach(items, i, ev)
+		{
+			const char *type = json_get_str(ev, "type");
+			const json_t *p = json_object_get(ev, "payload");
+			int64_t msg = json_integer_value(json_object_get(p, "message_id"));
+			bool in = type && strcmp(type, "email.received") == 0;
+			if ((in || (type && strcmp(type, "email.sent") == 0)) &&
+			    store_message_visible(st, msg, &v, &err) == 1) {
+				int n = snprintf(
+				    s->buf + s->len, SSE_BUF - s->len,
+				    "event: mail\ndata: {\"message_id\":%" PRId64
+				    ",\"thread_id\":%" PRId64 ",\"direction\":\"%s\"}\n\n",
+				    msg, (int64_t)json_integer_value(json_object_get(p, "thread_id")),
+				    in ? "inbound" : "outbound");
+				if (n < 0 || (size_t)n >= SSE_BUF - s->len) {
+					s->mail_due = true; /* the rest once this is sent */
+					return;
+				}
+				s->len += (size_t)n;
+			}
+			s->mail_seen = json_integer_value(json_object_get(ev, "id"));
+		}
+	}
 }
 
 /* Fills s->buf with new notifications (oldest first) or a keep-alive; -1 when
@@ -89,11 +135,13 @@ static int sse_fill(struct sse *s)
 	int64_t now = time_now();
 	bool recheck = now - s->checked_at >= STREAM_TICK_S;
 	bool pending = stream_take_pending(s->srv, s->slot) || s->first;
+	s->mail_due |= stream_take_mail(s->srv, s->slot);
 	s->len = s->off = 0;
-	if (!recheck && !pending && now - s->last_sent < SSE_KEEPALIVE_S)
+	if (!recheck && !pending && !s->mail_due && now - s->last_sent < SSE_KEEPALIVE_S)
 		return 0;
-	struct store *st = recheck || pending ? server_store_get(s->srv) : NULL;
-	if ((recheck || pending) && !st)
+	bool need = recheck || pending || s->mail_due;
+	struct store *st = need ? server_store_get(s->srv) : NULL;
+	if (need && !st)
 		return 0; /* the pool is busy: the next tick tries again */
 	struct arena *a = arena_new();
 	int rc = 0;
@@ -127,6 +175,8 @@ static int sse_fill(struct sse *s)
 			s->last_id = id;
 		}
 	}
+	if (s->mail_due)
+		sse_mail(s, st, a);
 	if (!s->len && now - s->last_sent >= SSE_KEEPALIVE_S)
 		s->len = (size_t)snprintf(s->buf, SSE_BUF, ": keep-alive\n\n");
 	if (s->len)
@@ -169,6 +219,12 @@ int h_events_stream(struct req *rq)
 	const char *auth = req_header(rq, "Authorization");
 	s->srv = rq->srv;
 	s->user_id = rq->user->id;
+	s->admin = rq->user->role == USER_ADMIN;
+	/* New mail from now on (a reconnecting client reloads its lists). */
+	if (store_event_last(rq->store, &s->mail_seen, &rq->err) < 0) {
+		free(s);
+		return -1;
+	}
 	s->last_sent = s->checked_at = time_now();
 	s->first = true;
 	if (rq->session_hash) {

@@ -1,7 +1,8 @@
 /* Event streams as suspended connections: an open stream holds no thread.
  * Its reader (h_notifications.c) runs in a network thread when there is
  * something to do and suspends the connection otherwise; the notifier thread
- * resumes it when a notification for its user is stored, and every
+ * resumes it when a notification for its user is stored, when new mail is
+ * stored (every stream: each sends only the mail its user may see), and every
  * STREAM_TICK_S seconds so that it re-checks its session and sends its
  * keep-alive. A slot is resumed only if it is suspended here: libmicrohttpd
  * forbids resuming anything else. */
@@ -25,7 +26,7 @@
 struct stream_slot {
 	struct MHD_Connection *conn;
 	int64_t user_id;
-	bool suspended, woken, pending;
+	bool suspended, woken, pending, mail;
 	struct stream_slot *prev, *next;
 };
 
@@ -82,13 +83,23 @@ bool stream_take_pending(struct server_state *s, struct stream_slot *slot)
 	return p;
 }
 
-void streams_wake(struct server_state *s, int64_t user_id, bool pending)
+bool stream_take_mail(struct server_state *s, struct stream_slot *slot)
+{
+	pthread_mutex_lock(&s->streams.lock);
+	bool m = slot->mail;
+	slot->mail = false;
+	pthread_mutex_unlock(&s->streams.lock);
+	return m;
+}
+
+static void wake(struct server_state *s, int64_t user_id, bool pending, bool mail)
 {
 	pthread_mutex_lock(&s->streams.lock);
 	for (struct stream_slot *slot = s->streams.head; slot; slot = slot->next) {
 		if (user_id && slot->user_id != user_id)
 			continue;
 		slot->pending |= pending;
+		slot->mail |= mail;
 		slot->woken = true;
 		if (slot->suspended) {
 			slot->suspended = false;
@@ -96,6 +107,16 @@ void streams_wake(struct server_state *s, int64_t user_id, bool pending)
 		}
 	}
 	pthread_mutex_unlock(&s->streams.lock);
+}
+
+void streams_wake(struct server_state *s, int64_t user_id, bool pending)
+{
+	wake(s, user_id, pending, false);
+}
+
+void streams_wake_mail(struct server_state *s, int64_t user_id)
+{
+	wake(s, user_id, false, true);
 }
 
 size_t streams_count(struct server_state *s)
@@ -106,7 +127,8 @@ size_t streams_count(struct server_state *s)
 	return n;
 }
 
-/* Wakes the streams of the users notified by the events after *seen. */
+/* Wakes the streams of the users notified by the events after *seen, and
+   every stream for new mail (each sends only what its user may see). */
 static void notify_new(struct server_state *s, struct store *st, int64_t *seen)
 {
 	struct err err = {0};
@@ -119,13 +141,14 @@ static void notify_new(struct server_state *s, struct store *st, int64_t *seen)
 	json_t *items;
 	if (store_event_list(st, *seen, NOTIFIER_EVENTS, a, &items, &err) < 0 ||
 	    json_array_size(items) == NOTIFIER_EVENTS) {
-		streams_wake(s, 0, true);
+		wake(s, 0, true, true);
 		*seen = last;
 		arena_free(&a);
 		return;
 	}
 	size_t i;
 	json_t *ev;
+	bool mail = false;
 	json_array_foreach(items, i, ev)
 	{
 		const char *type = json_string_value(json_object_get(ev, "type"));
@@ -133,7 +156,12 @@ static void notify_new(struct server_state *s, struct store *st, int64_t *seen)
 		if (type && strcmp(type, "notification.created") == 0)
 			streams_wake(s, json_integer_value(json_object_get(payload, "user_id")),
 				     true);
+		else if (type && !mail &&
+			 (strcmp(type, "email.received") == 0 || strcmp(type, "email.sent") == 0))
+			mail = true;
 	}
+	if (mail)
+		streams_wake_mail(s, 0);
 	*seen = last;
 	arena_free(&a);
 }

@@ -124,6 +124,10 @@ int stream_suspend(struct server_state *s, struct stream_slot *slot);
 bool stream_take_pending(struct server_state *s, struct stream_slot *slot);
 /* Wakes the streams of user (all with user_id 0); pending marks a notification. */
 void streams_wake(struct server_state *s, int64_t user_id, bool pending);
+/* Wakes the streams of user (all with user_id 0) to look for new mail. */
+void streams_wake_mail(struct server_state *s, int64_t user_id);
+/* Whether new mail was marked for the stream since the last call (clears it). */
+bool stream_take_mail(struct server_state *s, struct stream_slot *slot);
 size_t streams_count(struct server_state *s);
 /* The notifier thread: polls the store's newest event once a second, wakes
    the streams of users with new notifications, ticks every stream, and

@@ -3,6 +3,7 @@
 // linked, searched with the mail query language; j/k/o and friends.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
+import { onMail } from '../live.js';
 import {
 	archiveThread,
 	buildQuery,
@@ -92,6 +93,35 @@ export function Inbox() {
 
 	useEffect(() => {
 		load(null);
+	}, [key]);
+
+	// New mail, pushed by the event stream: the first page again, merged over
+	// what is loaded (the pages below stay), a moment after the last event.
+	const [arrived, setArrived] = useState('');
+	useEffect(() => {
+		let timer = null;
+		const refresh = async () => {
+			const n = seq.current;
+			try {
+				const page = await get('/mail/threads', { q: buildQuery(filters).q, limit: PAGE });
+				if (n !== seq.current) return;
+				setItems((old) => {
+					if (!old) return old;
+					const known = new Set(old.map((t) => t.id));
+					const fresh = new Set(page.items.map((t) => t.id));
+					const added = page.items.filter((t) => !known.has(t.id)).length;
+					if (added) setArrived(added === 1 ? '1 new conversation' : `${added} new conversations`);
+					return [...page.items, ...old.filter((t) => !fresh.has(t.id))];
+				});
+			} catch {
+				/* the next event or a reload tries again */
+			}
+		};
+		const off = onMail(() => {
+			clearTimeout(timer);
+			timer = setTimeout(refresh, 300);
+		});
+		return () => (off(), clearTimeout(timer));
 	}, [key]);
 
 	// The next page loads when the end of the list comes into view.
@@ -251,6 +281,9 @@ export function Inbox() {
 						<p>New mail shows here as the mailboxes sync. Press c to write one.</p>
 					</Empty>
 				))}
+			<p class="sr-only" role="status" aria-live="polite">
+				{arrived}
+			</p>
 			{items && items.length > 0 && (
 				<ol class="thread-list" ref={listRef} aria-label="Conversations">
 					{items.map((t, i) => (

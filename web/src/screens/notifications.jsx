@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { navigate } from '../router.js';
+import { emitMail } from '../live.js';
 import { errorText, relativeTime, toast } from '../util.js';
 
 const STREAM = '/api/v1/events/stream';
@@ -42,6 +43,19 @@ function useNotifications() {
 				} catch {
 					/* a malformed event: ignore it */
 				}
+			});
+			es.addEventListener('mail', (e) => {
+				try {
+					emitMail(JSON.parse(e.data));
+				} catch {
+					/* a malformed event: ignore it */
+				}
+			});
+			// Back after a break: what came meanwhile is only in the lists.
+			let opened = false;
+			es.addEventListener('open', () => {
+				if (opened || reload) emitMail({ reconnected: true });
+				opened = true;
 			});
 			if (reload) es.addEventListener('open', load, { once: true });
 			es.addEventListener('error', () => {
