@@ -233,6 +233,57 @@ int store_record_list(struct store *st, const struct entity_def *def,
 	return collect(st, def, sql, &b, q->limit, false, a, items_r, next_cursor_r, err);
 }
 
+/* Each mail entry of a timeline gets "mail": {"thread_id", "from",
+   "from_name", "snippet"} of its message as it is now (a thread split or
+   joined since the entry was written moves it). */
+static int timeline_mail(struct store *st, json_t *items, struct arena *a, struct err *err)
+{
+	struct buf sql;
+	size_t i, n = 0;
+	json_t *it, *byid = json_in_arena(a, json_object());
+	buf_init(&sql, a, SQL_MAX);
+	buf_puts(&sql, "SELECT id, thread_id, from_addr, from_name, snippet FROM messages WHERE id IN (");
+	json_array_foreach(items, i, it)
+	{
+		const char *src = json_string_value(json_object_get(it, "source_entity"));
+		if (!src || strcmp(src, "message") != 0)
+			continue;
+		json_object_set(byid,
+				arena_printf(a, "%" PRId64,
+					     (int64_t)json_integer_value(json_object_get(it, "source_id"))),
+				it);
+		buf_puts(&sql, n++ ? ", ?" : "?");
+	}
+	if (!n)
+		return 0;
+	buf_puts(&sql, ")");
+	struct stmt *s;
+	if (store_prepare(st, sql.data, &s, err) < 0)
+		return -1;
+	n = 0;
+	json_array_foreach(items, i, it)
+	{
+		const char *src = json_string_value(json_object_get(it, "source_entity"));
+		if (src && strcmp(src, "message") == 0)
+			stmt_bind_int(s, (int)++n, json_integer_value(json_object_get(it, "source_id")));
+	}
+	int r;
+	while ((r = stmt_step(s, err)) == 1) {
+		json_t *mail = json_pack(
+		    "{s:o, s:s?, s:s?, s:s}", "thread_id",
+		    stmt_is_null(s, 1) ? json_null() : json_integer(stmt_int(s, 1)), "from",
+		    stmt_text(s, 2), "from_name", stmt_text(s, 3), "snippet",
+		    stmt_text(s, 4) ? stmt_text(s, 4) : "");
+		json_t *owner = json_object_get(byid, arena_printf(a, "%" PRId64, stmt_int(s, 0)));
+		if (owner && mail)
+			json_object_set_new(owner, "mail", mail);
+		else
+			json_decref(mail);
+	}
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
 int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 		   const struct store_list_query *q, struct arena *a, json_t **items_r,
 		   char **next_cursor_r, struct err *err)
@@ -269,5 +320,7 @@ int store_timeline(struct store *st, const struct entity_def *def, int64_t id,
 			 "l.record_id = t.id AND l.field = ? AND l.target_id = ? WHERE 1 = 1%s "
 			 "ORDER BY t.occurred_at DESC, t.id DESC LIMIT %zu",
 			 record_columns(act, a, "t."), w.data, q->limit + 1);
-	return collect(st, act, sql, &b, q->limit, true, a, items_r, next_cursor_r, err);
+	if (collect(st, act, sql, &b, q->limit, true, a, items_r, next_cursor_r, err) < 0)
+		return -1;
+	return timeline_mail(st, *items_r, a, err);
 }

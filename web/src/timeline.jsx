@@ -4,6 +4,8 @@
 // a task to it.
 import { useEffect, useState } from 'preact/hooks';
 import { get, post } from './api.js';
+import { Link } from './router.js';
+import './styles/attrib.css';
 import { Empty, ErrorBox, Field, FormError, Loading, Submit, Tabs } from './ui.jsx';
 import { formatDateTime, localToIso, relativeTime, toast, userName, useUsers } from './util.js';
 
@@ -97,10 +99,29 @@ export function Timeline({ table, id, version }) {
 	);
 }
 
+// Where an entry leads: the mail thread, the task, the meeting (else nowhere).
+const OPENS = {
+	message: (a) => a.mail && a.mail.thread_id && `/mail/threads/${a.mail.thread_id}`,
+	task: (a) => `/tasks/${a.source_id}`,
+	meeting: (a) => `/calendar?meeting=${a.source_id}`,
+};
+
+// Who the entry is from: a mail's sender (for mail sent, who sent it, or
+// Parley for a rule's mail), else the user who did it.
+function whoOf(a, users) {
+	const p = a.payload || {};
+	if (a.kind === 'email' && a.direction === 'inbound' && a.mail) return a.mail.from_name || a.mail.from || null;
+	if (p.automated) return 'Parley';
+	return a.actor_id ? userName(users, a.actor_id) : null;
+}
+
 function TimelineItem({ a, users }) {
 	const k = KINDS.find((x) => x.id === a.kind) || { label: a.kind, icon: '•' };
 	const p = a.payload || {};
-	const text = a.kind === 'note' && p.body ? p.body : a.summary;
+	const text = (a.kind === 'note' && p.body ? p.body : a.summary) || '(no summary)';
+	const open = OPENS[a.source_entity] && OPENS[a.source_entity](a);
+	const who = whoOf(a, users);
+	const snippet = a.mail && a.mail.snippet;
 	return (
 		<li class={`tl-item tl-${a.kind}`} data-kind={a.kind}>
 			<span class="tl-icon" aria-hidden="true">
@@ -114,9 +135,18 @@ function TimelineItem({ a, users }) {
 					<time datetime={a.occurred_at} title={formatDateTime(a.occurred_at)}>
 						{relativeTime(a.occurred_at)}
 					</time>
-					{a.actor_id && <span class="tl-actor">{userName(users, a.actor_id)}</span>}
+					{who && <span class="tl-actor">{who}</span>}
 				</div>
-				<p class="tl-text">{text || '(no summary)'}</p>
+				<p class="tl-text">
+					{open ? (
+						<Link href={open} class="tl-open">
+							{text}
+						</Link>
+					) : (
+						text
+					)}
+				</p>
+				{snippet && <p class="tl-snippet">{snippet}</p>}
 				{a.kind === 'task' && p.due_at && <p class="tl-meta">Due {formatDateTime(p.due_at)}</p>}
 			</div>
 		</li>
