@@ -66,7 +66,7 @@ struct sse {
 	struct server_state *srv;
 	struct stream_slot *slot;
 	int64_t user_id, last_id, last_sent, checked_at;
-	int64_t mail_seen; /* the last event looked at for new mail */
+	int64_t mail_seen;  /* the last event looked at for new mail */
 	char auth_hash[65]; /* the session's or the token's hash, re-checked */
 	bool bearer, first, admin, mail_due;
 	char buf[SSE_BUF];
@@ -115,7 +115,8 @@ static void sse_mail(struct sse *s, struct store *st, struct arena *a)
 				    s->buf + s->len, SSE_BUF - s->len,
 				    "event: mail\ndata: {\"message_id\":%" PRId64
 				    ",\"thread_id\":%" PRId64 ",\"direction\":\"%s\"}\n\n",
-				    msg, (int64_t)json_integer_value(json_object_get(p, "thread_id")),
+				    msg,
+				    (int64_t)json_integer_value(json_object_get(p, "thread_id")),
 				    in ? "inbound" : "outbound");
 				if (n < 0 || (size_t)n >= SSE_BUF - s->len) {
 					s->mail_due = true; /* the rest once this is sent */

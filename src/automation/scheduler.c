@@ -139,9 +139,9 @@ static int tell_owners(struct store *st, const struct entity_def *def, const jso
 	json_t *id, *rec;
 	json_array_foreach(ids, i, id)
 	{
-		int r = i < MAIL_NOTIFY_MAX ? store_record_get(st, def, json_integer_value(id), a,
-							       &rec, err)
-					    : 0;
+		int r = i < MAIL_NOTIFY_MAX
+			    ? store_record_get(st, def, json_integer_value(id), a, &rec, err)
+			    : 0;
 		if (r < 0 ||
 		    (r == 1 && tell(st, json_integer_value(json_object_get(rec, "owner_id")), msg,
 				    title, link, told, ntold, a, err) < 0))
@@ -166,8 +166,9 @@ static int notify_reply(struct store *st, const json_t *ev, struct arena *a, str
 	const char *f = json_get_str(c, "first_name"), *l = json_get_str(c, "last_name");
 	const char *title = arena_printf(a, "Mail from %s%s%s", f ? f : "", f && l ? " " : "",
 					 l ? l : ""),
-		   *link = arena_printf(a, "/mail/threads/%" PRId64,
-					(int64_t)json_integer_value(json_object_get(p, "thread_id")));
+		   *link =
+		       arena_printf(a, "/mail/threads/%" PRId64,
+				    (int64_t)json_integer_value(json_object_get(p, "thread_id")));
 	int64_t told[MAIL_NOTIFY_MAX + 1];
 	size_t ntold = 0;
 	if (tell_owners(st, &contact_def, contacts, msg, title, link, told, &ntold, a, err) < 0 ||

@@ -242,16 +242,18 @@ static int timeline_mail(struct store *st, json_t *items, struct arena *a, struc
 	size_t i, n = 0;
 	json_t *it, *byid = json_in_arena(a, json_object());
 	buf_init(&sql, a, SQL_MAX);
-	buf_puts(&sql, "SELECT id, thread_id, from_addr, from_name, snippet FROM messages WHERE id IN (");
+	buf_puts(&sql,
+		 "SELECT id, thread_id, from_addr, from_name, snippet FROM messages WHERE id IN (");
 	json_array_foreach(items, i, it)
 	{
 		const char *src = json_string_value(json_object_get(it, "source_entity"));
 		if (!src || strcmp(src, "message") != 0)
 			continue;
-		json_object_set(byid,
-				arena_printf(a, "%" PRId64,
-					     (int64_t)json_integer_value(json_object_get(it, "source_id"))),
-				it);
+		json_object_set(
+		    byid,
+		    arena_printf(a, "%" PRId64,
+				 (int64_t)json_integer_value(json_object_get(it, "source_id"))),
+		    it);
 		buf_puts(&sql, n++ ? ", ?" : "?");
 	}
 	if (!n)
@@ -265,15 +267,16 @@ static int timeline_mail(struct store *st, json_t *items, struct arena *a, struc
 	{
 		const char *src = json_string_value(json_object_get(it, "source_entity"));
 		if (src && strcmp(src, "message") == 0)
-			stmt_bind_int(s, (int)++n, json_integer_value(json_object_get(it, "source_id")));
+			stmt_bind_int(s, (int)++n,
+				      json_integer_value(json_object_get(it, "source_id")));
 	}
 	int r;
 	while ((r = stmt_step(s, err)) == 1) {
-		json_t *mail = json_pack(
-		    "{s:o, s:s?, s:s?, s:s}", "thread_id",
-		    stmt_is_null(s, 1) ? json_null() : json_integer(stmt_int(s, 1)), "from",
-		    stmt_text(s, 2), "from_name", stmt_text(s, 3), "snippet",
-		    stmt_text(s, 4) ? stmt_text(s, 4) : "");
+		json_t *mail =
+		    json_pack("{s:o, s:s?, s:s?, s:s}", "thread_id",
+			      stmt_is_null(s, 1) ? json_null() : json_integer(stmt_int(s, 1)),
+			      "from", stmt_text(s, 2), "from_name", stmt_text(s, 3), "snippet",
+			      stmt_text(s, 4) ? stmt_text(s, 4) : "");
 		json_t *owner = json_object_get(byid, arena_printf(a, "%" PRId64, stmt_int(s, 0)));
 		if (owner && mail)
 			json_object_set_new(owner, "mail", mail);
