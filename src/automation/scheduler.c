@@ -169,7 +169,7 @@ static int notify_reply(struct store *st, const json_t *ev, struct arena *a, str
 		   *link =
 		       arena_printf(a, "/mail/threads/%" PRId64,
 				    (int64_t)json_integer_value(json_object_get(p, "thread_id")));
-	int64_t told[MAIL_NOTIFY_MAX + 1];
+	int64_t told[MAIL_NOTIFY_MAX + 1] = {0};
 	size_t ntold = 0;
 	if (tell_owners(st, &contact_def, contacts, msg, title, link, told, &ntold, a, err) < 0 ||
 	    (!ntold && tell_owners(st, &deal_def, json_object_get(p, "deal_ids"), msg, title, link,
