@@ -590,8 +590,83 @@ static void test_store_message__outbox(void)
 	mfx_close(&fx);
 }
 
+/* Sent mail's timeline entry: credited to who caused the outbox item (not
+   the mailbox's owner), to nobody with payload.automated for a rule's mail;
+   timeline entries carry the message's thread, sender and snippet. */
+static void test_store_message__sent_by(void)
+{
+	struct mfx fx;
+	CHECK_MSG(mfx_open(&fx), "%s", fx.err.msg);
+	struct arena *a = fx.a;
+	struct entity_env env = {entity_default_stages, NULL, 0};
+	json_t *rec, *out, *items;
+	char *next;
+	int64_t maria, id;
+	CHECK(store_user_create(fx.st, "maria@parley.test", "Maria", USER_MANAGER, NULL, &maria,
+				&fx.err) == 0);
+	json_t *in = json_in_arena(a, json_loads("{\"first_name\":\"Bob\",\"emails\":[\"bob@"
+						 "client.com\"]}",
+						 0, NULL));
+	CHECK(entity_validate(&contact_def, in, NULL, &env, a, &rec, &fx.err) == 0 &&
+	      store_record_create(fx.st, &contact_def, rec, 1, a, &out, &fx.err) == 0);
+	const char *mids[] = {"sent-by-maria@x", "sent-by-rule@x"};
+	for (int i = 0; i < 2; i++) {
+		struct outbox_item it = {
+		    .account_id = 1,
+		    .message_id = (char *)mids[i],
+		    .raw_sha256 = "ab",
+		    .envelope_from = "owner@parley.test",
+		    .recipients = json_in_arena(a, json_pack("[s]", "bob@client.com")),
+		    .subject = "Hi",
+		    .created_by = 1,
+		    .caused_by = maria,
+		    .draft =
+			i ? json_in_arena(a, json_pack("{ss}", "auto_submitted", "auto-generated"))
+			  : NULL};
+		struct outbox_item *got;
+		CHECK(store_outbox_enqueue(fx.st, &it, NULL, &id, &fx.err) == 0);
+		CHECK_INT(store_outbox_claim(fx.st, time_now() + 1000000, a, &got, &fx.err), 1);
+		CHECK(store_outbox_finish(fx.st, id, "sent", NULL, 0, &fx.err) == 0);
+	}
+	ingest(&fx, 0, mail(a, mids[0], "owner@parley.test", "bob@client.com", "Reply", NULL),
+	       NULL);
+	ingest(&fx, 0, mail(a, mids[1], "owner@parley.test", "bob@client.com", "Thanks", NULL),
+	       NULL);
+	/* mail sent elsewhere and found in the owner's personal mailbox: the owner's */
+	ingest(&fx, 0,
+	       mail(a, "sent-elsewhere@x", "owner@parley.test", "bob@client.com", "Aside", NULL),
+	       NULL);
+	struct store_list_query q = {.limit = 50, .viewer_id = 1};
+	CHECK(store_timeline(fx.st, &contact_def, 1, &q, a, &items, &next, &fx.err) == 0);
+	size_t i, seen = 0;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *sum = json_get_str(it, "summary");
+		const json_t *actor = json_object_get(it, "actor_id"),
+			     *m = json_object_get(it, "mail");
+		if (strcmp(json_get_str(it, "kind"), "email") != 0)
+			continue;
+		seen++;
+		CHECK(json_is_integer(json_object_get(m, "thread_id")));
+		CHECK_STR(json_get_str(m, "from"), "owner@parley.test");
+		CHECK(json_get_str(m, "snippet") != NULL);
+		if (strcmp(sum, "Reply") == 0)
+			CHECK_INT(json_integer_value(actor), maria);
+		else if (strcmp(sum, "Thanks") == 0)
+			CHECK(json_is_null(actor) &&
+			      json_is_true(
+				  json_object_get(json_object_get(it, "payload"), "automated")));
+		else
+			CHECK_INT(json_integer_value(actor), 1);
+	}
+	CHECK_INT(seen, 3);
+	mfx_close(&fx);
+}
+
 void test_store_message(void)
 {
+	TEST_STORE_RUN(test_store_message__sent_by);
 	TEST_STORE_RUN(test_store_message__outbox);
 	TEST_STORE_RUN(test_store_message__search);
 	TEST_STORE_RUN(test_store_message__dedupe_and_threads);

@@ -53,6 +53,8 @@ export function Inbox() {
 	const [sel, setSel] = useState(0);
 	const seq = useRef(0);
 	const listRef = useRef(null);
+	const selRef = useRef(0);
+	selRef.current = sel;
 
 	useEffect(() => {
 		document.title = 'Inbox · Parley';
@@ -111,7 +113,12 @@ export function Inbox() {
 					const fresh = new Set(page.items.map((t) => t.id));
 					const added = page.items.filter((t) => !known.has(t.id)).length;
 					if (added) setArrived(added === 1 ? '1 new conversation' : `${added} new conversations`);
-					return [...page.items, ...old.filter((t) => !fresh.has(t.id))];
+					const merged = [...page.items, ...old.filter((t) => !fresh.has(t.id))];
+					// The selection stays on its conversation.
+					const chosen = old[selRef.current] && old[selRef.current].id;
+					const at = merged.findIndex((t) => t.id === chosen);
+					if (at >= 0) setSel(at);
+					return merged;
 				});
 			} catch {
 				/* the next event or a reload tries again */
