@@ -283,6 +283,13 @@ static const char m9_html_safe[] =
     "ALTER TABLE messages ADD COLUMN html_safe_remote TEXT;"
     "ALTER TABLE messages ADD COLUMN html_remote_blocked INTEGER NOT NULL DEFAULT 0;";
 
+/* Drafts kept by the server as they are written: one per user and key (the
+   client's name for it: a conversation, a new message), private to the user. */
+static const char m11_mail_drafts[] =
+    "CREATE TABLE mail_drafts (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, fields TEXT NOT NULL, updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (user_id, key));";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -297,6 +304,7 @@ static const struct store_migration migrations[] = {
     {7, "caused_by", m7_caused_by},
     {8, "auth", m8_auth},
     {9, "html_safe", m9_html_safe},
+    {11, "mail_drafts", m11_mail_drafts},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
