@@ -176,9 +176,12 @@ static int render(struct req *rq, const char *subject, const char *body, const c
 	if (!out.text && mime_html_to_text((struct slice){out.html, strlen(out.html)}, rq->arena,
 					   &out.text, &rq->err) < 0)
 		return -1;
+	/* markdown: what a Markdown template's body renders from, so that a
+	   client sending it as `markdown` sends exactly the html and text above */
 	return req_json(rq, 200,
-			json_pack("{sssssssOsO}", "subject", out.subject, "html", clean, "text",
-				  out.text, "missing", missing, "context", ctx));
+			json_pack("{ssssssss?sOsO}", "subject", out.subject, "html", clean, "text",
+				  out.text, "markdown", out.markdown, "missing", missing, "context",
+				  ctx));
 }
 
 int h_templates_preview(struct req *rq)

@@ -29,6 +29,7 @@ route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_
     h_mail_accounts_sync;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
+route_fn h_mail_drafts_list, h_mail_drafts_get, h_mail_drafts_put, h_mail_drafts_delete;
 /* h_templates.c */
 route_fn h_templates_list, h_templates_create, h_templates_get, h_templates_update,
     h_templates_delete, h_templates_versions, h_templates_preview, h_templates_lint;

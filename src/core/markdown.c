@@ -342,7 +342,9 @@ static int render_text(cmark_node *doc, struct arena *a, char **text_r, struct e
 
 static int render_html(cmark_node *doc, struct arena *a, char **html_r, struct err *err)
 {
-	char *html = cmark_render_html(doc, CMARK_OPTIONS);
+	/* Mail keeps the lines as written (an address, a signature, a short
+	   list without markers): a soft break is a <br />, as in the text. */
+	char *html = cmark_render_html(doc, CMARK_OPTIONS | CMARK_OPT_HARDBREAKS);
 	size_t n = strlen(html);
 	int rc = 0;
 

@@ -21,7 +21,9 @@ struct err;
 
    *html_r gets an HTML fragment from cmark in its safe mode: raw HTML is
    replaced by a comment and javascript:, vbscript:, file: and non-image
-   data: URLs become empty; "smart" punctuation is off.
+   data: URLs become empty; "smart" punctuation is off; a line break within
+   a paragraph is a <br />, as it is a new line in the text (mail keeps the
+   lines as written, like the text alternative).
 
    *text_r gets readable plain text: paragraphs separated by blank lines,
    "- " and "1. " list items (continuation lines indented), block quotes as

@@ -458,6 +458,24 @@ int store_message_relink(struct store *st, int64_t id, const json_t *links, int6
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		       struct err *err);
 
+/* ---- Drafts (store_draft.c): a user's unsent mail, one per key ----
+   Every call takes the user: a draft is read, written and deleted only by
+   the user who wrote it (admins included: nobody else). key is the client's
+   name for it ("new", "thread-12"); fields any JSON object. */
+#define DRAFT_KEY_MAX	64
+#define DRAFT_MAX_BYTES (512 * 1024) /* the fields as JSON text */
+/* 1 with *draft_r ({key, fields, updated_at}), 0 when the user has none by that key. */
+int store_draft_get(struct store *st, int64_t user_id, const char *key, struct arena *a,
+		    json_t **draft_r, struct err *err);
+/* Creates or replaces the user's draft key; ERR_TOOBIG over DRAFT_MAX_BYTES. */
+int store_draft_put(struct store *st, int64_t user_id, const char *key, const json_t *fields,
+		    struct err *err);
+/* 1 if the user's draft key was deleted, 0 if there was none. */
+int store_draft_delete(struct store *st, int64_t user_id, const char *key, struct err *err);
+/* The user's drafts, newest first, at most limit. */
+int store_drafts(struct store *st, int64_t user_id, size_t limit, struct arena *a, json_t **items_r,
+		 struct err *err);
+
 /* ---- The outbox (store_outbox.c): queued -> sending -> sent | deferred | failed ---- */
 
 struct outbox_item {

@@ -46,7 +46,8 @@ export function query(params) {
 	return s ? `?${s}` : '';
 }
 
-export async function api(method, path, body) {
+// opts.keepalive: the request outlives the page (a save as it is hidden).
+export async function api(method, path, body, opts) {
 	const headers = { Accept: 'application/json' };
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -57,6 +58,7 @@ export async function api(method, path, body) {
 			method,
 			headers,
 			credentials: 'same-origin',
+			keepalive: !!(opts && opts.keepalive),
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 	} catch {

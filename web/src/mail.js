@@ -71,6 +71,7 @@ let mailUser = null;
 export function setMailUser(user) {
 	mailUser = user;
 }
+export const currentMailUser = () => mailUser;
 export function sendableAccounts(accounts) {
 	return (accounts || []).filter((a) => a.enabled && (a.shared || !mailUser || a.owner_id === mailUser.id));
 }

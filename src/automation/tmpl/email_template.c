@@ -87,7 +87,9 @@ int email_template_render(const char *subject, const char *body, const char *for
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
 	out->subject = str_trim(a, subj);
+	out->markdown = NULL;
 	if (strcmp(format, "markdown") == 0) {
+		out->markdown = b;
 		if (markdown_render((struct slice){b, strlen(b)}, a, &out->html, &out->text, err) <
 		    0)
 			return -1;

@@ -14,7 +14,8 @@ struct err;
 struct rendered_email {
 	char *subject; /* one line */
 	char *html;
-	char *text; /* NULL for HTML templates: the mail layer derives it from html */
+	char *text;	/* NULL for HTML templates: the mail layer derives it from html */
+	char *markdown; /* a Markdown template's body after Mustache, before Markdown; else NULL */
 };
 
 /* Checks a template's fields: name, subject, body, format ("markdown" or

@@ -319,6 +319,13 @@ static const char m10_sent_by[] =
     " JOIN messages m ON m.message_id = o.message_id WHERE m.id = activities.source_id AND"
     " o.status = 'sent' AND o.draft LIKE '%auto_submitted%');";
 
+/* Drafts kept by the server as they are written: one per user and key (the
+   client's name for it: a conversation, a new message), private to the user. */
+static const char m11_mail_drafts[] =
+    "CREATE TABLE mail_drafts (user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, fields TEXT NOT NULL, updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (user_id, key));";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -334,6 +341,8 @@ static const struct store_migration migrations[] = {
     {8, "auth", m8_auth},
     {9, "html_safe", m9_html_safe},
     {10, "sent_by", m10_sent_by},
+
+    {11, "mail_drafts", m11_mail_drafts},
 };
 
 int pg_migrate(struct store *st, struct err *err)

@@ -72,6 +72,8 @@ static void test_markdown__html(void)
 		const char *md, *has, *lacks;
 	} cases[] = {
 	    {"Hello *world*", "<p>Hello <em>world</em></p>\n", NULL},
+	    {"Best,\nAlice", "<p>Best,<br />\nAlice</p>", NULL},
+	    {"a **b**\nc", "<p>a <strong>b</strong><br />\nc</p>", NULL},
 	    {"<script>alert(1)</script>", "<!-- raw HTML omitted -->", "<script"},
 	    {"x <img src=x onerror=alert(1)> y", "raw HTML omitted", "onerror"},
 	    {"[a](javascript:alert(1))", "<a href=\"\">a</a>", "javascript"},

@@ -6,42 +6,86 @@
 // later send time and the mailbox to send from. Switching Markdown to rich
 // text renders the Markdown (the template lint endpoint; plain paragraphs if
 // that fails); rich text to Markdown keeps the text only. The draft, format
-// included, is kept in this browser until it is sent, so a failed send (or a
-// closed dialog) loses nothing but the attached files.
+// included, is kept on the server per conversation (drafts.js) as it is
+// written, and at once when the dialog closes, the screen changes or the page
+// is hidden, so nothing typed is lost but the attached files; sending deletes
+// it. Focus starts in the message on a reply and goes back to the opener.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { addr, bareAddress, compose, loadAccounts, replyRecipients, sendableAccounts, splitAddresses, useAccounts } from '../mail.js';
-import { navigate } from '../router.js';
+import { deleteDraft, draftKey, loadDraft, saveDraft } from '../drafts.js';
+import {
+	addr,
+	bareAddress,
+	compose,
+	currentMailUser,
+	loadAccounts,
+	replyRecipients,
+	sendableAccounts,
+	splitAddresses,
+	useAccounts,
+} from '../mail.js';
+import { Link, navigate } from '../router.js';
 import { cleanHtml, hasFormatting, RichEditor, textToHtml } from '../rich.jsx';
-import { Field, FormError, Modal, Submit } from '../ui.jsx';
+import { Field, FormError, Loading, Modal, Submit } from '../ui.jsx';
 import { contactName, errorText, localToIso, toast } from '../util.js';
+import '../styles/compose.css';
 
-const DRAFT_KEY = 'parley.mail.draft';
 const MAX_ATTACH = 25 * 1024 * 1024;
+const SAVE_AFTER_MS = 500;
+const CREATE_TEMPLATE = 'create';
 const TITLES = { new: 'New message', reply: 'Reply', reply_all: 'Reply to all', forward: 'Forward' };
 
 // Shown by every mail screen: the dialog for the current compose request.
+// The element that had the focus when it opened (the Reply button) gets it
+// back when it closes; leaving the screen closes it.
 export function ComposeHost() {
 	const req = compose.use();
+	const opener = useRef({ at: null, el: null });
+	if (req && opener.current.at !== req.at) opener.current = { at: req.at, el: document.activeElement };
+	useEffect(() => {
+		const el = opener.current.el;
+		if (!req && el && el !== document.body && el.isConnected) el.focus();
+	}, [req]);
+	// Unmounted with the screen: close what this host showed (not a request
+	// made for the next screen).
+	useEffect(
+		() => () => {
+			const open = compose.get();
+			if (open && open.at === opener.current.at) compose.set(null);
+		},
+		[],
+	);
 	if (!req) return null;
+	// A dialog per request: the close event of one closed by Esc comes a task
+	// later and must not close the next one, opened by a quick "r".
+	const close = () => compose.get() && compose.get().at === req.at && compose.set(null);
 	return (
-		<Modal title={TITLES[req.mode] || 'New message'} onClose={() => compose.set(null)}>
-			<ComposeForm key={req.at} req={req} onDone={() => compose.set(null)} />
+		<Modal key={req.at} title={TITLES[req.mode] || 'New message'} onClose={close}>
+			<DraftLoader req={req} onDone={close} />
 		</Modal>
 	);
 }
 
-function draftKey(req) {
-	return `${req.mode}:${req.parent ? req.parent.id : ''}`;
+// The saved draft first (a moment on the server), then the form.
+function DraftLoader({ req, onDone }) {
+	const key = draftKey(req);
+	const [draft, setDraft] = useState(undefined);
+	useEffect(() => {
+		let live = true;
+		loadDraft(key).then(
+			(d) => live && setDraft(d),
+			() => live && setDraft(null),
+		);
+		return () => (live = false);
+	}, []);
+	if (draft === undefined) return <Loading what="the draft" />;
+	return <ComposeForm req={req} dkey={key} draft={draft} onDone={onDone} />;
 }
 
-function loadDraft(req) {
-	try {
-		const d = JSON.parse(localStorage.getItem(DRAFT_KEY) || 'null');
-		return d && d.key === draftKey(req) ? d.fields : null;
-	} catch {
-		return null;
-	}
+// Nothing worth keeping: no text, and on a new message no address or subject.
+function isEmpty(f, req) {
+	const text = f.format === 'rich' ? (f.html || '').replace(/<[^>]*>|&nbsp;|\s/g, '') : f.body.trim();
+	return !text && !f.bcc && (req.mode !== 'new' || (!f.to.trim() && !f.cc.trim() && !f.subject.trim()));
 }
 
 function prefixed(prefix, subject) {
@@ -83,15 +127,14 @@ function fieldOf(f) {
 	return null;
 }
 
-function ComposeForm({ req, onDone }) {
+function ComposeForm({ req, dkey, draft, onDone }) {
 	const { accounts } = useAccounts();
-	const [f, setF] = useState(() => ({ ...initialFields(req, accounts), ...(loadDraft(req) || {}) }));
+	const [f, setF] = useState(() => ({ ...initialFields(req, accounts), ...(draft || {}) }));
 	const [files, setFiles] = useState([]);
 	const [errors, setErrors] = useState({});
 	const [formError, setFormError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const idem = useRef(`ui-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-	const restored = useRef(!!loadDraft(req));
 	const editor = useRef(null);
 	const rich = f.format === 'rich';
 	const bodyEmpty = rich ? !f.html : !f.body.trim();
@@ -102,19 +145,62 @@ function ComposeForm({ req, onDone }) {
 		if (!accounts) loadAccounts().catch(() => {});
 	}, [accounts]);
 
-	// Keep the draft in this browser as it is written.
+	// Focus: the message on a reply, the first address otherwise (after the
+	// dialog's own focus, which goes to its first control).
 	useEffect(() => {
-		const t = setTimeout(() => {
-			const empty = bodyEmpty && !f.bcc && (req.mode !== 'new' || (!f.to && !f.subject));
-			if (empty && !restored.current) return;
-			try {
-				localStorage.setItem(DRAFT_KEY, JSON.stringify({ key: draftKey(req), fields: f }));
-			} catch {
-				/* full or disabled: the form still holds it */
-			}
-		}, 300);
+		const id = req.parent && req.mode !== 'forward' ? 'compose-body' : 'compose-to';
+		const r = requestAnimationFrame(() => {
+			const el = document.getElementById(id);
+			if (!el) return;
+			el.focus();
+			if (el.setSelectionRange) el.setSelectionRange(el.value.length, el.value.length);
+		});
+		return () => cancelAnimationFrame(r);
+	}, []);
+
+	// The draft on the server: saved SAVE_AFTER_MS after the last change, and
+	// at once when the form goes away (Esc, Close, another screen) or the
+	// page is hidden (a reload, a closed tab). An emptied draft is deleted.
+	const draftState = useRef({ f, dirty: false, stored: !!draft, over: false });
+	draftState.current.f = f;
+	const flush = (keepalive = false) => {
+		const d = draftState.current;
+		if (!d.dirty || d.over) return;
+		d.dirty = false;
+		if (isEmpty(d.f, req)) {
+			if (d.stored) deleteDraft(dkey).catch(() => {});
+			d.stored = false;
+			return;
+		}
+		d.stored = true;
+		saveDraft(dkey, d.f, keepalive).catch(() => {
+			d.dirty = true;
+		});
+	};
+	const first = useRef(true);
+	useEffect(() => {
+		if (first.current) return void (first.current = false);
+		draftState.current.dirty = true;
+		const t = setTimeout(flush, SAVE_AFTER_MS);
 		return () => clearTimeout(t);
 	}, [f]);
+	useEffect(() => {
+		const hidden = () => flush(true);
+		const vis = () => document.visibilityState === 'hidden' && flush(true);
+		window.addEventListener('pagehide', hidden);
+		document.addEventListener('visibilitychange', vis);
+		return () => {
+			window.removeEventListener('pagehide', hidden);
+			document.removeEventListener('visibilitychange', vis);
+			flush();
+		};
+	}, []);
+	// Sent or discarded: nothing more to save, and the draft goes.
+	const endDraft = () => {
+		const d = draftState.current;
+		d.over = true;
+		if (d.stored) deleteDraft(dkey).catch(() => {});
+	};
 
 	const set = (name) => (v) => {
 		setF((x) => ({ ...x, [name]: v }));
@@ -152,7 +238,7 @@ function ComposeForm({ req, onDone }) {
 		const bcc = splitAddresses(f.bcc);
 		const errs = {};
 		if (!to.length && !cc.length && !bcc.length) errs.to = 'Add at least one recipient.';
-		if (!f.account) errs.account = 'Choose the mailbox to send from.';
+		if (!f.account) errs.account = accounts && !accounts.length ? 'No mailbox is connected yet.' : 'Choose the mailbox to send from.';
 		if (f.later && !localToIso(f.sendAt)) errs.sendAt = 'Choose when to send it.';
 		if (bodyEmpty && !files.length && !req.parent) errs.body = 'Write something, or attach a file.';
 		setErrors(errs);
@@ -176,7 +262,7 @@ function ComposeForm({ req, onDone }) {
 		setBusy(true);
 		try {
 			const item = await post('/mail/messages', body);
-			localStorage.removeItem(DRAFT_KEY);
+			endDraft();
 			onDone();
 			toast({
 				message: f.later ? 'Scheduled: it waits in the outbox.' : 'Queued for sending.',
@@ -213,7 +299,7 @@ function ComposeForm({ req, onDone }) {
 	};
 
 	const discard = () => {
-		localStorage.removeItem(DRAFT_KEY);
+		endDraft();
 		onDone();
 	};
 
@@ -226,14 +312,18 @@ function ComposeForm({ req, onDone }) {
 					{addr(req.parent.from)}
 				</p>
 			)}
-			<Field id="compose-account" label="From" error={errors.account}>
-				<select value={f.account} onChange={onInput('account')}>
-					{!enabled.length && <option value="">No mailbox you can send from</option>}
-					{enabled.map((a) => (
-						<option value={String(a.id)}>{a.name === a.email ? a.email : `${a.email} (${a.name})`}</option>
-					))}
-				</select>
-			</Field>
+			{accounts && !accounts.length ? (
+				<NoMailbox />
+			) : (
+				<Field id="compose-account" label="From" error={errors.account}>
+					<select value={f.account} onChange={onInput('account')}>
+						{!enabled.length && <option value="">No mailbox you can send from</option>}
+						{enabled.map((a) => (
+							<option value={String(a.id)}>{a.name === a.email ? a.email : `${a.email} (${a.name})`}</option>
+						))}
+					</select>
+				</Field>
+			)}
 			<AddressField id="compose-to" label="To" value={f.to} onChange={set('to')} error={errors.to} />
 			{f.showCc ? (
 				<>
@@ -253,9 +343,9 @@ function ComposeForm({ req, onDone }) {
 				to={f.to}
 				onInsert={(p) => {
 					setF((x) =>
-						x.format === 'rich'
-							? { ...x, html: cleanHtml(p.html) + x.html, subject: x.subject || p.subject }
-							: { ...x, body: x.body.trim() ? `${p.text.trim()}\n\n${x.body}` : p.text.trim(), subject: x.subject || p.subject },
+						x.format === 'rich' || p.markdown == null
+							? { ...x, format: 'rich', html: cleanHtml(p.html) + (x.format === 'rich' ? x.html : textToHtml(x.body)), subject: x.subject || p.subject }
+							: { ...x, body: x.body.trim() ? `${p.markdown.trim()}\n\n${x.body}` : p.markdown.trim(), subject: x.subject || p.subject },
 					);
 				}}
 			/>
@@ -347,6 +437,26 @@ function ComposeForm({ req, onDone }) {
 				</button>
 			</div>
 		</form>
+	);
+}
+
+// Before any mailbox exists: say so, and where one is connected (admins
+// connect shared ones; anyone may connect their own).
+function NoMailbox() {
+	const user = currentMailUser();
+	const admin = user && user.role === 'admin';
+	return (
+		<div class="compose-no-mailbox" role="status">
+			<p>
+				<strong>No mailbox is connected yet.</strong>{' '}
+				{admin
+					? 'Connect the team’s mailbox (or your own) in Settings, under Mail accounts, to send from it.'
+					: 'An admin connects the team’s mailboxes in Settings, under Mail accounts; you can connect your own there too.'}
+			</p>
+			<Link href="/settings/mail/connect" class="button" onClick={() => compose.set(null)}>
+				Connect a mailbox
+			</Link>
+		</div>
 	);
 }
 
@@ -496,15 +606,27 @@ function TemplatePicker({ req, to, onInsert }) {
 		return () => ((live = false), clearTimeout(t));
 	}, [chosen, to]);
 
-	if (!templates || !templates.length) return null;
+	// "Create template…" leaves for the template editor (the draft is kept).
+	const choose = (v) => {
+		if (v !== CREATE_TEMPLATE) return setChosen(v);
+		compose.set(null);
+		navigate('/templates/new');
+	};
+	if (!templates) return null;
 	return (
 		<div class="template-picker">
-			<Field id="compose-template" label="Template" error={error ? errorText(error) : null}>
-				<select value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
+			<Field
+				id="compose-template"
+				label="Template"
+				error={error ? errorText(error) : null}
+				hint={templates.length ? null : 'No templates yet: create one to answer common questions in a click.'}
+			>
+				<select value={chosen} onChange={(e) => choose(e.currentTarget.value)}>
 					<option value="">No template</option>
 					{templates.map((t) => (
 						<option value={String(t.id)}>{t.name}</option>
 					))}
+					<option value={CREATE_TEMPLATE}>Create template…</option>
 				</select>
 			</Field>
 			{preview && (
@@ -514,7 +636,8 @@ function TemplatePicker({ req, to, onInsert }) {
 						{preview.missing && preview.missing.length > 0 && ` · missing: ${preview.missing.map((m) => m.name).join(', ')}`}
 					</p>
 					<p class="template-subject">{preview.subject}</p>
-					<pre class="mail-text">{preview.text}</pre>
+					{/* as it is sent: the HTML part (the allowlist of rich.jsx) */}
+					<div class="template-preview-body" dangerouslySetInnerHTML={{ __html: cleanHtml(preview.html) }} />
 					<button type="button" onClick={() => onInsert(preview)}>
 						Insert template
 					</button>
