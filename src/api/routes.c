@@ -74,6 +74,8 @@ const struct route routes[] = {
 	  "a thread with its messages and links" },
 	{ "PATCH", "/api/v1/mail/threads/{id}", h_mail_threads_update, W, NULL,
 	  "share a thread or make it private" },
+	{ "PUT", "/api/v1/mail/threads/{id}/links", h_mail_threads_links, W, NULL,
+	  "link a whole conversation (the messages you see) to contacts, companies and deals" },
 	{ "POST", "/api/v1/mail/threads/{id}/split", h_mail_threads_split, W, NULL,
 	  "move messages out into a new thread" },
 	{ "POST", "/api/v1/mail/threads/{id}/join", h_mail_threads_join, W, NULL,

@@ -452,6 +452,13 @@ int store_thread_join(struct store *st, int64_t id, int64_t other, const struct 
 /* Replaces the records message id is linked to (its timeline activity's links). */
 int store_message_relink(struct store *st, int64_t id, const json_t *links, int64_t actor_id,
 			 struct arena *a, struct err *err);
+/* Links the conversation (thread id): every message of it that viewer may see
+   gets each list of links ({contact_ids, company_ids, deal_ids}, each
+   optional) in place of its own, or (add_only) added to its own. Messages
+   viewer may not see keep theirs. ERR_NOTFOUND when viewer sees none of it. */
+int store_thread_relink(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			const json_t *links, bool add_only, int64_t actor_id, struct arena *a,
+			struct err *err);
 /* 1 if thread id has a message in a personal mailbox of viewer's own (admins
    too: they share only their own mail), 0 if not, -1 on error. */
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
