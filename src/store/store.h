@@ -464,6 +464,20 @@ int store_thread_relink(struct store *st, int64_t id, const struct mail_viewer *
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		       struct err *err);
 
+/* ---- Saved mail searches (store_saved_search.c), per user ---- */
+
+#define SAVED_SEARCHES_MAX 50
+
+/* The user's saved searches by name: [{id, name, q, created_at}]. */
+int store_saved_search_list(struct store *st, int64_t user_id, struct arena *a, json_t **items_r,
+			    struct err *err);
+/* Saves one; ERR_CONFLICT (field name) when the user has one of that name,
+   ERR_CONFLICT when they have SAVED_SEARCHES_MAX. */
+int store_saved_search_create(struct store *st, int64_t user_id, const char *name, const char *q,
+			      struct arena *a, json_t **out_r, struct err *err);
+/* Deletes the user's saved search id; ERR_NOTFOUND if it is not theirs. */
+int store_saved_search_delete(struct store *st, int64_t user_id, int64_t id, struct err *err);
+
 /* ---- The outbox (store_outbox.c): queued -> sending -> sent | deferred | failed ---- */
 
 struct outbox_item {

@@ -302,6 +302,13 @@ static const char m9_html_safe[] =
     "ALTER TABLE messages ADD COLUMN html_safe_remote TEXT;"
     "ALTER TABLE messages ADD COLUMN html_remote_blocked INTEGER NOT NULL DEFAULT 0;";
 
+/* Issue 12: saved mail searches, per user. */
+static const char m12_saved_searches[] =
+    "CREATE TABLE saved_searches ("
+    " " ID ", user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, q TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    " UNIQUE (user_id, name));";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -316,6 +323,7 @@ static const struct store_migration migrations[] = {
     {7, "caused_by", m7_caused_by},
     {8, "auth", m8_auth},
     {9, "html_safe", m9_html_safe},
+    {12, "saved_searches", m12_saved_searches},
 };
 
 int pg_migrate(struct store *st, struct err *err)
