@@ -13,7 +13,7 @@ static json_t *row_json(struct stmt *s)
 {
 	char at[TIME_ISO_MAX];
 	time_format_iso(stmt_int(s, 3), at);
-	return json_pack("{sIsssssss}", "id", (json_int_t)stmt_int(s, 0), "name", stmt_text(s, 1),
+	return json_pack("{sIssssss}", "id", (json_int_t)stmt_int(s, 0), "name", stmt_text(s, 1),
 			 "q", stmt_text(s, 2), "created_at", at);
 }
 
