@@ -27,6 +27,10 @@ route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_
     h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,
     h_mail_messages_raw, h_mail_messages_body, h_mail_messages_cid, h_mail_attachments_get,
     h_mail_accounts_sync;
+/* h_mail_links.c */
+route_fn h_mail_threads_links;
+/* h_saved_searches.c */
+route_fn h_saved_searches_list, h_saved_searches_create, h_saved_searches_delete;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
 route_fn h_mail_drafts_list, h_mail_drafts_get, h_mail_drafts_put, h_mail_drafts_delete;

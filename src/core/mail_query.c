@@ -16,6 +16,15 @@
 #include "core/mail_query.h"
 #include "base/banned.h"
 
+/* What a field's value is, and so how it is checked. */
+enum mq_value {
+	MQV_WORD,   /* any non-empty word or phrase */
+	MQV_HAS,    /* 'attachment' */
+	MQV_IS,	    /* one of is_values[] */
+	MQV_DATE,   /* YYYY-MM-DD, or relative to now: -30d, -2w, today */
+	MQV_RECORD, /* an id, or a name (number 0) the store matches */
+};
+
 /*
  * The fields of the language. To add one: an enum value in mail_query.h, a
  * line here, and its SQL in store/store_mail_search.c.
@@ -23,16 +32,35 @@
 static const struct {
 	const char *name;
 	enum mq_field field;
+	enum mq_value value;
 } fields[] = {
-    {"from", MQ_FROM},	     {"to", MQ_TO},	  {"cc", MQ_CC},
-    {"subject", MQ_SUBJECT}, {"has", MQ_HAS},	  {"filename", MQ_FILENAME},
-    {"is", MQ_IS},	     {"in", MQ_IN},	  {"account", MQ_ACCOUNT},
-    {"before", MQ_BEFORE},   {"after", MQ_AFTER}, {"contact", MQ_CONTACT},
-    {"company", MQ_COMPANY}, {"deal", MQ_DEAL},
+    {"from", MQ_FROM, MQV_WORD},
+    {"to", MQ_TO, MQV_WORD},
+    {"cc", MQ_CC, MQV_WORD},
+    {"subject", MQ_SUBJECT, MQV_WORD},
+    {"has", MQ_HAS, MQV_HAS},
+    {"filename", MQ_FILENAME, MQV_WORD},
+    {"is", MQ_IS, MQV_IS},
+    {"in", MQ_IN, MQV_WORD},
+    {"account", MQ_ACCOUNT, MQV_WORD},
+    {"before", MQ_BEFORE, MQV_DATE},
+    {"after", MQ_AFTER, MQV_DATE},
+    {"contact", MQ_CONTACT, MQV_RECORD},
+    {"company", MQ_COMPANY, MQV_RECORD},
+    {"deal", MQ_DEAL, MQV_RECORD},
 };
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+/* Units of relative dates: -30d, -2w. */
+static const struct {
+	char unit;
+	int64_t seconds;
+} date_units[] = {{'d', 86400}, {'w', 7 * 86400}};
+#define REL_MAX_DAYS 36500
 
 struct parser {
 	const char *start, *p;
+	int64_t now;
 	struct arena *a;
 	struct err *err;
 	int terms, depth;
@@ -40,7 +68,7 @@ struct parser {
 
 const char *mail_query_field_name(enum mq_field f)
 {
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (size_t i = 0; i < NFIELDS; i++)
 		if (fields[i].field == f)
 			return fields[i].name;
 	return "text";
@@ -107,37 +135,63 @@ static int read_value(struct parser *ps, char **out, bool *phrase)
 	return 0;
 }
 
-static int check_value(struct parser *ps, struct mq_node *n, const char *at)
+/* A relative date ("-30d", "-2w", "today": midnight UTC of now's day) as
+   Unix seconds before now; -1 if v is not one. */
+static int relative_date(const char *v, int64_t now, int64_t *t_r)
+{
+	if (strcasecmp(v, "today") == 0) {
+		*t_r = now - now % 86400;
+		return 0;
+	}
+	if (v[0] != '-' || !isdigit((unsigned char)v[1]))
+		return -1;
+	int64_t n = 0;
+	const char *p = v + 1;
+	while (isdigit((unsigned char)*p) && n <= REL_MAX_DAYS)
+		n = n * 10 + (*p++ - '0');
+	for (size_t i = 0; i < sizeof(date_units) / sizeof(date_units[0]); i++)
+		if (tolower((unsigned char)*p) == date_units[i].unit && !p[1] &&
+		    n * date_units[i].seconds <= (int64_t)REL_MAX_DAYS * 86400) {
+			*t_r = now - n * date_units[i].seconds;
+			return 0;
+		}
+	return -1;
+}
+
+static int check_value(struct parser *ps, struct mq_node *n, enum mq_value kind, const char *at)
 {
 	static const char *const is_values[] = {"unread", "read",     "flagged", "unflagged",
 						"linked", "unlinked", NULL};
-	switch (n->field) {
-	case MQ_HAS:
+	switch (kind) {
+	case MQV_HAS:
 		if (strcasecmp(n->value, "attachment") != 0)
 			return fail(ps, at, "has: takes 'attachment'");
 		return 0;
-	case MQ_IS:
+	case MQV_IS:
 		for (size_t i = 0; is_values[i]; i++)
 			if (strcasecmp(n->value, is_values[i]) == 0)
 				return 0;
 		return fail(ps, at,
 			    "is: takes unread, read, flagged, unflagged, linked or unlinked");
-	case MQ_BEFORE:
-	case MQ_AFTER:
-		if (time_parse_date(n->value, &n->number) < 0)
-			return fail(ps, at, "expected a date YYYY-MM-DD");
+	case MQV_DATE:
+		if (time_parse_date(n->value, &n->number) < 0 &&
+		    relative_date(n->value, ps->now, &n->number) < 0)
+			return fail(ps, at,
+				    "expected a date YYYY-MM-DD, or days or weeks ago (-30d, -2w)");
 		return 0;
-	case MQ_CONTACT:
-	case MQ_COMPANY:
-	case MQ_DEAL:
+	case MQV_RECORD:
+		/* an id, or a name: "Casa Verde" */
 		if (str_to_id(n->value, &n->number) < 0)
-			return fail(ps, at, "expected an id");
-		return 0;
-	default:
+			n->number = 0;
 		if (!*n->value)
-			return fail(ps, at, "empty search term");
+			return fail(ps, at, "expected an id or a name");
 		return 0;
+	case MQV_WORD:
+		break;
 	}
+	if (!*n->value)
+		return fail(ps, at, "empty search term");
+	return 0;
 }
 
 static struct mq_node *parse_term(struct parser *ps)
@@ -149,20 +203,22 @@ static struct mq_node *parse_term(struct parser *ps)
 	for (const char *q = ps->p; *q && isalpha((unsigned char)*q); q++)
 		if (q[1] == ':')
 			colon = q + 1;
+	enum mq_value kind = MQV_WORD;
 	if (colon) {
-		size_t len = (size_t)(colon - ps->p), i, nf = sizeof(fields) / sizeof(fields[0]);
-		for (i = 0; i < nf; i++)
+		size_t len = (size_t)(colon - ps->p), i;
+		for (i = 0; i < NFIELDS; i++)
 			if (strlen(fields[i].name) == len &&
 			    strncasecmp(ps->p, fields[i].name, len) == 0)
 				break;
-		if (i == nf) {
+		if (i == NFIELDS) {
 			fail(ps, at, arena_printf(ps->a, "unknown field '%.*s'", (int)len, ps->p));
 			return NULL;
 		}
 		n->field = fields[i].field;
+		kind = fields[i].value;
 		ps->p = colon + 1;
 	}
-	if (read_value(ps, &n->value, &n->phrase) < 0 || check_value(ps, n, at) < 0)
+	if (read_value(ps, &n->value, &n->phrase) < 0 || check_value(ps, n, kind, at) < 0)
 		return NULL;
 	if (++ps->terms > MAIL_QUERY_MAX_TERMS) {
 		fail(ps, at, "too many terms");
@@ -239,7 +295,13 @@ static struct mq_node *parse_or(struct parser *ps)
 
 int mail_query_parse(const char *q, struct arena *a, struct mq_node **root_r, struct err *err)
 {
-	struct parser ps = {q, q, a, err, 0, 0};
+	return mail_query_parse_at(q, time_now(), a, root_r, err);
+}
+
+int mail_query_parse_at(const char *q, int64_t now, struct arena *a, struct mq_node **root_r,
+			struct err *err)
+{
+	struct parser ps = {q, q, now, a, err, 0, 0};
 	*root_r = NULL;
 	if (strlen(q) > MAIL_QUERY_MAX_LEN)
 		return err_set_field(err, ERR_INVALID, "q", "the query is longer than %d bytes",

@@ -453,6 +453,13 @@ int store_thread_join(struct store *st, int64_t id, int64_t other, const struct 
 /* Replaces the records message id is linked to (its timeline activity's links). */
 int store_message_relink(struct store *st, int64_t id, const json_t *links, int64_t actor_id,
 			 struct arena *a, struct err *err);
+/* Links the conversation (thread id): every message of it that viewer may see
+   gets each list of links ({contact_ids, company_ids, deal_ids}, each
+   optional) in place of its own, or (add_only) added to its own. Messages
+   viewer may not see keep theirs. ERR_NOTFOUND when viewer sees none of it. */
+int store_thread_relink(struct store *st, int64_t id, const struct mail_viewer *viewer,
+			const json_t *links, bool add_only, int64_t actor_id, struct arena *a,
+			struct err *err);
 /* 1 if thread id has a message in a personal mailbox of viewer's own (admins
    too: they share only their own mail), 0 if not, -1 on error. */
 int store_thread_owned(struct store *st, int64_t id, const struct mail_viewer *viewer,
@@ -475,6 +482,20 @@ int store_draft_delete(struct store *st, int64_t user_id, const char *key, struc
 /* The user's drafts, newest first, at most limit. */
 int store_drafts(struct store *st, int64_t user_id, size_t limit, struct arena *a, json_t **items_r,
 		 struct err *err);
+
+/* ---- Saved mail searches (store_saved_search.c), per user ---- */
+
+#define SAVED_SEARCHES_MAX 50
+
+/* The user's saved searches by name: [{id, name, q, created_at}]. */
+int store_saved_search_list(struct store *st, int64_t user_id, struct arena *a, json_t **items_r,
+			    struct err *err);
+/* Saves one; ERR_CONFLICT (field name) when the user has one of that name,
+   ERR_CONFLICT when they have SAVED_SEARCHES_MAX. */
+int store_saved_search_create(struct store *st, int64_t user_id, const char *name, const char *q,
+			      struct arena *a, json_t **out_r, struct err *err);
+/* Deletes the user's saved search id; ERR_NOTFOUND if it is not theirs. */
+int store_saved_search_delete(struct store *st, int64_t user_id, int64_t id, struct err *err);
 
 /* ---- The outbox (store_outbox.c): queued -> sending -> sent | deferred | failed ---- */
 

@@ -124,6 +124,8 @@ static const char *str_field(const json_t *r, const char *k)
 
 static int contact_hook(struct store *st, const struct record_change *ch, struct err *err)
 {
+	if (store_mail_backfill(st, ch, err) < 0)
+		return -1;
 	if (ch->old || !ch->now)
 		return 0;
 	const char *name = arena_printf(ch->a, "%s %s", str_field(ch->now, "first_name"),
@@ -371,9 +373,10 @@ static const struct {
 	const char *entity;
 	int (*fn)(struct store *st, const struct record_change *ch, struct err *err);
 } hooks[] = {
-    {"contact", contact_hook}, {"deal", deal_hook}, {"order", order_hook},
-    {"note", note_hook},       {"task", task_hook}, {"activity", activity_hook},
-    {"meeting", meeting_hook},
+    {"contact", contact_hook}, {"deal", deal_hook},
+    {"order", order_hook},     {"note", note_hook},
+    {"task", task_hook},       {"activity", activity_hook},
+    {"meeting", meeting_hook}, {"company", store_mail_backfill},
 };
 
 int store_hooks_after_write(struct store *st, const struct record_change *ch, struct err *err)

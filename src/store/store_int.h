@@ -138,5 +138,9 @@ struct record_change {
 	struct arena *a;
 };
 
+/* Links the mail already stored from and to a contact's new addresses or a
+   company's new domains (store_mail_backfill.c): a hook of both. */
+int store_mail_backfill(struct store *st, const struct record_change *ch, struct err *err);
+
 /* Runs the entity's hook for ch inside the write's transaction. */
 int store_hooks_after_write(struct store *st, const struct record_change *ch, struct err *err);

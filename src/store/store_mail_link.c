@@ -117,6 +117,28 @@ static int single_open_deal(struct store *st, json_t *contacts, int64_t *deal_r,
 	return 0;
 }
 
+/* The deals earlier messages of the conversation are linked to: a reply in a
+   conversation linked to a deal shows on the deal too. */
+static int thread_deals(struct store *st, int64_t thread_id, int64_t msg_id, json_t *deals,
+			struct err *err)
+{
+	struct stmt *s;
+	if (store_prepare(st,
+			  "SELECT DISTINCT l.target_id FROM messages m JOIN activities t ON "
+			  "t.source_entity = 'message' AND t.source_id = m.id JOIN links l ON "
+			  "l.entity = 'activities' AND l.record_id = t.id AND l.field = 'deal_ids' "
+			  "WHERE m.thread_id = ? AND m.id <> ? ORDER BY l.target_id LIMIT 20",
+			  &s, err) < 0)
+		return -1;
+	stmt_bind_int(s, 1, thread_id);
+	stmt_bind_int(s, 2, msg_id);
+	int r;
+	while ((r = stmt_step(s, err)) == 1)
+		add_id(deals, stmt_int(s, 0));
+	stmt_free(&s);
+	return r < 0 ? -1 : 0;
+}
+
 static int collect(struct store *st, const struct store_ingest *in, json_t *contacts,
 		   json_t *companies, struct arena *a, struct err *err)
 {
@@ -168,6 +190,8 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 		return -1;
 	if (deal)
 		add_id(deals, deal);
+	if (thread_deals(st, thread_id, msg_id, deals, err) < 0)
+		return -1;
 	const struct address *from = m->from.len ? &m->from.items[0] : NULL;
 	json_t *payload = json_in_arena(
 	    a, json_pack("{s:Is:Is:ss:s?s:s?s:s}", "message_id", (json_int_t)msg_id, "thread_id",

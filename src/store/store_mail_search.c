@@ -34,8 +34,17 @@ static const char *like(struct arena *a, const char *v)
 	return p.data;
 }
 
-static const char *const link_fields[] = {
-    [MQ_CONTACT] = "contact_ids", [MQ_COMPANY] = "company_ids", [MQ_DEAL] = "deal_ids"};
+/* contact:, company:, deal: the link field, and the records whose name
+   matches (a lower-cased substring, one parameter) for a name. */
+static const struct {
+	const char *field, *by_name;
+} link_fields[] = {
+    [MQ_CONTACT] = {"contact_ids",
+		    "SELECT id FROM contacts WHERE lower(COALESCE(first_name, '') || ' ' || "
+		    "COALESCE(last_name, '')) LIKE ? ESCAPE '\\'"},
+    [MQ_COMPANY] = {"company_ids", "SELECT id FROM companies WHERE lower(name) LIKE ? ESCAPE '\\'"},
+    [MQ_DEAL] = {"deal_ids", "SELECT id FROM deals WHERE lower(title) LIKE ? ESCAPE '\\'"},
+};
 
 static void bind_viewer(struct sql_binds *b, const struct mail_viewer *v)
 {
@@ -132,9 +141,15 @@ static void term_sql(struct store *st, struct buf *w, struct sql_binds *b, const
 		    w,
 		    "EXISTS (SELECT 1 FROM activities lt JOIN links ll ON ll.entity = "
 		    "'activities' AND ll.record_id = lt.id WHERE lt.source_entity = 'message' "
-		    "AND lt.source_id = m.id AND ll.field = '%s' AND ll.target_id = ?)",
-		    link_fields[n->field]);
-		binds_int(b, n->number);
+		    "AND lt.source_id = m.id AND ll.field = '%s' AND ",
+		    link_fields[n->field].field);
+		if (n->number) { /* an id */
+			buf_puts(w, "ll.target_id = ?)");
+			binds_int(b, n->number);
+		} else { /* a name */
+			buf_printf(w, "ll.target_id IN (%s))", link_fields[n->field].by_name);
+			binds_text(b, like(a, v));
+		}
 		return;
 	}
 }

@@ -96,6 +96,8 @@ export function buildQuery(f) {
 	if (f.unread) terms.push('is:unread');
 	if (f.linked === 'linked') terms.push('is:linked');
 	if (f.linked === 'unlinked') terms.push('is:unlinked');
+	if (f.company) terms.push(`company:${f.company}`);
+	if (f.since) terms.push(`after:-${f.since}`);
 	const q = (f.q || '').trim();
 	if (!terms.length) return { q, shift: 0 };
 	return { q: q ? `(${q}) ${terms.join(' ')}` : terms.join(' '), shift: q ? 1 : 0 };

@@ -326,6 +326,13 @@ static const char m11_mail_drafts[] =
     " key TEXT NOT NULL, fields TEXT NOT NULL, updated_at BIGINT NOT NULL,"
     " PRIMARY KEY (user_id, key));";
 
+/* Issue 12: saved mail searches, per user. */
+static const char m12_saved_searches[] =
+    "CREATE TABLE saved_searches ("
+    " " ID ", user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, q TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    " UNIQUE (user_id, name));";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -343,6 +350,8 @@ static const struct store_migration migrations[] = {
     {10, "sent_by", m10_sent_by},
 
     {11, "mail_drafts", m11_mail_drafts},
+
+    {12, "saved_searches", m12_saved_searches},
 };
 
 int pg_migrate(struct store *st, struct err *err)

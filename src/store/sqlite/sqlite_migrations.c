@@ -307,6 +307,14 @@ static const char m11_mail_drafts[] =
     " key TEXT NOT NULL, fields TEXT NOT NULL, updated_at BIGINT NOT NULL,"
     " PRIMARY KEY (user_id, key));";
 
+/* Issue 12: saved mail searches, per user. */
+static const char m12_saved_searches[] =
+    "CREATE TABLE saved_searches ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL REFERENCES users(id) ON "
+    "DELETE CASCADE,"
+    " name TEXT NOT NULL, q TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    " UNIQUE (user_id, name));";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -324,6 +332,8 @@ static const struct store_migration migrations[] = {
     {10, "sent_by", m10_sent_by},
 
     {11, "mail_drafts", m11_mail_drafts},
+
+    {12, "saved_searches", m12_saved_searches},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

@@ -52,9 +52,14 @@ static void test_mail_query__parse(void)
 	    {"a)", NULL, "unexpected ')' at column 2"},
 	    {"\"open", NULL, "unterminated quote at column 1"},
 	    {"foo:bar", NULL, "unknown field 'foo' at column 1"},
-	    {"before:yesterday", NULL, "expected a date YYYY-MM-DD at column 1"},
+	    {"before:yesterday", NULL, "expected a date YYYY-MM-DD, or days or weeks ago"},
+	    {"after:-30x", NULL, "expected a date YYYY-MM-DD, or days or weeks ago"},
+	    {"after:-99999999d", NULL, "at column 1"},
+	    {"x after:-", NULL, "at column 3"},
 	    {"x is:maybe", NULL, "at column 3"},
-	    {"contact:abc", NULL, "expected an id at column 1"},
+	    {"company:\"Casa Verde\" contact:ada", "(and company:\"Casa Verde\" contact:ada)",
+	     NULL},
+	    {"company:\"\"", NULL, "expected an id or a name at column 1"},
 	    {"a OR", NULL, "at column 5"},
 	    {"NOT", NULL, "at column 4"},
 	    {"from:", NULL, "expected a word at column 6"},
@@ -83,7 +88,52 @@ static void test_mail_query__parse(void)
 	arena_free(&a);
 }
 
+/* Relative dates count back from the "now" passed in, never the clock. */
+static void test_mail_query__relative_dates(void)
+{
+	static const int64_t now = 1780000000; /* 2026-05-28T20:26:40Z */
+	static const struct {
+		const char *q;
+		int64_t want;
+	} cases[] = {
+	    {"after:-30d", now - 30 * 86400},
+	    {"before:-7d", now - 7 * 86400},
+	    {"after:-2w", now - 14 * 86400},
+	    {"after:-0d", now},
+	    {"after:-2W", now - 14 * 86400},
+	    {"after:today", 1779926400}, /* 2026-05-28T00:00:00Z */
+	    {"before:2026-01-01", 1767225600},
+	};
+	struct arena *a = arena_new();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mq_node *root = NULL;
+		struct err err = {0};
+		int r = mail_query_parse_at(cases[i].q, now, a, &root, &err);
+		CHECK_MSG(r == 0 && root && root->kind == MQ_TERM && root->number == cases[i].want,
+			  "case %zu '%s': %s %lld", i, cases[i].q, r == 0 ? "got" : err.msg,
+			  root ? (long long)root->number : 0LL);
+	}
+	arena_free(&a);
+}
+
+/* Record fields take an id or a name: the name's number is 0. */
+static void test_mail_query__record_names(void)
+{
+	struct arena *a = arena_new();
+	struct mq_node *root = NULL;
+	struct err err = {0};
+	CHECK(mail_query_parse_at("company:12", 0, a, &root, &err) == 0 && root->number == 12 &&
+	      root->field == MQ_COMPANY);
+	CHECK(mail_query_parse_at("company:\"Casa Verde\"", 0, a, &root, &err) == 0 &&
+	      root->number == 0 && root->phrase && strcmp(root->value, "Casa Verde") == 0);
+	CHECK(mail_query_parse_at("contact:\"Ada Lovelace\"", 0, a, &root, &err) == 0 &&
+	      root->field == MQ_CONTACT && root->number == 0);
+	arena_free(&a);
+}
+
 void test_mail_query(void)
 {
 	TEST_RUN(test_mail_query__parse);
+	TEST_RUN(test_mail_query__relative_dates);
+	TEST_RUN(test_mail_query__record_names);
 }

@@ -18,6 +18,7 @@ import { Link, navigate, useLocation } from '../router.js';
 import { Badge, Empty, ErrorBox, Loading } from '../ui.jsx';
 import { errorText, formatDate, formatDateTime, toast } from '../util.js';
 import { ComposeHost } from './compose.jsx';
+import { BulkBar, CompanyFilter, QuickChips, SinceFilter } from './mail_find.jsx';
 
 const PAGE = 50;
 const FOLDERS = [
@@ -36,6 +37,8 @@ function readFilters(params) {
 		folder: params.get('folder') || '',
 		unread: params.get('unread') === '1',
 		linked: params.get('linked') || '',
+		company: params.get('company') || '',
+		since: params.get('since') || '',
 	};
 }
 
@@ -51,6 +54,7 @@ export function Inbox() {
 	const [qError, setQError] = useState(null);
 	const [more, setMore] = useState(false);
 	const [sel, setSel] = useState(0);
+	const [checked, setChecked] = useState(new Set());
 	const seq = useRef(0);
 	const listRef = useRef(null);
 	const selRef = useRef(0);
@@ -94,8 +98,15 @@ export function Inbox() {
 	};
 
 	useEffect(() => {
+		setChecked(new Set());
 		load(null);
 	}, [key]);
+	const check = (id, on) =>
+		setChecked((old) => {
+			const n = new Set(old);
+			on ? n.add(id) : n.delete(id);
+			return n;
+		});
 
 	// New mail, pushed by the event stream: the first page again, merged over
 	// what is loaded (the pages below stay), a moment after the last event.
@@ -182,7 +193,7 @@ export function Inbox() {
 		}
 	};
 
-	const filtered = filters.q || filters.account || filters.folder || filters.unread || filters.linked;
+	const filtered = filters.q || filters.account || filters.folder || filters.unread || filters.linked || filters.company || filters.since;
 	const noMailbox = accounts && accounts.length === 0;
 	return (
 		<div class="page mail-page">
@@ -228,7 +239,8 @@ export function Inbox() {
 						</div>
 					) : (
 						<p id="mail-q-hint" class="field-hint">
-							Words, “phrases”, from: to: subject: has:attachment is:unread in:sent after:2026-01-31, OR, -word
+							Words, “phrases”, from: to: subject: has:attachment is:unread in:sent company:“Casa Verde” contact:ada after:-30d
+							after:2026-01-31, OR, -word
 						</p>
 					)}
 				</div>
@@ -258,12 +270,22 @@ export function Inbox() {
 						<option value="linked">Linked to a record</option>
 						<option value="unlinked">Not linked</option>
 					</select>
+					<CompanyFilter value={filters.company} onChange={(v) => setFilters({ company: v })} />
+					<SinceFilter value={filters.since} onChange={(v) => setFilters({ since: v })} />
 					<label class="check">
 						<input type="checkbox" checked={filters.unread} onChange={(e) => setFilters({ unread: e.currentTarget.checked })} />
 						Unread only
 					</label>
 				</div>
 			</form>
+			<QuickChips filters={filters} setFilters={setFilters} builtQuery={buildQuery(filters).q} />
+			{checked.size > 0 && (
+				<BulkBar
+					selected={checked}
+					onClear={() => setChecked(new Set())}
+					onDone={() => (setChecked(new Set()), load(null))}
+				/>
+			)}
 			{error && <ErrorBox error={error} retry={() => load(null)} />}
 			{!items && !error && <Loading what="conversations" />}
 			{items && !items.length && !error && !qError &&
@@ -294,7 +316,14 @@ export function Inbox() {
 			{items && items.length > 0 && (
 				<ol class="thread-list" ref={listRef} aria-label="Conversations">
 					{items.map((t, i) => (
-						<ThreadRow key={t.id} t={t} selected={i === sel} onFocus={() => setSel(i)} />
+						<ThreadRow
+							key={t.id}
+							t={t}
+							selected={i === sel}
+							onFocus={() => setSel(i)}
+							checked={checked.has(t.id)}
+							onCheck={(on) => check(t.id, on)}
+						/>
 					))}
 				</ol>
 			)}
@@ -317,10 +346,17 @@ function shortDate(iso) {
 	return formatDate(iso);
 }
 
-function ThreadRow({ t, selected, onFocus }) {
+function ThreadRow({ t, selected, onFocus, checked, onCheck }) {
 	const people = (t.participants || []).slice(0, 3).map(who).join(', ');
 	return (
-		<li class={`thread-item${t.unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>
+		<li class={`thread-item has-check${t.unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>
+			<input
+				type="checkbox"
+				class="row-check"
+				checked={checked}
+				aria-label={`Select “${t.subject || '(no subject)'}”`}
+				onChange={(e) => onCheck(e.currentTarget.checked)}
+			/>
 			<Link
 				href={`/mail/threads/${t.id}`}
 				class="thread-link"

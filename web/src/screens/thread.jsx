@@ -224,6 +224,7 @@ export function MailThread({ id }) {
 			{relink && (
 				<RelinkDialog
 					m={relink}
+					thread={t}
 					onClose={() => setRelink(null)}
 					onSaved={() => {
 						setRelink(null);
@@ -247,7 +248,7 @@ function ThreadLinks({ links }) {
 	return (
 		<section class="thread-links" aria-label="Linked records">
 			{none ? (
-				<p class="muted">Not linked to any contact, company or deal. Use “Links…” on a message to link it.</p>
+				<p class="muted">Not linked to any contact, company or deal. Use “Links…” on a message to link the conversation.</p>
 			) : (
 				<dl class="details-inline">
 					{[
@@ -452,14 +453,20 @@ function RecordSearch({ table, label, onPick }) {
 	);
 }
 
-function RelinkDialog({ m, onClose, onSaved }) {
+// Links of the whole conversation (the messages the user sees; the thread's
+// links are theirs) by default, or of this one message.
+function RelinkDialog({ m, thread, onClose, onSaved }) {
 	const { data: full } = useLoad(() => get(`/mail/messages/${m.id}`), [m.id]);
+	const many = thread && thread.messages.length > 1;
+	const [scope, setScope] = useState(many ? 'thread' : 'message');
 	const [links, setLinks] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
+	const startFrom = (sc) => setLinks(sc === 'thread' ? { ...thread.links } : { ...full.links });
 	useEffect(() => {
-		if (full && !links) setLinks({ ...full.links });
+		if (full && !links) startFrom(scope);
 	}, [full]);
+	const choose = (sc) => (setScope(sc), full && startFrom(sc));
 
 	const tables = [
 		['contacts', 'contact_ids', 'Contacts', 'Add a contact'],
@@ -471,8 +478,13 @@ function RelinkDialog({ m, onClose, onSaved }) {
 		setBusy(true);
 		setError(null);
 		try {
-			await api('PUT', `/mail/messages/${m.id}/links`, links);
-			toast('Links saved: the message shows on the new timelines.');
+			if (scope === 'thread') {
+				await api('PUT', `/mail/threads/${thread.id}/links`, links);
+				toast('Links saved: the conversation shows on the new timelines.');
+			} else {
+				await api('PUT', `/mail/messages/${m.id}/links`, links);
+				toast('Links saved: the message shows on the new timelines.');
+			}
 			onSaved();
 		} catch (err) {
 			setError(err);
@@ -486,9 +498,22 @@ function RelinkDialog({ m, onClose, onSaved }) {
 				<Loading what="the links" />
 			) : (
 				<form class="relink-form" onSubmit={save}>
+					{many && (
+						<fieldset class="relink-scope">
+							<legend>Apply to</legend>
+							<label class="check">
+								<input type="radio" name="relink-scope" checked={scope === 'thread'} onChange={() => choose('thread')} />
+								The whole conversation ({thread.messages.length} messages)
+							</label>
+							<label class="check">
+								<input type="radio" name="relink-scope" checked={scope === 'message'} onChange={() => choose('message')} />
+								Only this message
+							</label>
+						</fieldset>
+					)}
 					<p class="muted">
-						“{m.subject || '(no subject)'}” from {who(m.from)}. Linked records show it on their timelines; a deal brings its
-						contact and company along.
+						{scope === 'thread' ? `The conversation “${thread.subject || '(no subject)'}”` : `“${m.subject || '(no subject)'}” from ${who(m.from)}`}.
+						Linked records show it on their timelines; a deal brings its contact and company along.
 					</p>
 					{tables.map(([table, key, title, add]) => (
 						<fieldset>
