@@ -143,8 +143,10 @@ static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, 
 	const char *body = json_get_str(p, "body");
 	int64_t author = json_integer_value(json_object_get(ev, "actor_id"));
 	json_t *users;
-	if (!body || !strchr(body, '@') || store_user_list(st, a, &users, err) < 0)
-		return body ? -1 : 0;
+	if (!body || !strchr(body, '@'))
+		return 0; /* no mention: nothing to do (not an error, which would stop the queue) */
+	if (store_user_list(st, a, &users, err) < 0)
+		return -1;
 	const char *link = note_link(p, a);
 	size_t i;
 	json_t *u;

@@ -12,6 +12,19 @@ export const todayCounts = shared(null);
 export const todayChanged = shared(0);
 
 const EVERY_MS = 60000;
+let zone = browserZone();
+
+// GET path with the browser's time zone; one the server does not know
+// (a rare Etc/GMT+5) falls back to UTC for the rest of the session.
+export function getDay(path) {
+	return get(path, { timezone: zone }).catch((e) => {
+		if (e.field !== 'timezone' || zone === 'UTC') throw e;
+		zone = 'UTC';
+		return get(path, { timezone: zone });
+	});
+}
+
+export const dayZone = () => zone;
 let inflight = null;
 let again = false;
 
@@ -20,7 +33,7 @@ export function refreshCounts() {
 		again = true;
 		return inflight;
 	}
-	inflight = get('/today/counts', { timezone: browserZone() })
+	inflight = getDay('/today/counts')
 		.then((c) => todayCounts.set(c))
 		.catch(() => {
 			/* the menu keeps the last counts; the next tick tries again */

@@ -4,11 +4,10 @@
 // reply (the compose dialog, here), done (tasks, notifications) and snooze
 // (later today or tomorrow morning, kept on the server).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { del, get, patch, post, put } from '../api.js';
-import { browserZone } from '../calendar.js';
+import { del, patch, post, put } from '../api.js';
 import { replyFromThread } from '../mail.js';
 import { Link, navigate } from '../router.js';
-import { refreshCounts, todayChanged } from '../today.js';
+import { dayZone, getDay, refreshCounts, todayChanged } from '../today.js';
 import { Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, relativeTime, toast, useRecordTitle } from '../util.js';
 import { ComposeHost } from './compose.jsx';
@@ -33,7 +32,7 @@ const snoozeKind = (it) =>
 
 export function Today() {
 	const changed = todayChanged.use();
-	const s = useLoad(() => get('/today', { timezone: browserZone() }), [changed]);
+	const s = useLoad(() => getDay('/today'), [changed]);
 	useEffect(() => {
 		document.title = 'Today · Parley';
 	}, []);
@@ -80,7 +79,7 @@ export function Today() {
 		const [kind, id] = snoozeKind(it);
 		drop(it.key);
 		try {
-			const r = await put(`/today/snoozes/${kind}/${id}`, { until, timezone: browserZone() });
+			const r = await put(`/today/snoozes/${kind}/${id}`, { until, timezone: dayZone() });
 			toast({
 				message: `Snoozed until ${untilFmt.format(new Date(r.until))}: ${it.title || it.subject}`,
 				action: {
