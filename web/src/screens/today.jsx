@@ -167,7 +167,8 @@ function summary(c, items) {
 		[n('overdue'), 'overdue task'],
 		[n('task'), 'task due today', 'tasks due today'],
 		[n('mail'), 'unread conversation'],
-		[n('mention') + n('notification'), 'notification'],
+		[n('mention'), 'mention'],
+		[n('notification'), 'notification'],
 	]
 		.filter(([k]) => k > 0)
 		.map(([k, one, many]) => `${k} ${k === 1 ? one : many || `${one}s`}`);
