@@ -42,6 +42,8 @@ route_fn h_rules_catalog, h_rules_list, h_rules_create, h_rules_get, h_rules_upd
     h_rules_runs, h_scenarios_list, h_scenarios_update;
 /* h_notifications.c */
 route_fn h_notifications_list, h_notifications_read, h_events_stream;
+/* h_today.c */
+route_fn h_today_get, h_today_counts, h_today_snooze, h_today_unsnooze;
 /* h_import.c */
 route_fn h_contacts_import;
 /* h_unsubscribe.c */

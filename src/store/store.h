@@ -673,4 +673,27 @@ int store_feed_set(struct store *st, int64_t user, const char *token_hash, int64
 /* The active user whose feed secret hashes to token_hash: 1, 0, -1. */
 int store_feed_user(struct store *st, const char *token_hash, int64_t *user_r, struct err *err);
 
+/* ---- Today (store_today.c): one user's feed for one day ---- */
+
+/* The day the feed is for, on the user's wall clock (core/today.h). */
+struct today_span {
+	int64_t now, start, end; /* the day is [start, end) */
+	int64_t morning;	 /* "tomorrow morning" */
+	const char *tz;
+};
+
+/* viewer's feed: today's meetings they own or attend, their open tasks due
+   before the day ends (overdue ones first), their unread client mail by
+   conversation (visible to them, message by message), their unread mentions
+   and notifications; less what they snoozed. {day, now, tomorrow_morning,
+   counts, items} tied to a; docs/api/today.md shows it. */
+int store_today(struct store *st, const struct mail_viewer *viewer, const struct today_span *in,
+		struct arena *a, json_t **feed_r, struct err *err);
+/* Hides item kind id ("task", "notification", "thread") from viewer's feed
+   until until (until <= now: shows it again). ERR_NOTFOUND when it is not
+   theirs to snooze (another's task or notification, a conversation they
+   cannot read). */
+int store_today_snooze(struct store *st, const struct mail_viewer *viewer, const char *kind,
+		       int64_t id, int64_t until, int64_t now, struct err *err);
+
 #endif

@@ -85,12 +85,14 @@ export async function openBrowser() {
 	return state.page;
 }
 
-// Logs in as $UI_EMAIL and waits for the inbox.
+// Logs in as $UI_EMAIL, lands on Today (the home page), and goes on to the inbox.
 export async function login(p) {
 	await p.goto(URL_ + '/');
 	await p.getByLabel('Email').fill(EMAIL);
 	await p.getByLabel('Password').fill(PASSWORD);
 	await p.getByRole('button', { name: 'Log in' }).click();
+	await heading(p, 'Today').waitFor();
+	await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox', exact: true }).click();
 	await heading(p, 'Inbox').waitFor();
 }
 

@@ -21,8 +21,10 @@ await step('login', async () => {
 	await page.getByLabel('Email').fill(EMAIL);
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Log in' }).click();
+	await heading(page, 'Today').waitFor();
+	expect(new URL(page.url()).pathname === '/today', `landed on ${page.url()}`);
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox', exact: true }).click();
 	await heading(page, 'Inbox').waitFor();
-	expect(new URL(page.url()).pathname === '/inbox', `landed on ${page.url()}`);
 	await shot(page, 'inbox');
 });
 

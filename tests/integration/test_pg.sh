@@ -24,7 +24,7 @@ ok pg_start
 # --- the store suites, once per backend ---------------------------------------
 # Their ok / not ok lines pass through; their summary line becomes a comment
 # and its counts are added to this file's.
-PARLEY_TEST_PG=$PG_URL "$UNIT" store_record store_message scheduler html_safe >"$WORK/unit.out" 2>&1
+PARLEY_TEST_PG=$PG_URL "$UNIT" store_record store_message scheduler html_safe store_today >"$WORK/unit.out" 2>&1
 unit_rc=$?
 grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/unit.out"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/unit.out" | tail -n 1)

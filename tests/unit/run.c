@@ -39,6 +39,7 @@ void test_work_hours(void);
 void test_calendar(void);
 void test_digest(void);
 void test_html_safe(void);
+void test_store_today(void);
 /* suite declarations: add above this line */
 
 static const struct {
@@ -70,6 +71,7 @@ static const struct {
     {"calendar", test_calendar},
     {"digest", test_digest},
     {"html_safe", test_html_safe},
+    {"store_today", test_store_today},
     /* suites: add above this line */
 };
 

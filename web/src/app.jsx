@@ -18,12 +18,16 @@ import { Tasks } from './screens/tasks.jsx';
 import { Automation } from './screens/automation.jsx';
 import { Bell } from './screens/notifications.jsx';
 import { Templates } from './screens/templates.jsx';
+import { Today } from './screens/today.jsx';
 import { MailThread } from './screens/thread.jsx';
 import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
+import { todayCounts, useCountsRefresh } from './today.js';
 import { errorText, label, toast } from './util.js';
 
+// count: the key of GET /api/v1/today/counts shown beside the label, and what it counts.
 const NAV = [
-	{ href: '/inbox', label: 'Inbox', key: 'i', also: '/mail/' },
+	{ href: '/today', label: 'Today', key: 'h', count: ['total', 'item', 'items'] },
+	{ href: '/inbox', label: 'Inbox', key: 'i', also: '/mail/', count: ['unread_mail', 'unread conversation', 'unread conversations'] },
 	{ href: '/contacts', label: 'Contacts', key: 'c' },
 	{ href: '/companies', label: 'Companies', key: 'o' },
 	{ href: '/deals', label: 'Deals', key: 'd' },
@@ -35,6 +39,7 @@ const NAV = [
 ];
 
 const ROUTES = [
+	['/today', Today],
 	['/inbox', Inbox],
 	['/mail/threads/:id', MailThread],
 	['/mail/outbox', Outbox],
@@ -89,13 +94,13 @@ export function App() {
 				<Login
 					onLogin={(s) => {
 						loggedIn(s);
-						if (path === '/' || path === '/login') navigate('/inbox', { replace: true });
+						if (path === '/' || path === '/login') navigate('/today', { replace: true });
 					}}
 				/>
 				<Toasts />
 			</>
 		);
-	if (path === '/' || path === '/login') return <Redirect to="/inbox" />;
+	if (path === '/' || path === '/login') return <Redirect to="/today" />;
 	return (
 		<Shell
 			session={session}
@@ -113,7 +118,9 @@ function Shell({ session, path, onLogout }) {
 	const [help, setHelp] = useState(false);
 	const mainRef = useRef(null);
 	const found = match(ROUTES, path);
+	const counts = todayCounts.use();
 	useShortcuts(setHelp);
+	useCountsRefresh();
 
 	// A new screen: put the focus at its start (as a page load would).
 	useEffect(() => {
@@ -129,7 +136,7 @@ function Shell({ session, path, onLogout }) {
 			</a>
 			<ProgressBar />
 			<header class="topbar">
-				<Link href="/inbox" class="brand" aria-label="Parley, go to the inbox">
+				<Link href="/today" class="brand" aria-label="Parley, go to Today">
 					<span class="brand-mark" aria-hidden="true">
 						P
 					</span>
@@ -139,8 +146,13 @@ function Shell({ session, path, onLogout }) {
 					{NAV.map((n) => {
 						const here = path === n.href || path.startsWith(`${n.href}/`) || (n.also && path.startsWith(n.also));
 						return (
-							<Link href={n.href} aria-current={here ? 'page' : undefined} class={here ? 'active' : ''}>
+							<Link href={n.href} aria-current={here ? 'page' : undefined} class={here ? 'active' : ''} title={navCount(n, counts)?.title}>
 								{n.label}
+								{navCount(n, counts) && (
+									<span class="nav-count" data-count={n.count[0]} aria-hidden="true">
+										{navCount(n, counts).text}
+									</span>
+								)}
 							</Link>
 						);
 					})}
@@ -155,6 +167,13 @@ function Shell({ session, path, onLogout }) {
 			<Toasts />
 		</div>
 	);
+}
+
+// The count beside a menu entry: { text, title } or null (none, or zero).
+function navCount(n, counts) {
+	const v = n.count && counts ? counts[n.count[0]] : 0;
+	if (!v) return null;
+	return { text: v > 99 ? '99+' : String(v), title: `${v} ${v === 1 ? n.count[1] : n.count[2]}` };
 }
 
 function Redirect({ to }) {

@@ -315,6 +315,16 @@ static const char m12_saved_searches[] =
     " name TEXT NOT NULL, q TEXT NOT NULL, created_at BIGINT NOT NULL,"
     " UNIQUE (user_id, name));";
 
+/* Issue 12, the Today page: a user puts an item of their feed (a task, a
+   notification, a conversation) out of sight until a time. One row per user
+   and item; a conversation comes back early when new mail arrives in it
+   after created_at. */
+static const char m14_today_snoozes[] =
+    "CREATE TABLE today_snoozes ("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL, ref_id BIGINT NOT NULL, until_at BIGINT NOT NULL,"
+    " created_at BIGINT NOT NULL, PRIMARY KEY (user_id, kind, ref_id));";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -334,6 +344,8 @@ static const struct store_migration migrations[] = {
     {11, "mail_drafts", m11_mail_drafts},
 
     {12, "saved_searches", m12_saved_searches},
+
+    {14, "today_snoozes", m14_today_snoozes},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

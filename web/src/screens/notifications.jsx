@@ -3,8 +3,9 @@
 // Server-Sent Events stream (GET /api/v1/events/stream).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { navigate } from '../router.js';
+import { Link, navigate } from '../router.js';
 import { emitMail } from '../live.js';
+import { refreshCounts, todayChanged, todayCounts } from '../today.js';
 import { errorText, relativeTime, toast } from '../util.js';
 
 const STREAM = '/api/v1/events/stream';
@@ -36,6 +37,8 @@ function useNotifications() {
 				try {
 					const n = JSON.parse(e.data);
 					add(n);
+					refreshCounts();
+					todayChanged.set((k) => k + 1);
 					toast({
 						message: `New notification: ${n.title}`,
 						action: n.link ? { label: 'Open', run: () => navigate(n.link) } : undefined,
@@ -81,6 +84,11 @@ export function Bell() {
 	const [open, setOpen] = useState(false);
 	const ref = useRef(null);
 	const unread = (items || []).filter((n) => !n.read).length;
+	// Overdue tasks ring the bell too (the Today page lists them).
+	const counts = todayCounts.use();
+	const overdue = (counts && counts.overdue_tasks) || 0;
+	const total = unread + overdue;
+	const tasksText = `${overdue} overdue task${overdue === 1 ? '' : 's'}`;
 
 	useEffect(() => {
 		if (!open) return;
@@ -100,6 +108,7 @@ export function Bell() {
 		setItems((list) => list.map((n) => (!ids || ids.includes(n.id) ? { ...n, read: true, read_at: n.read_at || now } : n)));
 		try {
 			await post('/notifications/read', ids ? { ids } : {});
+			refreshCounts();
 		} catch (e) {
 			setItems(before);
 			toast({ kind: 'error', message: `Could not mark read: ${errorText(e)}` });
@@ -119,7 +128,7 @@ export function Bell() {
 				class="bell-button"
 				aria-haspopup="true"
 				aria-expanded={open ? 'true' : 'false'}
-				aria-label={unread ? `Notifications, ${unread} unread` : 'Notifications'}
+				aria-label={total ? `Notifications, ${unread} unread${overdue ? `, ${tasksText}` : ''}` : 'Notifications'}
 				onClick={() => setOpen(!open)}
 			>
 				<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
@@ -128,9 +137,9 @@ export function Bell() {
 						d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"
 					/>
 				</svg>
-				{unread > 0 && (
-					<span class="bell-count" data-unread={unread} aria-hidden="true">
-						{unread > 99 ? '99+' : unread}
+				{total > 0 && (
+					<span class="bell-count" data-unread={unread} data-overdue={overdue} aria-hidden="true">
+						{total > 99 ? '99+' : total}
 					</span>
 				)}
 			</button>
@@ -144,6 +153,11 @@ export function Bell() {
 							</button>
 						)}
 					</div>
+					{overdue > 0 && (
+						<Link href="/today" class="bell-overdue" onClick={() => setOpen(false)}>
+							{tasksText}: see Today
+						</Link>
+					)}
 					{error && !items && <p class="form-error">{errorText(error)}</p>}
 					{items && !items.length && (
 						<p class="muted bell-empty">
