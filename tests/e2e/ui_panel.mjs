@@ -1,0 +1,99 @@
+// The conversation side panel, @mentions in notes and internal comments, as
+// a manager uses them (tests/integration/test_ui_panel.sh sets up the mail):
+// the correspondent's contact, company, open deals, "Link to deal",
+// "New deal", recent activity, "Follow up"; "Create contact from sender";
+// "@James" in a note; comments on a thread.
+import { clockNow, done, expect, login, openBrowser, SEED, shot, step, URL_ } from './harness.mjs';
+
+const page = await openBrowser();
+const api = async (path) => (await page.request.get(URL_ + '/api/v1' + path)).json();
+const panel = () => page.getByRole('complementary', { name: 'About this conversation' });
+const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const inDays = (n) => {
+	const d = clockNow();
+	return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n, 12);
+};
+
+await step('login', async () => {
+	await login(page);
+});
+
+await step('panel_shows_contact_company_deals', async () => {
+	await page.goto(`${URL_}/mail/threads/${SEED.ada_thread}`);
+	const p = panel();
+	await p.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
+	await p.getByRole('link', { name: 'Acme Robotics' }).waitFor();
+	await p.getByRole('list', { name: 'Open deals' }).getByRole('link', { name: 'Robot arms' }).waitFor();
+	await p.getByRole('heading', { name: 'Recent activity' }).waitFor();
+	await p.getByRole('list', { name: 'Recent activity' }).waitFor();
+});
+
+await step('panel_link_to_deal', async () => {
+	await panel().getByRole('button', { name: 'Link to deal Robot arms' }).click();
+	await panel().getByRole('list', { name: 'Open deals' }).getByText('Linked').waitFor();
+	await page.getByRole('region', { name: 'Linked records' }).getByRole('link', { name: 'Robot arms' }).waitFor();
+	const t = await api(`/mail/threads/${SEED.ada_thread}`);
+	expect(t.links.deal_ids.includes(SEED.arms), `thread links ${JSON.stringify(t.links)}`);
+});
+
+await step('panel_follow_up_tomorrow', async () => {
+	await panel().getByRole('group', { name: 'Follow up' }).getByRole('button', { name: 'Tomorrow' }).click();
+	await panel().getByRole('list', { name: 'Follow-up tasks' }).getByText('Follow up: Robot arm quote').waitFor();
+	const r = await api(`/tasks?thread=${SEED.ada_thread}`);
+	expect(r.items.length === 1, `${r.items.length} tasks on the thread`);
+	const task = r.items[0];
+	expect(task.contact_id === SEED.ada, `task contact ${task.contact_id}`);
+	expect(ymd(new Date(task.due_at)) === ymd(inDays(1)), `due ${task.due_at}, tomorrow is ${ymd(inDays(1))}`);
+	await shot(page, 'side-panel');
+});
+
+await step('panel_new_deal', async () => {
+	await panel().getByRole('button', { name: 'New deal' }).click();
+	const d = page.getByRole('dialog', { name: 'New deal' });
+	expect((await d.getByLabel('Title').inputValue()) === 'Robot arm quote', 'title not prefilled with the subject');
+	await d.getByLabel('Title').fill('Arm spares');
+	await d.getByLabel('Amount').fill('950');
+	await d.getByRole('button', { name: 'Create deal' }).click();
+	await d.waitFor({ state: 'detached' });
+	await panel().getByRole('list', { name: 'Open deals' }).getByRole('link', { name: 'Arm spares' }).waitFor();
+	const deals = await api(`/deals?contact=${SEED.ada}`);
+	const spares = deals.items.find((x) => x.title === 'Arm spares');
+	expect(spares && spares.amount === 95000 && spares.company_id === SEED.acme, JSON.stringify(spares));
+	const t = await api(`/mail/threads/${SEED.ada_thread}`);
+	expect(t.links.deal_ids.includes(spares.id), `thread links ${JSON.stringify(t.links)}`);
+});
+
+await step('panel_create_contact_from_sender', async () => {
+	await page.goto(`${URL_}/mail/threads/${SEED.carl_thread}`);
+	await panel().getByText('is not a contact yet').waitFor();
+	await panel().getByRole('button', { name: 'Create contact from sender' }).click();
+	const d = page.getByRole('dialog', { name: 'Create contact from sender' });
+	expect((await d.getByLabel('First name').inputValue()) === 'Carl', 'first name');
+	expect((await d.getByLabel('Last name').inputValue()) === 'Stranger', 'last name');
+	expect((await d.getByLabel('Email address').inputValue()) === 'carl@newco.test', 'address');
+	await d.getByRole('button', { name: 'Create contact' }).click();
+	await d.waitFor({ state: 'detached' });
+	await panel().getByRole('link', { name: 'Carl Stranger' }).waitFor();
+	await panel().getByText('No open deals with Carl Stranger.').waitFor();
+});
+
+await step('panel_follow_up_on_a_date', async () => {
+	const day = inDays(10);
+	await panel().getByLabel('On a date').fill(ymd(day));
+	await panel().getByRole('button', { name: 'Set' }).click();
+	await panel().getByRole('list', { name: 'Follow-up tasks' }).getByText('Follow up: Interested in your printers').waitFor();
+	const r = await api(`/tasks?thread=${SEED.carl_thread}`);
+	const c = await api(`/contacts?email=carl@newco.test`);
+	expect(r.items.length === 1 && ymd(new Date(r.items[0].due_at)) === ymd(day), JSON.stringify(r.items));
+	expect(r.items[0].contact_id === c.items[0].id, `contact ${r.items[0].contact_id}`);
+});
+
+await step('panel_phone_width', async () => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await panel().getByRole('heading', { name: 'Follow up' }).waitFor();
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+	expect(!wide, 'the page scrolls sideways at 390 px');
+	await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+await done();
