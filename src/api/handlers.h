@@ -27,6 +27,8 @@ route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_
     h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,
     h_mail_messages_raw, h_mail_messages_body, h_mail_messages_cid, h_mail_attachments_get,
     h_mail_accounts_sync;
+/* h_thread_comments.c */
+route_fn h_thread_comments_list, h_thread_comments_create;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
 /* h_templates.c */

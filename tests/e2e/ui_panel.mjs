@@ -24,6 +24,7 @@ await step('panel_shows_contact_company_deals', async () => {
 	await p.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
 	await p.getByRole('link', { name: 'Acme Robotics' }).waitFor();
 	await p.getByRole('list', { name: 'Open deals' }).getByRole('link', { name: 'Robot arms' }).waitFor();
+	await p.getByRole('list', { name: 'Open deals' }).getByRole('link', { name: 'Service plan' }).waitFor();
 	await p.getByRole('heading', { name: 'Recent activity' }).waitFor();
 	await p.getByRole('list', { name: 'Recent activity' }).waitFor();
 });
@@ -33,7 +34,7 @@ await step('panel_link_to_deal', async () => {
 	await panel().getByRole('list', { name: 'Open deals' }).getByText('Linked').waitFor();
 	await page.getByRole('region', { name: 'Linked records' }).getByRole('link', { name: 'Robot arms' }).waitFor();
 	const t = await api(`/mail/threads/${SEED.ada_thread}`);
-	expect(t.links.deal_ids.includes(SEED.arms), `thread links ${JSON.stringify(t.links)}`);
+	expect(t.links.deal_ids.includes(SEED.arms) && !t.links.deal_ids.includes(SEED.service), `thread links ${JSON.stringify(t.links)}`);
 });
 
 await step('panel_follow_up_tomorrow', async () => {
@@ -94,6 +95,67 @@ await step('panel_phone_width', async () => {
 	const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 	expect(!wide, 'the page scrolls sideways at 390 px');
 	await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+// Defect 8: "@James" in a note notified nobody and said nothing.
+await step('note_mention_autocomplete_by_name', async () => {
+	await page.goto(`${URL_}/contacts/${SEED.ada}`);
+	const box = page.getByLabel('Note', { exact: true });
+	await box.click();
+	await box.pressSequentially('Quote sent, @Jam');
+	const list = page.getByRole('listbox', { name: 'People to mention' });
+	await list.getByRole('option', { name: /James Watt/ }).waitFor();
+	await page.keyboard.press('Enter');
+	expect((await box.inputValue()) === 'Quote sent, @James Watt ', `text is "${await box.inputValue()}"`);
+	await list.waitFor({ state: 'detached' });
+	await box.pressSequentially('please call her.');
+	await page.getByRole('button', { name: 'Add note' }).click();
+	await page.getByText('Note added').first().waitFor();
+	const notes = await api(`/notes?contact=${SEED.ada}`);
+	const n = notes.items.find((x) => x.body.startsWith('Quote sent'));
+	expect(n && n.mention_ids.length === 1 && n.mention_ids[0] === SEED.james, `note ${JSON.stringify(n)}`);
+});
+
+await step('note_mention_typed_name_resolves', async () => {
+	const box = page.getByLabel('Note', { exact: true });
+	await box.fill('Ask @james about the spares');
+	await page.getByRole('status').filter({ hasText: 'Will notify James Watt' }).waitFor();
+});
+
+await step('note_mention_matching_nobody_warns', async () => {
+	const box = page.getByLabel('Note', { exact: true });
+	await box.fill('Ask @Jmes about it');
+	const warn = page.locator('.mention-warning');
+	await warn.waitFor();
+	const text = await warn.innerText();
+	expect(/@Jmes/.test(text) && /nobody/i.test(text), `warning: ${text}`);
+	await shot(page, 'mention-warning');
+	await box.fill('');
+});
+
+// Deliver 3: internal comments on a thread, with the same @-autocomplete.
+await step('thread_comment_with_mention', async () => {
+	await page.goto(`${URL_}/mail/threads/${SEED.ada_thread}`);
+	const region = page.getByRole('region', { name: /Internal comments/ });
+	await region.getByText('No comments yet').waitFor();
+	const box = region.getByLabel('Comment', { exact: true });
+	await box.click();
+	await box.pressSequentially('@jam');
+	await page.getByRole('listbox', { name: 'People to mention' }).getByRole('option', { name: /James Watt/ }).click();
+	await box.pressSequentially('can you check the arm specs?');
+	await region.getByRole('button', { name: 'Add comment' }).click();
+	await region.getByRole('list', { name: 'Comments' }).getByText('@James Watt can you check the arm specs?').waitFor();
+	const r = await api(`/mail/threads/${SEED.ada_thread}/comments`);
+	expect(r.items.length === 1 && r.items[0].mention_ids[0] === SEED.james, JSON.stringify(r.items));
+	await shot(page, 'thread-comments');
+});
+
+await step('thread_comment_on_timeline_as_internal', async () => {
+	const tl = await api(`/contacts/${SEED.ada}/timeline`);
+	const a = tl.items.find((x) => x.payload && x.payload.comment_id);
+	expect(a && a.direction === 'internal', JSON.stringify(a));
+	await page.goto(`${URL_}/contacts/${SEED.ada}`);
+	await page.locator('.tl-item').filter({ hasText: 'can you check the arm specs?' }).getByText('Internal comment').waitFor();
 });
 
 await done();

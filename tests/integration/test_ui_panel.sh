@@ -76,6 +76,8 @@ seed() {
 seed acme /api/v1/companies '{"name":"Acme Robotics","domains":["acme.test"]}'
 seed ada /api/v1/contacts "{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"emails\":[\"ada@acme.test\"],\"company_id\":$ID_acme}"
 seed arms /api/v1/deals "{\"title\":\"Robot arms\",\"amount\":1200000,\"contact_id\":$ID_ada,\"company_id\":$ID_acme}"
+# Two open deals: mail is linked to none of them by itself (one would be).
+seed service /api/v1/deals "{\"title\":\"Service plan\",\"amount\":300000,\"contact_id\":$ID_ada,\"company_id\":$ID_acme}"
 seed alice /api/v1/mail/accounts "{\"name\":\"alice\",\"email\":\"alice@localhost\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\",\"username\":\"alice\",\"password\":\"secret\",\"shared\":true}"
 if [ $SEED_OK = 1 ]; then ok seed; else not_ok seed "see the lines above"; fi
 
@@ -85,12 +87,14 @@ CARL_THREAD=$(db "select thread_id from messages where message_id = 'panel-carl-
 JAMES=$(db "select id from users where email = 'jw@example.com'")
 unset AUTH
 
-export SEED="{\"ada\":$ID_ada,\"acme\":$ID_acme,\"arms\":$ID_arms,\"ada_thread\":$ADA_THREAD,\"carl_thread\":$CARL_THREAD,\"james\":$JAMES}"
+export SEED="{\"ada\":$ID_ada,\"acme\":$ID_acme,\"arms\":$ID_arms,\"service\":$ID_service,\"ada_thread\":$ADA_THREAD,\"carl_thread\":$CARL_THREAD,\"james\":$JAMES}"
 export STEP_TIMEOUT=${STEP_TIMEOUT:-20000}
 run_e2e ui_panel.mjs "$OUT"
 
 # What the browser did, seen from the store.
 check followup_task_linked db_eq "select count(*) from tasks where thread_id = $ADA_THREAD and contact_id = $ID_ada and due_at is not null" 1
-check james_notified_of_mention db_ge "select count(*) from notifications where user_id = $JAMES and kind = 'mention'" 1
+check james_notified_of_note_mention wait_for 30 db_ge "select count(*) from notifications where user_id = $JAMES and kind = 'mention' and title like '%note%'" 1
+check james_notified_of_comment_mention wait_for 30 db_ge "select count(*) from notifications where user_id = $JAMES and kind = 'mention' and title like '%comment%'" 1
+check comment_never_sent db_eq "select count(*) from outbox" 0
 check stop stop_parley
 finish

@@ -17,6 +17,7 @@ import { Badge, Empty, ErrorBox, FormError, Loading, Modal, Submit, useLoad } fr
 import { errorText, formatDateTime, recordTitle, toast, useRecordTitle } from '../util.js';
 import { ComposeHost } from './compose.jsx';
 import { ThreadPanel } from '../thread_panel.jsx';
+import { ThreadComments } from '../thread_comments.jsx';
 
 export function MailThread({ id, session }) {
 	const { data: t, error, loading, reload, setData } = useLoad(() => get(`/mail/threads/${id}`), [id]);
@@ -223,6 +224,7 @@ export function MailThread({ id, session }) {
 					Sending… the sent copy shows here once the mail server has it.
 				</p>
 			)}
+			<ThreadComments thread={t} me={session && session.user && session.user.id} />
 			</div>
 			<ThreadPanel thread={t} me={session && session.user && session.user.id} onChanged={reload} />
 			</div>
