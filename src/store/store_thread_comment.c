@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "core/entity.h"
 #include "store/store_int.h"
+#include "store/store_mail_int.h"
 #include "base/banned.h"
 
 #define COMMENT_SUMMARY_MAX 200
@@ -166,4 +167,14 @@ int store_thread_comment_add(struct store *st, int64_t thread_id, const struct m
 fail:
 	store_tx_rollback(st);
 	return -1;
+}
+
+int store_thread_moved(struct store *st, int64_t from, int64_t to, struct err *err)
+{
+	return store_exec_ints(st, "UPDATE thread_comments SET thread_id = ? WHERE thread_id = ?",
+			       err, 2, to, from) < 0 ||
+		       store_exec_ints(st, "UPDATE tasks SET thread_id = ? WHERE thread_id = ?", err,
+				       2, to, from) < 0
+		   ? -1
+		   : 0;
 }

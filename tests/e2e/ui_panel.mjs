@@ -8,6 +8,11 @@ import { clockNow, done, expect, login, openBrowser, SEED, shot, step, URL_ } fr
 const page = await openBrowser();
 const api = async (path) => (await page.request.get(URL_ + '/api/v1' + path)).json();
 const panel = () => page.getByRole('complementary', { name: 'About this conversation' });
+// Toasts cover the panel's corner: close them before a screenshot.
+const calm = async () => {
+	for (const b of await page.getByRole('button', { name: /Dismiss|Close/ }).all()) await b.click().catch(() => {});
+	await page.evaluate(() => window.scrollTo(0, 0));
+};
 const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const inDays = (n) => {
 	const d = clockNow();
@@ -45,6 +50,7 @@ await step('panel_follow_up_tomorrow', async () => {
 	const task = r.items[0];
 	expect(task.contact_id === SEED.ada, `task contact ${task.contact_id}`);
 	expect(ymd(new Date(task.due_at)) === ymd(inDays(1)), `due ${task.due_at}, tomorrow is ${ymd(inDays(1))}`);
+	await calm();
 	await shot(page, 'side-panel');
 });
 

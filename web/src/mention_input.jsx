@@ -105,7 +105,13 @@ export function MentionInput({ id, value, onValue, rows = 3, placeholder, me, ..
 		moves[e.key]();
 	};
 	const listId = `${id}-mentions`;
-	const bad = [...found.unmatched.map((m) => `${m} matches nobody`), ...found.ambiguous.map((m) => `${m} matches more than one person`)];
+	// Not the mention being typed while the list offers names for it.
+	const typing = open ? `@${q.q}`.toLowerCase() : null;
+	const later = (m) => lower(m) !== typing;
+	const bad = [
+		...found.unmatched.filter(later).map((m) => `${m} matches nobody`),
+		...found.ambiguous.filter(later).map((m) => `${m} matches more than one person`),
+	];
 	return (
 		<div class="mention-box">
 			<textarea
