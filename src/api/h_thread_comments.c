@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "base/banned.h"
 
-#define COMMENT_BODY_MAX 20000
+#define COMMENT_BODY_MAX     20000
 #define COMMENT_MENTIONS_MAX 50
 
 static int thread_not_found(struct req *rq, int64_t id)

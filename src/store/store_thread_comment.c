@@ -34,10 +34,9 @@ static json_t *comment_from_row(struct stmt *s)
 	time_format_iso(stmt_int(s, 5), t);
 	json_t *ids = json_loads(stmt_text(s, 4) ? stmt_text(s, 4) : "[]", 0, NULL);
 	return json_pack("{sIsIsosssoss}", "id", (json_int_t)stmt_int(s, 0), "thread_id",
-			 (json_int_t)stmt_int(s, 1),
-			 "author_id", stmt_is_null(s, 2) ? json_null() : json_integer(stmt_int(s, 2)),
-			 "body", stmt_text(s, 3), "mention_ids", ids ? ids : json_array(),
-			 "created_at", t);
+			 (json_int_t)stmt_int(s, 1), "author_id",
+			 stmt_is_null(s, 2) ? json_null() : json_integer(stmt_int(s, 2)), "body",
+			 stmt_text(s, 3), "mention_ids", ids ? ids : json_array(), "created_at", t);
 }
 
 #define COMMENT_COLS "id, thread_id, author_id, body, mention_ids, created_at"
@@ -82,18 +81,19 @@ static int add_activity(struct store *st, const json_t *thread, const json_t *co
 			int64_t actor, struct arena *a, struct err *err)
 {
 	const json_t *l = json_object_get(thread, "links");
-	const json_t *c = json_object_get(l, "contact_ids"), *co = json_object_get(l, "company_ids"),
-		     *d = json_object_get(l, "deal_ids");
+	const json_t *c = json_object_get(l, "contact_ids"),
+		     *co = json_object_get(l, "company_ids"), *d = json_object_get(l, "deal_ids");
 	if (!json_array_size(c) && !json_array_size(co) && !json_array_size(d))
 		return 0;
 	const char *subject = json_get_str(thread, "subject");
-	json_t *payload = json_in_arena(
-	    a, json_pack("{sOsOsOsssb}", "comment_id", json_object_get(comment, "id"), "thread_id",
-			 json_object_get(comment, "thread_id"), "body", json_object_get(comment, "body"),
-			 "subject", subject ? subject : "", "internal", 1));
+	json_t *payload =
+	    json_in_arena(a, json_pack("{sOsOsOsssb}", "comment_id", json_object_get(comment, "id"),
+				       "thread_id", json_object_get(comment, "thread_id"), "body",
+				       json_object_get(comment, "body"), "subject",
+				       subject ? subject : "", "internal", 1));
 	json_t *act = json_in_arena(
-	    a, json_pack("{sssssssIsssOsOsOsOsI}", "kind", "note", "channel", "comment", "direction",
-			 "internal", "occurred_at", (json_int_t)time_now(), "summary",
+	    a, json_pack("{sssssssIsssOsOsOsOsI}", "kind", "note", "channel", "comment",
+			 "direction", "internal", "occurred_at", (json_int_t)time_now(), "summary",
 			 summary_of(json_get_str(comment, "body"), a), "payload", payload,
 			 "contact_ids", c, "company_ids", co, "deal_ids", d, "actor_id",
 			 (json_int_t)actor));
@@ -101,7 +101,8 @@ static int add_activity(struct store *st, const json_t *thread, const json_t *co
 	if (store_record_create(st, &activity_def, act, actor, a, &out, err) < 0)
 		return -1;
 	return store_exec_ints(
-	    st, "UPDATE activities SET source_entity = 'thread_comment', source_id = ? WHERE id = ?",
+	    st,
+	    "UPDATE activities SET source_entity = 'thread_comment', source_id = ? WHERE id = ?",
 	    err, 2, (int64_t)json_integer_value(json_object_get(comment, "id")),
 	    (int64_t)json_integer_value(json_object_get(out, "id")));
 }
@@ -118,9 +119,10 @@ static int check_mentions(struct store *st, const json_t *ids, struct err *err)
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return err_set_field(err, ERR_INVALID, "mention_ids",
-					     "'mention_ids' refers to user %lld, which does not exist",
-					     (long long)json_integer_value(v));
+			return err_set_field(
+			    err, ERR_INVALID, "mention_ids",
+			    "'mention_ids' refers to user %lld, which does not exist",
+			    (long long)json_integer_value(v));
 	}
 	return 0;
 }
@@ -160,7 +162,8 @@ int store_thread_comment_add(struct store *st, int64_t thread_id, const struct m
 	if (store_event_add(st, "thread_comment.created", "thread_comment",
 			    json_integer_value(json_object_get(c, "id")), viewer->user_id, c,
 			    err) < 0 ||
-	    add_activity(st, thread, c, viewer->user_id, a, err) < 0 || store_tx_commit(st, err) < 0)
+	    add_activity(st, thread, c, viewer->user_id, a, err) < 0 ||
+	    store_tx_commit(st, err) < 0)
 		goto fail;
 	*out_r = c;
 	return 1;
@@ -173,8 +176,8 @@ int store_thread_moved(struct store *st, int64_t from, int64_t to, struct err *e
 {
 	return store_exec_ints(st, "UPDATE thread_comments SET thread_id = ? WHERE thread_id = ?",
 			       err, 2, to, from) < 0 ||
-		       store_exec_ints(st, "UPDATE tasks SET thread_id = ? WHERE thread_id = ?", err,
-				       2, to, from) < 0
+		       store_exec_ints(st, "UPDATE tasks SET thread_id = ? WHERE thread_id = ?",
+				       err, 2, to, from) < 0
 		   ? -1
 		   : 0;
 }

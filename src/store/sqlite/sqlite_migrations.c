@@ -291,7 +291,8 @@ static const char m13_thread_panel[] =
     "ALTER TABLE tasks ADD COLUMN thread_id INTEGER REFERENCES threads(id) ON DELETE SET NULL;"
     "CREATE INDEX tasks_thread ON tasks(thread_id);"
     "CREATE TABLE thread_comments ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,"
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER NOT NULL REFERENCES threads(id) ON "
+    "DELETE CASCADE,"
     " author_id INTEGER REFERENCES users(id) ON DELETE SET NULL, body TEXT NOT NULL,"
     " mention_ids TEXT NOT NULL DEFAULT '[]', created_at BIGINT NOT NULL);"
     "CREATE INDEX thread_comments_thread ON thread_comments(thread_id, id);";
