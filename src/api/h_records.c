@@ -145,12 +145,12 @@ static int load(struct req *rq, int64_t *id_r, json_t **rec_r)
 	int r = store_record_get(rq->store, def, *id_r, rq->arena, rec_r, &rq->err);
 	/* The timeline entry of mail in someone's personal mailbox is theirs too. */
 	const char *src = r == 1 ? json_get_str(*rec_r, "source_entity") : NULL;
-	if (src && strcmp(src, "message") == 0) {
-		struct mail_viewer v = {rq->user->id, rq->user->role == USER_ADMIN};
-		r = store_message_visible(rq->store,
-					  json_integer_value(json_object_get(*rec_r, "source_id")),
-					  &v, &rq->err);
-	}
+	struct mail_viewer v = {rq->user->id, rq->user->role == USER_ADMIN};
+	int64_t source = src ? json_integer_value(json_object_get(*rec_r, "source_id")) : 0;
+	if (src && strcmp(src, "message") == 0)
+		r = store_message_visible(rq->store, source, &v, &rq->err);
+	else if (src && strcmp(src, "thread_comment") == 0)
+		r = store_thread_comment_visible(rq->store, source, &v, &rq->err);
 	if (r == 0)
 		return err_set(&rq->err, ERR_NOTFOUND, "%s %lld not found", def->name,
 			       (long long)*id_r);

@@ -31,6 +31,8 @@ route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_
 route_fn h_mail_threads_links;
 /* h_saved_searches.c */
 route_fn h_saved_searches_list, h_saved_searches_create, h_saved_searches_delete;
+/* h_thread_comments.c */
+route_fn h_thread_comments_list, h_thread_comments_create;
 /* h_mail_send.c */
 route_fn h_mail_messages_send, h_mail_outbox_list, h_mail_outbox_get;
 route_fn h_mail_drafts_list, h_mail_drafts_get, h_mail_drafts_put, h_mail_drafts_delete;

@@ -196,43 +196,82 @@ static const char *note_link(const json_t *note, struct arena *a)
 	return NULL;
 }
 
-/* @mentions in a note: "@ada@example.com" or "@ada" (the local part of a
-   user's address) notify that user. */
-static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+/* Whether body mentions the user with this address as text: "@ada@example.com"
+   or "@ada" (the local part). "bob@ada" is part of an address, not a mention. */
+static bool text_mentions(const char *body, const char *email)
 {
-	const json_t *p = json_object_get(ev, "payload");
+	size_t local = strcspn(email, "@"), n = strlen(email);
+	for (const char *m = strchr(body, '@'); m; m = strchr(m + 1, '@')) {
+		if (m > body && (isalnum((unsigned char)m[-1]) || m[-1] == '.'))
+			continue; /* part of an address, not a mention */
+		const char *w = m + 1;
+		if ((strncasecmp(w, email, n) == 0 && !isalnum((unsigned char)w[n])) ||
+		    (strncasecmp(w, email, local) == 0 && !isalnum((unsigned char)w[local]) &&
+		     w[local] != '@' && w[local] != '.'))
+			return true;
+	}
+	return false;
+}
+
+static bool id_listed(const json_t *ids, int64_t id)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(ids, i, v) if (json_integer_value(v) == id) return true;
+	return false;
+}
+
+/* Notifies the users a note or a comment mentions: those it names in
+   mention_ids (picked from the @-autocomplete) and those its body names by
+   address, except its author and deactivated users. thread_id > 0: only those
+   who may see one of that thread's messages. */
+static int notify_mentioned(struct store *st, const json_t *p, int64_t author, const char *title,
+			    const char *link, int64_t thread_id, struct arena *a, struct err *err)
+{
 	const char *body = json_get_str(p, "body");
-	int64_t author = json_integer_value(json_object_get(ev, "actor_id"));
+	const json_t *ids = json_object_get(p, "mention_ids");
 	json_t *users;
-	if (!body || !strchr(body, '@'))
-		return 0; /* no mention (was -1 with no error: the scheduler stalled on it) */
+	if (!body || (!strchr(body, '@') && !json_array_size(ids)))
+		return 0;
 	if (store_user_list(st, a, &users, err) < 0)
 		return -1;
-	const char *link = note_link(p, a);
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u)
 	{
-		const char *email = json_get_str(u, "email");
 		int64_t uid = json_integer_value(json_object_get(u, "id"));
-		size_t local = strcspn(email, "@"), n = strlen(email);
-		bool hit = false;
-		for (const char *m = strchr(body, '@'); m && !hit; m = strchr(m + 1, '@')) {
-			if (m > body && (isalnum((unsigned char)m[-1]) || m[-1] == '.'))
-				continue; /* part of an address, not a mention */
-			const char *w = m + 1;
-			hit = (strncasecmp(w, email, n) == 0 && !isalnum((unsigned char)w[n])) ||
-			      (strncasecmp(w, email, local) == 0 &&
-			       !isalnum((unsigned char)w[local]) && w[local] != '@' &&
-			       w[local] != '.');
-		}
-		if (!hit || uid == author || !json_is_true(json_object_get(u, "active")))
+		if (!(id_listed(ids, uid) || text_mentions(body, json_get_str(u, "email"))) ||
+		    uid == author || !json_is_true(json_object_get(u, "active")))
 			continue;
-		if (store_notify(st, uid, "mention", "You were mentioned in a note", body, link,
-				 err) < 0)
+		if (thread_id > 0) {
+			const char *role = json_get_str(u, "role");
+			struct mail_viewer v = {uid, role && strcmp(role, "admin") == 0};
+			int r = store_thread_visible(st, thread_id, &v, err);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				continue;
+		}
+		if (store_notify(st, uid, "mention", title, body, link, err) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+static int notify_mentions(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	return notify_mentioned(st, p, json_integer_value(json_object_get(ev, "actor_id")),
+				"You were mentioned in a note", note_link(p, a), 0, a, err);
+}
+
+static int notify_comment(struct store *st, const json_t *ev, struct arena *a, struct err *err)
+{
+	const json_t *p = json_object_get(ev, "payload");
+	int64_t thread = json_integer_value(json_object_get(p, "thread_id"));
+	return notify_mentioned(st, p, json_integer_value(json_object_get(ev, "actor_id")),
+				"You were mentioned in a comment on a conversation",
+				arena_printf(a, "/mail/threads/%" PRId64, thread), thread, a, err);
 }
 
 static const struct {
@@ -241,7 +280,7 @@ static const struct {
 } builtin[] = {
     {"note.created", notify_mentions}, {"mail_account.health_changed", notify_health},
     {"task.created", notify_task},     {"task.updated", notify_task},
-    {"email.received", notify_reply},
+    {"email.received", notify_reply},  {"thread_comment.created", notify_comment},
 };
 
 static int notify_builtin(struct store *st, const json_t *ev, struct arena *a, struct err *err)

@@ -19,6 +19,12 @@ static const struct field_def note_fields[] = {
     {.name = "contact_id", .type = FT_REF, .filter = "contact", .ref = "contacts"},
     {.name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies"},
     {.name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals"},
+    {.name = "mention_ids",
+     .type = FT_REFLIST,
+     .flags = FIELD_NOTNULL,
+     .ref = "users",
+     .dflt = "[]",
+     .max_len = 50},
 };
 
 static const char *const creator_only[] = {"created_by", NULL};

@@ -25,6 +25,7 @@ static const struct field_def task_fields[] = {
     {.name = "contact_id", .type = FT_REF, .filter = "contact", .ref = "contacts"},
     {.name = "company_id", .type = FT_REF, .filter = "company", .ref = "companies"},
     {.name = "deal_id", .type = FT_REF, .filter = "deal", .ref = "deals"},
+    {.name = "thread_id", .type = FT_REF, .filter = "thread", .ref = "threads"},
     {.name = "completed_at", .type = FT_TIME, .flags = FIELD_READONLY},
 };
 

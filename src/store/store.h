@@ -397,6 +397,24 @@ int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer 
 int store_thread_get(struct store *st, int64_t id, const struct mail_viewer *viewer,
 		     struct arena *a, json_t **thread_r, struct err *err);
 
+/* ---- Internal comments on mail threads (store_thread_comment.c) ---- */
+
+/* The comments on thread thread_id, oldest first (at most 1000): {id, thread_id,
+   author_id, body, mention_ids, created_at}. 1, 0 when viewer may see none of
+   the thread's messages (or there is no such thread), -1. */
+int store_thread_comments(struct store *st, int64_t thread_id, const struct mail_viewer *viewer,
+			  struct arena *a, json_t **items_r, struct err *err);
+/* Adds viewer's comment (body as given; mention_ids an array of user ids, each
+   checked to exist), writes the event thread_comment.created and an internal
+   activity on the timelines of the records the thread is linked to. 1 and
+   *out_r, 0 when viewer may see none of the thread's messages, -1. */
+int store_thread_comment_add(struct store *st, int64_t thread_id, const struct mail_viewer *viewer,
+			     const char *body, const json_t *mention_ids, struct arena *a,
+			     json_t **out_r, struct err *err);
+/* 1 if comment id exists and viewer may see a message of its thread, 0, -1. */
+int store_thread_comment_visible(struct store *st, int64_t id, const struct mail_viewer *viewer,
+				 struct err *err);
+
 /* One stored message as JSON (headers, addresses, flags, attachments, text,
    html as stored: the caller sanitises it) and its raw blob hash. 1, 0, -1. */
 int store_message_get(struct store *st, int64_t id, const struct mail_viewer *viewer,

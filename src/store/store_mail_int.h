@@ -41,4 +41,9 @@ int store_mail_link(struct store *st, int64_t msg_id, int64_t thread_id,
 int store_outbox_cause(struct store *st, const char *mid, int64_t *user_r, bool *automated_r,
 		       struct err *err);
 
+/* What belongs to thread `from` and not to its messages (internal comments,
+   follow-up tasks) moves to thread `to`, before `from` is deleted by a merge
+   (store_thread_comment.c). 0 or -1. */
+int store_thread_moved(struct store *st, int64_t from, int64_t to, struct err *err);
+
 #endif

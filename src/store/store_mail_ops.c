@@ -11,6 +11,7 @@
 #include "base/time.h"
 #include "core/entity.h"
 #include "store/store_int.h"
+#include "store/store_mail_int.h"
 #include "base/banned.h"
 
 /* Locations of message id in mailboxes the viewer may see. */
@@ -324,6 +325,7 @@ static int join_visible(struct store *st, int64_t id, int64_t other,
 		return recount(st, other, err);
 	return store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?", err,
 			       2, id, other) < 0 ||
+		       store_thread_moved(st, other, id, err) < 0 ||
 		       store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0
 		   ? -1
 		   : 0;

@@ -101,7 +101,13 @@ void record_bind(struct stmt *s, int idx, const struct field_def *f, const json_
 static const char *ref_noun(const char *table)
 {
 	const struct entity_def *d = entity_find(table);
-	return d ? d->name : strcmp(table, "users") == 0 ? "user" : table;
+	static const char *const nouns[][2] = {{"users", "user"}, {"threads", "thread"}};
+	if (d)
+		return d->name;
+	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		if (strcmp(table, nouns[i][0]) == 0)
+			return nouns[i][1];
+	return table;
 }
 
 /* Checks that every reference in rec names an existing record. */

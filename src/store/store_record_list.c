@@ -136,14 +136,21 @@ static int add_search(struct buf *w, struct sql_binds *b, const struct entity_de
 	return 0;
 }
 
-/* Email activities of messages the viewer may not read are left out. */
+/* Email activities of messages the viewer may not read are left out, and
+   comments on threads of which the viewer may read no message. */
 static void add_mail_privacy(struct buf *w, struct sql_binds *b, const struct entity_def *def,
 			     const struct store_list_query *q)
 {
 	if (def != &activity_def || q->viewer_id == 0 || q->viewer_admin)
 		return;
-	buf_puts(w, " AND (t.source_entity IS NULL OR t.source_entity <> 'message' OR "
-		    "" STORE_MSG_VISIBLE("t.source_id") ")");
+	buf_puts(w,
+		 " AND (t.source_entity IS NULL OR t.source_entity NOT IN ('message', "
+		 "'thread_comment') OR (t.source_entity = 'message' AND " STORE_MSG_VISIBLE(
+		     "t.source_id") ") OR (t.source_entity = 'thread_comment' AND EXISTS (SELECT 1 "
+				    "FROM thread_comments tc JOIN messages cm ON cm.thread_id = "
+				    "tc.thread_id WHERE tc.id = t.source_id AND " STORE_MSG_VISIBLE(
+					"cm.id") ")))");
+	binds_int(b, q->viewer_id);
 	binds_int(b, q->viewer_id);
 }
 

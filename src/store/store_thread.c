@@ -152,6 +152,7 @@ static int merge(struct store *st, struct id_set *t, struct err *err)
 				    err, 2, keep, other) < 0 ||
 		    store_exec_ints(st, "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?",
 				    err, 2, keep, other) < 0 ||
+		    store_thread_moved(st, other, keep, err) < 0 ||
 		    store_exec_ints(st, "DELETE FROM threads WHERE id = ?", err, 1, other) < 0)
 			return -1;
 	}

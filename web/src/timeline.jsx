@@ -7,6 +7,7 @@ import { get, post } from './api.js';
 import { Link } from './router.js';
 import './styles/attrib.css';
 import { Empty, ErrorBox, Field, FormError, Loading, Submit, Tabs } from './ui.jsx';
+import { MentionInput, resolveMentions } from './mention_input.jsx';
 import { formatDateTime, localToIso, relativeTime, toast, userName, useUsers } from './util.js';
 
 const KINDS = [
@@ -132,6 +133,7 @@ function TimelineItem({ a, users }) {
 					<span class="tl-kind">{kindName(a.kind)}</span>
 					{a.direction && a.direction !== 'internal' && <span class="tl-dir">{a.direction}</span>}
 					{a.kind === 'task' && p.status && <span class={`badge badge-${p.status}`}>{p.status}</span>}
+					{p.comment_id && <span class="badge">Internal comment</span>}
 					<time datetime={a.occurred_at} title={formatDateTime(a.occurred_at)}>
 						{relativeTime(a.occurred_at)}
 					</time>
@@ -178,7 +180,7 @@ export function Composer({ table, id, onAdded, me }) {
 			/>
 			<div role="tabpanel">
 				{tab === 'note' ? (
-					<NoteForm table={table} id={id} onAdded={onAdded} />
+					<NoteForm table={table} id={id} onAdded={onAdded} me={me} />
 				) : (
 					<TaskForm fk={FK[table]} id={id} onAdded={onAdded} me={me} />
 				)}
@@ -187,7 +189,8 @@ export function Composer({ table, id, onAdded, me }) {
 	);
 }
 
-function NoteForm({ table, id, onAdded }) {
+function NoteForm({ table, id, onAdded, me }) {
+	const users = useUsers();
 	const [body, setBody] = useState('');
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
@@ -197,7 +200,7 @@ function NoteForm({ table, id, onAdded }) {
 		setBusy(true);
 		setError(null);
 		try {
-			await post('/notes', { body, [FK[table]]: Number(id) });
+			await post('/notes', { body, [FK[table]]: Number(id), mention_ids: resolveMentions(body, users).ids });
 			setBody('');
 			toast('Note added');
 			onAdded();
@@ -211,7 +214,7 @@ function NoteForm({ table, id, onAdded }) {
 		<form onSubmit={submit} class="composer-form" noValidate>
 			<FormError error={error && error.field !== 'body' ? error : null} />
 			<Field id={`note-${table}-${id}`} label="Note" error={error && error.field === 'body' ? error.message : null}>
-				<textarea rows={3} value={body} placeholder="What happened, what was agreed… (@name tells a colleague)" onInput={(e) => setBody(e.currentTarget.value)} />
+				<MentionInput rows={3} value={body} me={me} placeholder="What happened, what was agreed… (@name tells a colleague)" onValue={setBody} />
 			</Field>
 			<Submit busy={busy} busyText="Adding…">
 				Add note

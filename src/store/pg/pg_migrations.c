@@ -343,6 +343,19 @@ static const char m14_today_snoozes[] =
     " kind TEXT NOT NULL, ref_id BIGINT NOT NULL, until_at BIGINT NOT NULL,"
     " created_at BIGINT NOT NULL, PRIMARY KEY (user_id, kind, ref_id));";
 
+/* Issue 12 (the conversation side panel, internal comments): a task may
+   follow up a mail thread; comments are the team's notes on a thread, never
+   sent, readable by whoever may see one of its messages; mention_ids is a
+   JSON array of the user ids they mention. */
+static const char m13_thread_panel[] =
+    "ALTER TABLE tasks ADD COLUMN thread_id BIGINT REFERENCES threads(id) ON DELETE SET NULL;"
+    "CREATE INDEX tasks_thread ON tasks(thread_id);"
+    "CREATE TABLE thread_comments ("
+    " " ID ", thread_id BIGINT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,"
+    " author_id BIGINT REFERENCES users(id) ON DELETE SET NULL, body TEXT NOT NULL,"
+    " mention_ids TEXT NOT NULL DEFAULT '[]', created_at BIGINT NOT NULL);"
+    "CREATE INDEX thread_comments_thread ON thread_comments(thread_id, id);";
+
 /*
  * Every migration, in order, numbered as in sqlite_migrations.c. To add one:
  * append a line with the next number, the same change as SQLite's.
@@ -364,6 +377,8 @@ static const struct store_migration migrations[] = {
     {12, "saved_searches", m12_saved_searches},
 
     {14, "today_snoozes", m14_today_snoozes},
+
+    {13, "thread_panel", m13_thread_panel},
 };
 
 int pg_migrate(struct store *st, struct err *err)

@@ -325,6 +325,20 @@ static const char m14_today_snoozes[] =
     " kind TEXT NOT NULL, ref_id BIGINT NOT NULL, until_at BIGINT NOT NULL,"
     " created_at BIGINT NOT NULL, PRIMARY KEY (user_id, kind, ref_id));";
 
+/* Issue 12 (the conversation side panel, internal comments): a task may
+   follow up a mail thread; comments are the team's notes on a thread, never
+   sent, readable by whoever may see one of its messages; mention_ids is a
+   JSON array of the user ids they mention. */
+static const char m13_thread_panel[] =
+    "ALTER TABLE tasks ADD COLUMN thread_id INTEGER REFERENCES threads(id) ON DELETE SET NULL;"
+    "CREATE INDEX tasks_thread ON tasks(thread_id);"
+    "CREATE TABLE thread_comments ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER NOT NULL REFERENCES threads(id) ON "
+    "DELETE CASCADE,"
+    " author_id INTEGER REFERENCES users(id) ON DELETE SET NULL, body TEXT NOT NULL,"
+    " mention_ids TEXT NOT NULL DEFAULT '[]', created_at BIGINT NOT NULL);"
+    "CREATE INDEX thread_comments_thread ON thread_comments(thread_id, id);";
+
 /*
  * Every migration, in order. To add one: append a line with the next number;
  * write the same change for PostgreSQL when that backend lands.
@@ -346,6 +360,8 @@ static const struct store_migration migrations[] = {
     {12, "saved_searches", m12_saved_searches},
 
     {14, "today_snoozes", m14_today_snoozes},
+
+    {13, "thread_panel", m13_thread_panel},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)

@@ -212,6 +212,25 @@ static void test_scheduler__validation_and_notifications(void)
 	CHECK(store_notifications_read(fx.st, other, NULL, 0, &fx.err) == 0);
 	CHECK(store_notifications(fx.st, other, true, 0, 10, fx.a, &items, &fx.err) == 0);
 	CHECK_INT(json_array_size(items), 0);
+	/* mention_ids (the @-autocomplete's picks) notify by id, whatever the text
+	   says ("@Bea" is a name, not an address); a deactivated user never */
+	int64_t gone;
+	CHECK(store_user_create(fx.st, "c@parley.test", "C", USER_MANAGER, NULL, &gone, &fx.err) ==
+	      0);
+	struct user *gu;
+	CHECK(store_user_get(fx.st, gone, fx.a, &gu, &fx.err) == 1);
+	gu->active = false;
+	CHECK(store_user_save(fx.st, gu, &fx.err) == 1);
+	snprintf(buf, sizeof(buf),
+		 "{\"body\":\"@Bea Smith and @Cy, see Zed\",\"contact_id\":%lld,"
+		 "\"mention_ids\":[%lld,%lld]}",
+		 (long long)c, (long long)other, (long long)gone);
+	CHECK(create(&fx, &note_def, buf) > 0);
+	CHECK(run_until_idle(&fx, 4000) > 0);
+	CHECK(store_notifications(fx.st, other, true, 0, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 1);
+	CHECK(store_notifications(fx.st, gone, true, 0, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 0);
 	afx_close(&fx);
 }
 

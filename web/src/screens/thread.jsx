@@ -16,8 +16,10 @@ import { Link, navigate } from '../router.js';
 import { Badge, Empty, ErrorBox, FormError, Loading, Modal, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, recordTitle, toast, useRecordTitle } from '../util.js';
 import { ComposeHost } from './compose.jsx';
+import { ThreadPanel } from '../thread_panel.jsx';
+import { ThreadComments } from '../thread_comments.jsx';
 
-export function MailThread({ id }) {
+export function MailThread({ id, session }) {
 	const { data: t, error, loading, reload, setData } = useLoad(() => get(`/mail/threads/${id}`), [id]);
 	const [open, setOpen] = useState(() => new Set());
 	const [splitting, setSplitting] = useState(null); /* Set of message ids, or null */
@@ -177,6 +179,8 @@ export function MailThread({ id }) {
 					</button>
 				</div>
 			</header>
+			<div class="thread-layout">
+			<div class="thread-main">
 			<ThreadLinks links={t.links} />
 			{splitting && (
 				<div class="callout split-bar">
@@ -220,6 +224,10 @@ export function MailThread({ id }) {
 					Sending… the sent copy shows here once the mail server has it.
 				</p>
 			)}
+			<ThreadComments thread={t} me={session && session.user && session.user.id} />
+			</div>
+			<ThreadPanel thread={t} me={session && session.user && session.user.id} onChanged={reload} />
+			</div>
 			{joining && <JoinDialog thread={t} onClose={() => setJoining(false)} onJoined={(x) => (setJoining(false), setData(x))} />}
 			{relink && (
 				<RelinkDialog
