@@ -220,6 +220,9 @@ await step('dark_mode_follows_the_system', async () => {
 	const card = await dark.locator('.deal-card').first().evaluate((e) => getComputedStyle(e).backgroundColor);
 	expect(!/255, 255, 255/.test(card), `a deal card is still white in dark mode: ${card}`);
 	await shot(dark, 'dark-mode');
+	await dark.goto(`${URL_}/contacts/${SEED.ada}`);
+	await dark.locator('.tl-list').waitFor();
+	await shot(dark, 'dark-mode-contact');
 	await dark.emulateMedia({ colorScheme: 'light' });
 	await dark.waitForTimeout(100);
 	expect(!(await isDark(dark)), 'the page stayed dark when the system turned light');
@@ -276,6 +279,8 @@ await step('settings_tabs_in_the_url', async () => {
 	await page.getByRole('tabpanel', { name: 'Users' }).waitFor();
 	await page.goto(URL_ + '/settings?tab=users');
 	await page.getByRole('tabpanel', { name: 'Users' }).getByRole('button', { name: 'Add user' }).waitFor();
+	await page.goto(URL_ + '/settings');
+	await page.getByRole('tabpanel', { name: 'Account' }).getByRole('radiogroup', { name: 'Appearance' }).waitFor();
 	await shot(page, 'settings-tabs');
 });
 

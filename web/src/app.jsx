@@ -21,6 +21,7 @@ import { Templates } from './screens/templates.jsx';
 import { MailThread } from './screens/thread.jsx';
 import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
 import { errorText, label, toast } from './util.js';
+import { MenuButton, useNavMenu } from './nav_menu.jsx';
 
 const NAV = [
 	{ href: '/inbox', label: 'Inbox', key: 'i', also: '/mail/' },
@@ -113,6 +114,7 @@ function Shell({ session, path, onLogout }) {
 	const [help, setHelp] = useState(false);
 	const mainRef = useRef(null);
 	const found = match(ROUTES, path);
+	const menu = useNavMenu(path);
 	useShortcuts(setHelp);
 
 	// A new screen: put the focus at its start (as a page load would).
@@ -135,7 +137,8 @@ function Shell({ session, path, onLogout }) {
 					</span>
 					<span class="brand-name">Parley</span>
 				</Link>
-				<nav aria-label="Main" class="nav">
+				<MenuButton menu={menu} />
+				<nav aria-label="Main" id="main-nav" class={menu.open ? 'nav nav-open' : 'nav'} ref={menu.navRef}>
 					{NAV.map((n) => {
 						const here = path === n.href || path.startsWith(`${n.href}/`) || (n.also && path.startsWith(n.also));
 						return (
