@@ -210,6 +210,7 @@ await step('tasks_undo', async () => {
 await step('settings_add_user', async () => {
 	await page.goto(URL_ + '/settings');
 	await heading(page, 'Settings').waitFor();
+	await page.getByRole('tab', { name: 'Users' }).click();
 	await page.getByRole('button', { name: 'Add user' }).click();
 	await page.locator('#user-email').fill('not an email');
 	await page.locator('#user-name').fill('Marie Curie');
@@ -224,6 +225,7 @@ await step('settings_add_user', async () => {
 });
 
 await step('settings_api_token', async () => {
+	await page.getByRole('tab', { name: 'API tokens' }).click();
 	await page.getByLabel('Token name').fill('e2e script');
 	await page.getByRole('button', { name: 'Create token' }).click();
 	const token = await page.locator('[data-token]').innerText();
@@ -263,7 +265,8 @@ await step('phone_width', async () => {
 	p.setDefaultTimeout(8000);
 	const noOverflow = async (what) => {
 		const w = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-		expect(w[0] <= w[1] + 1, `${what} is ${w[0]} px wide in a ${w[1]} px screen`);
+		// A mobile browser widens its layout to fit what overflows: compare with the phone's 390 px too.
+		expect(w[0] <= w[1] + 1 && w[1] <= 391, `${what} is ${w[0]} px wide in a ${w[1]} px layout on a 390 px screen`);
 	};
 	await p.goto(URL_ + '/contacts');
 	await heading(p, 'Contacts').waitFor();
@@ -277,7 +280,7 @@ await step('phone_width', async () => {
 	await p.goto(URL_ + '/deals');
 	await p.locator('[data-stage]').first().waitFor();
 	await noOverflow('the deals board');
-	await p.screenshot({ path: join(OUT, "phone-deals.png") }); /* the board scrolls sideways */
+	await p.screenshot({ path: join(OUT, 'phone-deals.png') }); /* the board scrolls inside itself */
 	await p.goto(URL_ + '/tasks');
 	await heading(p, 'Tasks').waitFor();
 	await noOverflow('the tasks');

@@ -187,6 +187,7 @@ await step(
 	async () => {
 		await nav('Settings');
 		await heading(page, 'Settings').waitFor();
+		await page.getByRole('tab', { name: 'Mail accounts' }).click();
 		await mail().getByText('No mailbox connected.').waitFor();
 		await mail().getByRole('button', { name: 'Add mailbox' }).click();
 		const f = page.getByRole('form', { name: 'Add mailbox' });
@@ -255,6 +256,7 @@ await step('mailbox_gmail_preset_oauth_edit_remove', async () => {
 
 // ---- settings: CSV import ----
 await step('import_bad_row_reported', async () => {
+	await page.getByRole('tab', { name: 'Import' }).click();
 	const csv = page.getByLabel('CSV text');
 	await csv.fill('first_name,last_name,email\nLinus,Pauling,linus@caltech.example\nBad,Row,not-an-email\n');
 	await page.getByRole('button', { name: 'Import', exact: true }).click();

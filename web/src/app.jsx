@@ -23,6 +23,7 @@ import { MailThread } from './screens/thread.jsx';
 import { Empty, Loading, Modal, ProgressBar, Toasts } from './ui.jsx';
 import { todayCounts, useCountsRefresh } from './today.js';
 import { errorText, label, toast } from './util.js';
+import { MenuButton, useNavMenu } from './nav_menu.jsx';
 
 // count: the key of GET /api/v1/today/counts shown beside the label, and what it counts.
 const NAV = [
@@ -119,6 +120,7 @@ function Shell({ session, path, onLogout }) {
 	const mainRef = useRef(null);
 	const found = match(ROUTES, path);
 	const counts = todayCounts.use();
+	const menu = useNavMenu(path);
 	useShortcuts(setHelp);
 	useCountsRefresh();
 
@@ -142,7 +144,8 @@ function Shell({ session, path, onLogout }) {
 					</span>
 					<span class="brand-name">Parley</span>
 				</Link>
-				<nav aria-label="Main" class="nav">
+				<MenuButton menu={menu} />
+				<nav aria-label="Main" id="main-nav" class={menu.open ? 'nav nav-open' : 'nav'} ref={menu.navRef}>
 					{NAV.map((n) => {
 						const here = path === n.href || path.startsWith(`${n.href}/`) || (n.also && path.startsWith(n.also));
 						return (

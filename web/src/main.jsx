@@ -2,5 +2,8 @@
 import { render } from 'preact';
 import './app.css';
 import { App } from './app.jsx';
+import { startTheme } from './theme.js';
+
+startTheme();
 
 render(<App />, document.getElementById('app'));

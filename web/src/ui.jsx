@@ -109,7 +109,9 @@ export function Modal({ title, onClose, children }) {
 }
 
 // tabs: [{ id, label }]; value: the selected id.
-export function Tabs({ tabs, value, onChange, label }) {
+// idBase (optional) names the tabs (idBase-tab-ID) and the one panel they
+// control (idBase-panel), for a role="tabpanel" labelled by the selected tab.
+export function Tabs({ tabs, value, onChange, label, idBase, class: cls }) {
 	const keydown = (e, i) => {
 		const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
 		if (!d) return;
@@ -118,12 +120,14 @@ export function Tabs({ tabs, value, onChange, label }) {
 		e.currentTarget.parentNode.querySelector(`[data-tab="${next.id}"]`)?.focus();
 	};
 	return (
-		<div class="tabs" role="tablist" aria-label={label}>
+		<div class={cls ? `tabs ${cls}` : 'tabs'} role="tablist" aria-label={label}>
 			{tabs.map((t, i) => (
 				<button
 					type="button"
 					role="tab"
 					data-tab={t.id}
+					id={idBase ? `${idBase}-tab-${t.id}` : undefined}
+					aria-controls={idBase ? `${idBase}-panel` : undefined}
 					aria-selected={value === t.id ? 'true' : 'false'}
 					tabIndex={value === t.id ? 0 : -1}
 					onClick={() => onChange(t.id)}

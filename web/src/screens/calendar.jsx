@@ -25,6 +25,7 @@ import {
 import { navigate, useLocation } from '../router.js';
 import { ErrorBox, Loading, Modal, useLoad } from '../ui.jsx';
 import { errorText, toast } from '../util.js';
+import { AgendaView } from './calendar_agenda.jsx';
 import { MeetingDialog } from './meeting.jsx';
 
 function calUrl(view, date, meeting) {
@@ -37,9 +38,18 @@ function calUrl(view, date, meeting) {
 // are shown (whole days: local midnight across a daylight saving change too).
 const SPAN_BACK_DAYS = 14;
 
+// The views, as the switch shows them; a phone opens on the agenda (seven
+// columns do not fit it), a wider screen on the week.
+const VIEWS = [
+	['week', 'Week'],
+	['month', 'Month'],
+	['agenda', 'Agenda'],
+];
+const defaultView = () => (window.matchMedia('(max-width: 760px)').matches ? 'agenda' : 'week');
+
 export function Calendar({ session }) {
 	const { params } = useLocation();
-	const view = params.get('view') === 'month' ? 'month' : 'week';
+	const view = VIEWS.some(([v]) => v === params.get('view')) ? params.get('view') : defaultView();
 	const date = parseYmd(params.get('date')) || today();
 	const meetingId = params.get('meeting');
 	const range = viewRange(view, date);
@@ -164,12 +174,11 @@ export function Calendar({ session }) {
 						</button>
 					</div>
 					<div class="cal-switch" role="group" aria-label="View">
-						<button type="button" aria-pressed={view === 'week' ? 'true' : 'false'} onClick={() => go('week', date)}>
-							Week
-						</button>
-						<button type="button" aria-pressed={view === 'month' ? 'true' : 'false'} onClick={() => go('month', date)}>
-							Month
-						</button>
+						{VIEWS.map(([v, name]) => (
+							<button type="button" aria-pressed={view === v ? 'true' : 'false'} onClick={() => go(v, date)}>
+								{name}
+							</button>
+						))}
 					</div>
 					<button type="button" onClick={() => setFeed(true)}>
 						Subscribe
@@ -182,9 +191,13 @@ export function Calendar({ session }) {
 			{s.error && <ErrorBox error={s.error} retry={s.reload} />}
 			{s.loading && !s.data && <Loading what="meetings" />}
 			{s.data && !s.loading && !meetings.length && (
-				<p class="cal-empty muted">No meetings this {unit}. Click a free time, or New meeting, to plan one.</p>
+				<p class="cal-empty muted">
+					No meetings this {unit}. {view === 'agenda' ? 'Use New meeting, or Plan a meeting on a day, to plan one.' : 'Click a free time, or New meeting, to plan one.'}
+				</p>
 			)}
-			{view === 'week' ? (
+			{view === 'agenda' ? (
+				<AgendaView days={range.days} map={byDay(range.days, meetings)} eventLabel={eventLabel} eventClass={eventClass} onOpen={open} onNew={create} />
+			) : view === 'week' ? (
 				<WeekView days={range.days} meetings={meetings} user={session && session.user} onOpen={open} onNew={create} onMove={reschedule} />
 			) : (
 				<MonthView date={date} days={range.days} meetings={meetings} onOpen={open} onNew={create} onWeek={(d) => go('week', d)} />

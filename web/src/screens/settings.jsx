@@ -1,47 +1,73 @@
-// Settings: your account (with the email digest and the password), the users
-// (admins add them), API tokens (listed and revoked) and the deal pipeline.
+// Settings, in tabs (the tab in the URL, ?tab=ID): your account (appearance,
+// the email digest and the password), the users (admins add them), API tokens
+// (listed and revoked), mail accounts, contact import and the deal pipeline.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post } from '../api.js';
-import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
+import { navigate, useLocation } from '../router.js';
+import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, Tabs, useLoad } from '../ui.jsx';
 import { formatDate, label, loadSettings, loadUsers, toast } from '../util.js';
+import { Appearance } from './appearance.jsx';
 import { ContactImport } from './contact_import.jsx';
 import { MailAccounts } from './mail_accounts.jsx';
 
+// The tabs; ?tab=ID links to one (/settings/mail/NAME opens Mail accounts).
+const TABS = [
+	{ id: 'account', label: 'Account' },
+	{ id: 'users', label: 'Users' },
+	{ id: 'tokens', label: 'API tokens' },
+	{ id: 'mail', label: 'Mail accounts' },
+	{ id: 'import', label: 'Import' },
+	{ id: 'pipeline', label: 'Pipeline' },
+];
+
 export function Settings({ session, mailbox }) {
 	const me = session.user;
+	const { params } = useLocation();
+	const asked = params.get('tab') || (mailbox ? 'mail' : 'account');
+	const tab = TABS.some((t) => t.id === asked) ? asked : 'account';
 	useEffect(() => {
-		document.title = 'Settings · Parley';
-	}, []);
+		document.title = `${TABS.find((t) => t.id === tab).label} · Settings · Parley`;
+	}, [tab]);
 	return (
 		<div class="page narrow">
 			<header class="page-head">
 				<h1>Settings</h1>
 			</header>
-			<section class="card" aria-labelledby="account-title">
-				<h2 id="account-title">Your account</h2>
-				<dl class="details">
-					<div class="details-row">
-						<dt>Name</dt>
-						<dd>{me.name}</dd>
-					</div>
-					<div class="details-row">
-						<dt>Email</dt>
-						<dd>{me.email}</dd>
-					</div>
-					<div class="details-row">
-						<dt>Role</dt>
-						<dd>{label(me.role)}</dd>
-					</div>
-				</dl>
-				<Digest me={me} />
-				<Password me={me} />
-			</section>
-			<Users admin={me.role === 'admin'} />
-			<Tokens />
-			<MailAccounts me={me} focus={mailbox} />
-			<ContactImport />
-			<Pipeline />
+			<Tabs label="Settings" idBase="settings" class="settings-tabs" tabs={TABS} value={tab} onChange={(id) => navigate(`/settings?tab=${id}`)} />
+			<div role="tabpanel" id="settings-panel" aria-labelledby={`settings-tab-${tab}`}>
+				{tab === 'account' && <Account me={me} />}
+				{tab === 'users' && <Users admin={me.role === 'admin'} />}
+				{tab === 'tokens' && <Tokens />}
+				{tab === 'mail' && <MailAccounts me={me} focus={mailbox} />}
+				{tab === 'import' && <ContactImport />}
+				{tab === 'pipeline' && <Pipeline />}
+			</div>
 		</div>
+	);
+}
+
+function Account({ me }) {
+	return (
+		<section class="card" aria-labelledby="account-title">
+			<h2 id="account-title">Your account</h2>
+			<dl class="details">
+				<div class="details-row">
+					<dt>Name</dt>
+					<dd>{me.name}</dd>
+				</div>
+				<div class="details-row">
+					<dt>Email</dt>
+					<dd>{me.email}</dd>
+				</div>
+				<div class="details-row">
+					<dt>Role</dt>
+					<dd>{label(me.role)}</dd>
+				</div>
+			</dl>
+			<Appearance />
+			<Digest me={me} />
+			<Password me={me} />
+		</section>
 	);
 }
 
