@@ -42,6 +42,7 @@ await step('new_task_assignee_contact_deal', async () => {
 	await heading(page, 'Tasks').waitFor();
 	await page.getByRole('button', { name: 'New task' }).click();
 	const assignee = page.getByLabel('Assignee');
+	await assignee.locator(`option[value="${SEED.me}"]`).waitFor({ state: 'attached' });
 	expect((await assignee.inputValue()) === String(SEED.me), 'the assignee is not me by default');
 	await page.getByLabel('Task', { exact: true }).fill('Prepare the Starter pack demo');
 	await pick('Contact', 'grace', 'Grace Hopper');

@@ -16,6 +16,7 @@ import {
 import { Link, navigate, useLocation } from '../router.js';
 import { Badge, Empty, ErrorBox, Loading } from '../ui.jsx';
 import { errorText, formatDate, formatDateTime, toast } from '../util.js';
+import { AttachIcon } from '../icons.jsx';
 import { ComposeHost } from './compose.jsx';
 
 const PAGE = 50;
@@ -300,7 +301,8 @@ function ThreadRow({ t, selected, onFocus }) {
 						(t.message_count > 1 ? <Badge kind="new">{t.unread} unread</Badge> : <span class="sr-only">unread</span>)}
 					{t.has_attachments && (
 						<span class="clip" title="Has attachments">
-							📎<span class="sr-only">has attachments</span>
+							<AttachIcon />
+							<span class="sr-only">has attachments</span>
 						</span>
 					)}
 					{t.shared && <Badge>Shared</Badge>}

@@ -15,6 +15,7 @@ import {
 import { Link, navigate } from '../router.js';
 import { Badge, Empty, ErrorBox, FormError, Loading, Modal, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, recordTitle, toast, useRecordTitle } from '../util.js';
+import { AttachIcon } from '../icons.jsx';
 import { ComposeHost } from './compose.jsx';
 
 export function MailThread({ id }) {
@@ -282,7 +283,7 @@ function Message({ m, open, onToggle, onRespond, onRelink, onRead }) {
 				<span class="message-from">{who(m.from)}</span>
 				{!open && <span class="message-snippet muted">{m.snippet}</span>}
 				<span class="message-date">
-					{m.has_attachments && <span aria-label="has attachments">📎 </span>}
+					{m.has_attachments && <span class="clip" aria-label="has attachments"><AttachIcon /> </span>}
 					<time datetime={m.date}>{formatDateTime(m.date)}</time>
 				</span>
 			</button>
@@ -352,7 +353,7 @@ function MessageBody({ m, onRespond, onRelink, onRead }) {
 					{files.map((a) => (
 						<li>
 							<a href={`/api/v1/mail/messages/${m.id}/attachments/${a.id}`} download={a.filename || ''}>
-								📎 {a.filename || 'attachment'}
+								<AttachIcon /> {a.filename || 'attachment'}
 							</a>{' '}
 							<span class="muted">{Math.max(1, Math.round(a.size / 1024))} KB</span>
 						</li>
