@@ -102,5 +102,10 @@ export SEED="{\"me\":$ME,\"acme\":$ID_acme,\"globex\":$ID_globex,\"dissolved\":$
 export STEP_TIMEOUT=${STEP_TIMEOUT:-20000}
 run_e2e ui_forms.mjs "$OUT"
 
+# The archive undone in the browser never reaches the mail server: once the
+# queue of moves is drained, the message is still in alice's INBOX.
+check archive_undo_moves_drained wait_for 60 db_eq "select count(*) from mail_ops where op = 'move'" 0
+check archive_undo_still_in_inbox bash -c "grep -qs 'archive-1@globex.test' '$MAILENV'/mail/alice/cur/* '$MAILENV'/mail/alice/new/* && ! grep -qs 'archive-1@globex.test' '$MAILENV'/mail/alice/.Archive/cur/* '$MAILENV'/mail/alice/.Archive/new/*"
+
 check stop stop_parley
 finish

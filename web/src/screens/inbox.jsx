@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import {
-	archiveThread,
+	archivedToast,
+	archiveWithUndo,
 	buildQuery,
 	openCompose,
 	queryError,
@@ -138,8 +139,12 @@ export function Inbox() {
 		replyFromThread(current.id, mode).catch((e) => toast({ kind: 'error', message: `Could not open the conversation: ${errorText(e)}` }));
 	const archive = async (t) => {
 		try {
-			const n = await archiveThread(t.id);
-			toast(n ? `Moved “${t.subject || '(no subject)'}” to Archive.` : 'Nothing to archive: the conversation is already filed.');
+			const at = (items || []).findIndex((x) => x.id === t.id);
+			const r = await archiveWithUndo(t.id);
+			const n = r.moved;
+			archivedToast(r, n ? `Moved “${t.subject || '(no subject)'}” to Archive.` : 'Nothing to archive: the conversation is already filed.', () =>
+				setItems((list) => (!list || list.some((x) => x.id === t.id) ? list : [...list.slice(0, Math.max(at, 0)), t, ...list.slice(Math.max(at, 0))])),
+			);
 			if (n && filters.folder && filters.folder !== 'archive') setItems((list) => list.filter((x) => x.id !== t.id));
 		} catch (e) {
 			toast({ kind: 'error', message: `Could not archive: ${errorText(e)}` });

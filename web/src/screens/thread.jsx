@@ -6,7 +6,8 @@ import { api, get, patch, post } from '../api.js';
 import {
 	addrList,
 	allowRemote,
-	archiveThread,
+	archivedToast,
+	archiveWithUndo,
 	openCompose,
 	remoteAllowed,
 	useMailKeys,
@@ -65,8 +66,8 @@ export function MailThread({ id }) {
 		openCompose({ mode, parent: m || latest, thread: t, onSent: () => setWaiting(t.messages.length + 1) });
 	const archive = async () => {
 		try {
-			const n = await archiveThread(t.id);
-			toast(n ? 'Moved to Archive (the mail server follows within a minute).' : 'Nothing to archive.');
+			const r = await archiveWithUndo(t.id);
+			archivedToast(r, r.moved ? 'Moved to Archive (the mail server follows within a minute).' : 'Nothing to archive.');
 		} catch (e) {
 			toast({ kind: 'error', message: `Could not archive: ${errorText(e)}` });
 		}
