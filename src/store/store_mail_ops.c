@@ -127,10 +127,11 @@ int store_message_move(struct store *st, int64_t id, const struct mail_viewer *v
 	   message to the folder it is in cancels it (an archive undone). */
 	if (store_tx_begin(st, err) < 0)
 		return -1;
-	if (store_exec_ints(st,
-			    "DELETE FROM mail_ops WHERE account_id = ? AND folder_id = ? AND uid = ? "
-			    "AND op = 'move'",
-			    err, 3, account, from, uid) < 0 ||
+	if (store_exec_ints(
+		st,
+		"DELETE FROM mail_ops WHERE account_id = ? AND folder_id = ? AND uid = ? "
+		"AND op = 'move'",
+		err, 3, account, from, uid) < 0 ||
 	    (dest != from && queue_op(st, account, from, uid, "move", folder, err) < 0)) {
 		store_tx_rollback(st);
 		return -1;

@@ -51,10 +51,14 @@ int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer 
 	"WHERE fl.message_ref = m.id AND " STORE_LOC_VISIBLE(                                      \
 	    "fl.folder_id") "), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "                      \
 			    "message_locations fl WHERE fl.message_ref = m.id "                    \
-			    "AND " STORE_LOC_VISIBLE("fl.folder_id") "), (SELECT ff.name FROM "    \
-			    "message_locations fl JOIN mail_folders ff ON ff.id = fl.folder_id "   \
-			    "WHERE fl.message_ref = m.id AND " STORE_LOC_VISIBLE(                  \
-				"fl.folder_id") " ORDER BY fl.folder_id LIMIT 1)"
+			    "AND " STORE_LOC_VISIBLE(                                              \
+				"fl.folder_id") "), (SELECT ff.name FROM "                         \
+						"message_locations fl JOIN mail_folders ff ON "    \
+						"ff.id = fl.folder_id "                            \
+						"WHERE fl.message_ref = m.id "                     \
+						"AND " STORE_LOC_VISIBLE(                          \
+						    "fl.folder_id") " ORDER BY fl.folder_id "      \
+								    "LIMIT 1)"
 /* unread and flagged: of the viewer's mailboxes only; folder: the first of them,
    the one a move (store_message_move) moves it from */
 #define MSG_COLS_BINDS 6
