@@ -152,6 +152,11 @@ export function OrderForm({ order, contactId, onSaved, onCancel }) {
 			<FormError error={formError} />
 			<fieldset class="order-items" aria-describedby={fe('items') || fe('total') ? `order-${key}-items-error` : undefined}>
 				<legend>Items</legend>
+				<div class="order-item order-item-head" aria-hidden="true">
+					<span>Item</span>
+					<span>Qty</span>
+					<span>Price</span>
+				</div>
 				{rows.map((r, i) => {
 					const n = i + 1;
 					const rowErrors = ['name', 'qty', 'price'].map((k) => fe(`${i}.${k}`)).filter(Boolean);

@@ -354,7 +354,8 @@ function MessageBody({ m, onRespond, onRelink, onRead }) {
 					{files.map((a) => (
 						<li>
 							<a href={`/api/v1/mail/messages/${m.id}/attachments/${a.id}`} download={a.filename || ''}>
-								<AttachIcon /> {a.filename || 'attachment'}
+								<AttachIcon />
+								{a.filename || 'attachment'}
 							</a>{' '}
 							<span class="muted">{Math.max(1, Math.round(a.size / 1024))} KB</span>
 						</li>
