@@ -124,9 +124,20 @@ int store_message_move(struct store *st, int64_t id, const struct mail_viewer *v
 		return r < 0 ? -1
 			     : err_set_field(err, ERR_NOTFOUND, "folder",
 					     "the mailbox has no folder '%s'", folder);
-	if (dest == from)
-		return 0;
-	return queue_op(st, account, from, uid, "move", folder, err);
+	/* The last move wins: one still queued is replaced, and moving the
+	   message to the folder it is in cancels it (an archive undone). */
+	if (store_tx_begin(st, err) < 0)
+		return -1;
+	if (store_exec_ints(
+		st,
+		"DELETE FROM mail_ops WHERE account_id = ? AND folder_id = ? AND uid = ? "
+		"AND op = 'move'",
+		err, 3, account, from, uid) < 0 ||
+	    (dest != from && queue_op(st, account, from, uid, "move", folder, err) < 0)) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st, err);
 }
 
 int store_mail_ops_pending(struct store *st, int64_t account_id, struct arena *a,

@@ -51,8 +51,17 @@ int store_thread_visible(struct store *st, int64_t id, const struct mail_viewer 
 	"WHERE fl.message_ref = m.id AND " STORE_LOC_VISIBLE(                                      \
 	    "fl.folder_id") "), (SELECT COALESCE(MAX(fl.flags & 4), 0) FROM "                      \
 			    "message_locations fl WHERE fl.message_ref = m.id "                    \
-			    "AND " STORE_LOC_VISIBLE("fl.folder_id") ")"
-#define MSG_COLS_BINDS 4 /* unread and flagged: of the viewer's mailboxes only */
+			    "AND " STORE_LOC_VISIBLE(                                              \
+				"fl.folder_id") "), (SELECT ff.name FROM "                         \
+						"message_locations fl JOIN mail_folders ff ON "    \
+						"ff.id = fl.folder_id "                            \
+						"WHERE fl.message_ref = m.id "                     \
+						"AND " STORE_LOC_VISIBLE(                          \
+						    "fl.folder_id") " ORDER BY fl.folder_id "      \
+								    "LIMIT 1)"
+/* unread and flagged: of the viewer's mailboxes only; folder: the first of them,
+   the one a move (store_message_move) moves it from */
+#define MSG_COLS_BINDS 6
 
 /* Binds MSG_COLS's parameters from index 1; returns the next index. */
 static int bind_cols(struct stmt *s, const struct mail_viewer *v)
@@ -85,6 +94,8 @@ static json_t *message_from_row(struct stmt *s, bool full)
 	    stmt_text(s, 17), "raw_sha256", stmt_text(s, 20) ? stmt_text(s, 20) : "");
 	json_object_set_new(m, "unread", json_boolean(stmt_int(s, 21) == 0));
 	json_object_set_new(m, "flagged", json_boolean(stmt_int(s, 22) != 0));
+	json_object_set_new(m, "folder",
+			    stmt_text(s, 23) ? json_string(stmt_text(s, 23)) : json_null());
 	if (full) {
 		json_object_set_new(m, "text",
 				    stmt_text(s, 18) ? json_string(stmt_text(s, 18)) : json_null());

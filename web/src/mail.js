@@ -3,7 +3,7 @@
 // remote images, and the mail keyboard shortcuts.
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { get, patch } from './api.js';
-import { shared } from './util.js';
+import { errorText, shared, toast } from './util.js';
 
 export const MAIL_KEYS = [
 	['j / k', 'Next / previous conversation'],
@@ -136,10 +136,35 @@ export async function replyFromThread(threadId, mode) {
 // Moves a thread's received messages to the Archive folder of their mailbox;
 // the number moved.
 export async function archiveThread(threadId) {
+	return (await archiveWithUndo(threadId)).moved;
+}
+
+// The same, and { moved, undo }: undo() moves each message back to the folder
+// it was in (a move still queued for the mail server is simply cancelled).
+export async function archiveWithUndo(threadId) {
 	const t = await get(`/mail/threads/${threadId}`);
 	const move = t.messages.filter((m) => m.direction !== 'outbound');
+	const back = move.filter((m) => m.folder && m.folder !== 'Archive').map((m) => [m.id, m.folder]);
 	for (const m of move) await patch(`/mail/messages/${m.id}`, { folder: 'Archive' });
-	return move.length;
+	const undo = async () => {
+		for (const [id, folder] of back) await patch(`/mail/messages/${id}`, { folder });
+	};
+	return { moved: move.length, undo: back.length ? undo : null };
+}
+
+// The toast after archiveWithUndo(): message, and Undo when something moved;
+// onUndone() after the messages are back.
+export function archivedToast(result, message, onUndone) {
+	const run = async () => {
+		try {
+			await result.undo();
+			toast('Undone: the conversation is back where it was.');
+			if (onUndone) onUndone();
+		} catch (e) {
+			toast({ kind: 'error', message: `Could not undo the archive: ${errorText(e)}` });
+		}
+	};
+	toast(result.undo ? { message, action: { label: 'Undo', run } } : message);
 }
 
 // The addresses a reply goes to: { to, cc } (strings), mine left out.

@@ -2,9 +2,10 @@
 // a list of field specs. The server validates; its error lands next to the
 // field it names (error.field) and the draft stays as typed.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getAll, patch, post } from './api.js';
+import { patch, post } from './api.js';
+import { RecordPicker } from './picker.jsx';
 import { Field, FormError, Submit } from './ui.jsx';
-import { label, recordTitle, rememberRecord, splitList, useUsers } from './util.js';
+import { label, rememberRecord, splitList, useUsers } from './util.js';
 
 export const contactStages = ['lead', 'prospect', 'customer', 'churned'];
 
@@ -13,7 +14,7 @@ export const contactFields = [
 	{ name: 'last_name', label: 'Last name' },
 	{ name: 'emails', label: 'Email addresses', type: 'list', hint: 'Separate several with commas.' },
 	{ name: 'phones', label: 'Phone numbers', type: 'list', hint: 'Separate several with commas.' },
-	{ name: 'company_id', label: 'Company', type: 'ref', table: 'companies' },
+	{ name: 'company_id', label: 'Company', type: 'ref', table: 'companies', creatable: true },
 	{ name: 'stage', label: 'Stage', type: 'select', options: contactStages },
 	{ name: 'owner_id', label: 'Owner', type: 'user' },
 	{ name: 'tags', label: 'Tags', type: 'list', hint: 'Separate several with commas.' },
@@ -32,29 +33,11 @@ export function dealFields(pipeline) {
 		{ name: 'amount', label: 'Amount', type: 'money' },
 		{ name: 'currency', label: 'Currency', hint: 'Three letters, such as USD or EUR.' },
 		{ name: 'stage', label: 'Stage', type: 'select', options: pipeline },
-		{ name: 'contact_id', label: 'Contact', type: 'ref', table: 'contacts' },
-		{ name: 'company_id', label: 'Company', type: 'ref', table: 'companies' },
+		{ name: 'contact_id', label: 'Contact', type: 'ref', table: 'contacts', creatable: true },
+		{ name: 'company_id', label: 'Company', type: 'ref', table: 'companies', creatable: true },
 		{ name: 'owner_id', label: 'Owner', type: 'user' },
 		{ name: 'expected_close', label: 'Expected close', type: 'date' },
 	];
-}
-
-const refOptions = new Map();
-
-function useRefOptions(table) {
-	const [items, setItems] = useState(null);
-	useEffect(() => {
-		if (!table) return;
-		if (!refOptions.has(table)) refOptions.set(table, getAll(`/${table}`, {}, 1000).catch(() => (refOptions.delete(table), [])));
-		let live = true;
-		refOptions.get(table).then((list) => live && setItems(list));
-		return () => (live = false);
-	}, [table]);
-	return items;
-}
-
-export function forgetRefOptions(table) {
-	refOptions.delete(table);
 }
 
 function toDraft(f, v) {
@@ -96,6 +79,8 @@ function fromDraft(f, s) {
 export function RecordForm({ table, fields, record, defaults, onSaved, onCancel, submitLabel }) {
 	const initial = {};
 	for (const f of fields) initial[f.name] = toDraft(f, record ? record[f.name] : defaults && defaults[f.name]);
+	// A new record's select starts at its first choice (the API's default), never blank.
+	if (!record) for (const f of fields) if (f.type === 'select' && !initial[f.name] && f.options && f.options.length) initial[f.name] = f.options[0];
 	const [draft, setDraft] = useState(initial);
 	const [errors, setErrors] = useState({});
 	const [formError, setFormError] = useState(null);
@@ -132,7 +117,6 @@ export function RecordForm({ table, fields, record, defaults, onSaved, onCancel,
 		try {
 			const saved = record ? await patch(`/${table}/${record.id}`, body) : await post(`/${table}`, body);
 			rememberRecord(table, saved);
-			forgetRefOptions(table);
 			setBusy(false);
 			onSaved(saved);
 		} catch (err) {
@@ -177,7 +161,6 @@ export function RecordForm({ table, fields, record, defaults, onSaved, onCancel,
 function FieldInput({ table, f, value, error, onInput }) {
 	const id = `f-${table}-${f.name}`;
 	const users = useUsers();
-	const refs = useRefOptions(f.type === 'ref' ? f.table : null);
 	const input = (e) => onInput(e.currentTarget.value);
 	let control;
 	switch (f.type) {
@@ -204,14 +187,7 @@ function FieldInput({ table, f, value, error, onInput }) {
 			);
 			break;
 		case 'ref':
-			control = (
-				<select name={f.name} value={value} onChange={input} disabled={!refs}>
-					<option value="">{refs ? 'None' : 'Loading…'}</option>
-					{(refs || []).map((r) => (
-						<option value={String(r.id)}>{recordTitle(f.table, r)}</option>
-					))}
-				</select>
-			);
+			control = <RecordPicker table={f.table} name={f.name} value={value} creatable={f.creatable} onChange={onInput} />;
 			break;
 		case 'money':
 			control = <input name={f.name} inputMode="decimal" autoComplete="off" value={value} onInput={input} />;

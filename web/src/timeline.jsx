@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, post } from './api.js';
 import { Link } from './router.js';
 import './styles/attrib.css';
+import { RecordPicker } from './picker.jsx';
 import { Empty, ErrorBox, Field, FormError, Loading, Submit, Tabs } from './ui.jsx';
 import { MentionInput, resolveMentions } from './mention_input.jsx';
 import { formatDateTime, localToIso, relativeTime, toast, userName, useUsers } from './util.js';
@@ -223,9 +224,15 @@ function NoteForm({ table, id, onAdded, me }) {
 	);
 }
 
+// A new task: what, when, for whom (me unless chosen), and, when it is not
+// added from a record's card (fk), the contact and the deal it is about.
 export function TaskForm({ fk, id, onAdded, me }) {
+	const users = useUsers();
 	const [title, setTitle] = useState('');
 	const [due, setDue] = useState('');
+	const [assignee, setAssignee] = useState(me ? String(me) : '');
+	const [contact, setContact] = useState('');
+	const [deal, setDeal] = useState('');
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const submit = async (e) => {
@@ -234,12 +241,16 @@ export function TaskForm({ fk, id, onAdded, me }) {
 		setBusy(true);
 		setError(null);
 		try {
-			const body = { title, assignee_id: me };
+			const body = { title, assignee_id: assignee ? Number(assignee) : null };
 			if (fk) body[fk] = Number(id);
+			if (!fk && contact) body.contact_id = Number(contact);
+			if (!fk && deal) body.deal_id = Number(deal);
 			if (due) body.due_at = localToIso(due);
 			await post('/tasks', body);
 			setTitle('');
 			setDue('');
+			setContact('');
+			setDeal('');
 			toast('Task added');
 			onAdded();
 		} catch (err) {
@@ -248,16 +259,36 @@ export function TaskForm({ fk, id, onAdded, me }) {
 			setBusy(false);
 		}
 	};
+	const fields = ['title', 'due_at', 'assignee_id', 'contact_id', 'deal_id'];
 	const fe = (name) => (error && error.field === name ? error.message : null);
+	const key = `${fk}-${id}`;
 	return (
 		<form onSubmit={submit} class="composer-form task-form" noValidate>
-			<FormError error={error && !['title', 'due_at'].includes(error.field) ? error : null} />
-			<Field id={`task-title-${fk}-${id}`} label="Task" error={fe('title')}>
+			<FormError error={error && !fields.includes(error.field) ? error : null} />
+			<Field id={`task-title-${key}`} label="Task" error={fe('title')}>
 				<input type="text" value={title} placeholder="Call back about the proposal" onInput={(e) => setTitle(e.currentTarget.value)} />
 			</Field>
-			<Field id={`task-due-${fk}-${id}`} label="Due" error={fe('due_at')}>
+			<Field id={`task-due-${key}`} label="Due" error={fe('due_at')}>
 				<input type="datetime-local" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
 			</Field>
+			<Field id={`task-assignee-${key}`} label="Assignee" error={fe('assignee_id')}>
+				<select value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+					<option value="">Nobody</option>
+					{users.map((u) => (
+						<option value={String(u.id)}>{u.name}</option>
+					))}
+				</select>
+			</Field>
+			{!fk && (
+				<Field id={`task-contact-${key}`} label="Contact" error={fe('contact_id')}>
+					<RecordPicker table="contacts" name="contact_id" value={contact} onChange={setContact} />
+				</Field>
+			)}
+			{!fk && (
+				<Field id={`task-deal-${key}`} label="Deal" error={fe('deal_id')}>
+					<RecordPicker table="deals" name="deal_id" value={deal} onChange={setDeal} />
+				</Field>
+			)}
 			<Submit busy={busy} busyText="Adding…">
 				Add task
 			</Submit>

@@ -500,6 +500,14 @@ static void test_store_message__mail_ops(void)
 	CHECK(nops > 1 && store_mail_op_done(fx.st, ops[0].id, NULL, &fx.err) == 0);
 	CHECK(nops > 1 && store_mail_op_done(fx.st, ops[1].id, "timeout", &fx.err) == 0);
 	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM mail_ops WHERE attempts = 1"), 1);
+	/* the message says which folder it is in; the last move wins, and moving
+	   it back to that folder cancels the queued move (an undone archive) */
+	CHECK_INT(store_message_get(fx.st, m1, &owner, a, &msg, &fx.err), 1);
+	CHECK_STR(json_string_value(json_object_get(msg, "folder")), "INBOX");
+	CHECK(store_message_move(fx.st, m1, &owner, "Archive", &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM mail_ops WHERE op = 'move'"), 1);
+	CHECK(store_message_move(fx.st, m1, &owner, "INBOX", &fx.err) == 0);
+	CHECK_INT(q_int(&fx, "SELECT COUNT(*) FROM mail_ops WHERE op = 'move'"), 0);
 	/* split the reply off, then join it back */
 	int64_t fresh = 0;
 	CHECK(store_thread_split(fx.st, tp, &owner, &m2, 1, &fresh, &fx.err) == 0);

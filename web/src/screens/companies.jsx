@@ -1,13 +1,14 @@
 // Companies: the searchable list, a new company's form, and a company's card
 // with its contacts, deals and timeline.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from '../api.js';
+import { del, get } from '../api.js';
 import { EditableDetails, RecordGate, useRecord } from '../card.jsx';
+import { DeleteButton } from '../confirm.jsx';
 import { RecordForm, companyFields } from '../record_form.jsx';
 import { Link, navigate, useLocation } from '../router.js';
 import { Composer, Timeline } from '../timeline.jsx';
 import { Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
-import { contactName, formatDate, label, userName, useUsers } from '../util.js';
+import { contactName, formatDate, label, toast, userName, useUsers } from '../util.js';
 import { Deals } from './contact.jsx';
 
 const PAGE = 25;
@@ -122,7 +123,7 @@ export function Companies() {
 	);
 }
 
-export function NewCompany() {
+export function NewCompany({ session }) {
 	useEffect(() => {
 		document.title = 'New company · Parley';
 	}, []);
@@ -135,6 +136,7 @@ export function NewCompany() {
 				<RecordForm
 					table="companies"
 					fields={companyFields}
+					defaults={{ owner_id: session.user.id }}
 					submitLabel="Create company"
 					onSaved={(c) => navigate(`/companies/${c.id}`, { replace: true })}
 					onCancel={() => history.back()}
@@ -173,6 +175,18 @@ function CompanyCard({ c, session, onSaved }) {
 						<Link href="/companies">Companies</Link>
 					</p>
 					<h1>{c.name}</h1>
+				</div>
+				<div class="head-actions">
+					<DeleteButton
+						label="Delete this company"
+						title={`Delete ${c.name}?`}
+						body="Its contacts, deals, notes and tasks stay, without the link to it."
+						onDelete={async () => {
+							await del(`/companies/${c.id}`);
+							toast(`Company ${c.name} deleted`);
+							navigate('/companies', { replace: true });
+						}}
+					/>
 				</div>
 			</header>
 			<div class="record-grid">

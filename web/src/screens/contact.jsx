@@ -1,14 +1,18 @@
 // A contact's card: details with inline edit, the add-note/task box, the
 // timeline of every interaction, and their orders.
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../api.js';
+import { del, get } from '../api.js';
 import { EditableDetails, RecordGate, useRecord } from '../card.jsx';
+import { DeleteButton } from '../confirm.jsx';
+import { addr, openCompose } from '../mail.js';
+import { Orders } from '../orders.jsx';
 import { contactFields } from '../record_form.jsx';
-import { Link } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { Composer, Timeline } from '../timeline.jsx';
-import { Badge, Empty, ErrorBox, Loading, useLoad } from '../ui.jsx';
+import { Badge, ErrorBox, Loading, useLoad } from '../ui.jsx';
+import { ComposeHost } from './compose.jsx';
 import { ScheduleMeeting } from './meeting.jsx';
-import { contactName, formatDate, label, money, useRecordTitle, userName, useUsers } from '../util.js';
+import { contactName, formatDate, label, money, toast, useRecordTitle, userName, useUsers } from '../util.js';
 
 export function Contact({ id, session }) {
 	const state = useRecord('contacts', id);
@@ -24,11 +28,29 @@ function ContactCard({ c, session, onSaved }) {
 	const company = useRecordTitle('companies', c.company_id);
 	const [version, setVersion] = useState(0);
 	const name = contactName(c);
+	const { params } = useLocation();
 	useEffect(() => {
 		document.title = `${name} · Parley`;
 	}, [name]);
+	// An address opens Parley's own compose (/contacts/ID?compose=ADDRESS
+	// does the same for a link opened elsewhere), never mailto:.
+	const write = (e) => openCompose({ mode: 'new', to: addr({ name: c.first_name || c.last_name ? name : '', address: e }) });
+	const asked = params.get('compose');
+	useEffect(() => {
+		if (asked && c.emails.includes(asked)) {
+			write(asked);
+			navigate(`/contacts/${c.id}`, { replace: true });
+		}
+	}, [asked]);
 	const rows = [
-		['Email', c.emails.map((e) => <a href={`mailto:${e}`} class="block">{e}</a>)],
+		[
+			'Email',
+			c.emails.map((e) => (
+				<Link href={`/contacts/${c.id}?compose=${encodeURIComponent(e)}`} class="block" onClick={(ev) => (ev.preventDefault(), write(e))}>
+					{e}
+				</Link>
+			)),
+		],
 		['Phone', c.phones.map((p) => <a href={`tel:${p}`} class="block">{p}</a>)],
 		['Company', c.company_id ? <Link href={`/companies/${c.company_id}`}>{company || '…'}</Link> : null],
 		['Stage', label(c.stage)],
@@ -49,7 +71,25 @@ function ContactCard({ c, session, onSaved }) {
 					{company && <p class="subtitle">{company}</p>}
 				</div>
 				<div class="head-actions">
+					{c.emails.length > 0 && (
+						<button type="button" onClick={() => write(c.emails[0])}>
+							Send email
+						</button>
+					)}
+					<Link class="button" href={`/deals/new?contact=${c.id}${c.company_id ? `&company=${c.company_id}` : ''}`}>
+						New deal
+					</Link>
 					<ScheduleMeeting contact={c} title={`Meeting with ${name}`} onSaved={() => setVersion((v) => v + 1)} />
+					<DeleteButton
+						label="Delete this contact"
+						title={`Delete ${name}?`}
+						body="Their deals, notes and tasks stay, without the link to them; a contact with orders cannot be deleted until the orders are."
+						onDelete={async () => {
+							await del(`/contacts/${c.id}`);
+							toast(`Contact ${name} deleted`);
+							navigate('/contacts', { replace: true });
+						}}
+					/>
 				</div>
 			</header>
 			<div class="record-grid">
@@ -65,33 +105,8 @@ function ContactCard({ c, session, onSaved }) {
 					<Deals params={{ contact: c.id }} />
 				</div>
 			</div>
+			<ComposeHost />
 		</div>
-	);
-}
-
-function Orders({ contactId }) {
-	const s = useLoad(() => get('/orders', { contact: contactId, limit: 50 }), [contactId]);
-	return (
-		<section class="card" aria-labelledby="orders-title">
-			<h2 id="orders-title">Orders</h2>
-			{s.error && <ErrorBox error={s.error} retry={s.reload} />}
-			{!s.data && !s.error && <Loading what="orders" />}
-			{s.data && !s.data.items.length && <p class="muted">No orders yet. Orders come in through the API or an import.</p>}
-			{s.data && s.data.items.length > 0 && (
-				<ul class="mini-list">
-					{s.data.items.map((o) => (
-						<li>
-							<span>
-								Order #{o.id} · {formatDate(o.placed_at)}
-							</span>
-							<span>
-								<Badge kind={o.status}>{label(o.status)}</Badge> {money(o.total, o.currency)}
-							</span>
-						</li>
-					))}
-				</ul>
-			)}
-		</section>
 	);
 }
 

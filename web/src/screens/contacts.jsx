@@ -197,7 +197,7 @@ function ContactRow({ c }) {
 	);
 }
 
-export function NewContact() {
+export function NewContact({ session }) {
 	useEffect(() => {
 		document.title = 'New contact · Parley';
 	}, []);
@@ -210,6 +210,7 @@ export function NewContact() {
 				<RecordForm
 					table="contacts"
 					fields={contactFields}
+					defaults={{ owner_id: session.user.id }}
 					submitLabel="Create contact"
 					onSaved={(c) => navigate(`/contacts/${c.id}`, { replace: true })}
 					onCancel={() => history.back()}

@@ -1,9 +1,10 @@
 // A deal's card: details with inline edit, its stage history and timeline.
 import { useEffect, useState } from 'preact/hooks';
-import { patch } from '../api.js';
+import { del, patch } from '../api.js';
 import { EditableDetails, RecordGate, useRecord } from '../card.jsx';
+import { DeleteButton } from '../confirm.jsx';
 import { RecordForm, dealFields } from '../record_form.jsx';
-import { Link, navigate } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { Composer, Timeline } from '../timeline.jsx';
 import { Badge, ErrorBox, Loading, useLoad } from '../ui.jsx';
 import { ScheduleMeeting } from './meeting.jsx';
@@ -33,12 +34,17 @@ function DealCard({ d, pipeline, session, onSaved }) {
 		document.title = `${d.title} · Parley`;
 	}, [d.title]);
 
-	const moveTo = async (stage) => {
+	const moveTo = async (stage, undo) => {
+		const from = d.stage;
 		setMoving(true);
 		try {
 			onSaved(await patch(`/deals/${d.id}`, { stage }));
 			setVersion((v) => v + 1);
-			toast(`Moved to ${label(stage)}`);
+			toast(
+				undo
+					? `Back in ${label(stage)}`
+					: { message: `Moved to ${label(stage)}`, action: { label: 'Undo', run: () => moveTo(from, true) } },
+			);
 		} catch (e) {
 			toast({ kind: 'error', message: `Could not move the deal: ${errorText(e)}` });
 		} finally {
@@ -75,6 +81,16 @@ function DealCard({ d, pipeline, session, onSaved }) {
 							<option value={s}>{label(s)}</option>
 						))}
 					</select>
+					<DeleteButton
+						label="Delete this deal"
+						title={`Delete “${d.title}”?`}
+						body="Its stage history goes with it; its orders, notes and tasks stay, without the link to it."
+						onDelete={async () => {
+							await del(`/deals/${d.id}`);
+							toast(`Deal “${d.title}” deleted`);
+							navigate('/deals', { replace: true });
+						}}
+					/>
 				</div>
 			</header>
 			<div class="record-grid">
@@ -125,8 +141,12 @@ function History({ d, users }) {
 	);
 }
 
-export function NewDeal() {
+// /deals/new?contact=ID&company=ID starts the deal for that contact (the
+// contact card's "New deal") and company.
+export function NewDeal({ session }) {
 	const pipeline = usePipeline();
+	const { params } = useLocation();
+	const ref = (k) => (/^\d+$/.test(params.get(k) || '') ? Number(params.get(k)) : null);
 	useEffect(() => {
 		document.title = 'New deal · Parley';
 	}, []);
@@ -142,7 +162,7 @@ export function NewDeal() {
 					<RecordForm
 						table="deals"
 						fields={dealFields(pipeline.data)}
-						defaults={{ currency: 'USD', stage: pipeline.data[0] }}
+						defaults={{ currency: 'USD', stage: pipeline.data[0], owner_id: session.user.id, contact_id: ref('contact'), company_id: ref('company') }}
 						submitLabel="Create deal"
 						onSaved={(d) => navigate(`/deals/${d.id}`, { replace: true })}
 						onCancel={() => history.back()}

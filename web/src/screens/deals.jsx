@@ -46,14 +46,22 @@ export function DealsBoard() {
 	const { pipeline, deals } = s.data;
 	const setStage = (id, stage) => s.setData((d) => ({ ...d, deals: d.deals.map((x) => (x.id === id ? { ...x, stage } : x)) }));
 
-	const move = async (deal, stage) => {
+	// undo: this move takes back an earlier one (its toast offers no undo).
+	const move = async (deal, stage, undo) => {
 		if (deal.stage === stage) return;
 		const from = deal.stage;
 		setStage(deal.id, stage); /* optimistic */
 		try {
 			const saved = await patch(`/deals/${deal.id}`, { stage });
 			s.setData((d) => ({ ...d, deals: d.deals.map((x) => (x.id === saved.id ? saved : x)) }));
-			toast(`“${deal.title}” moved to ${label(stage)}`);
+			toast(
+				undo
+					? `“${deal.title}” is back in ${label(stage)}`
+					: {
+							message: `“${deal.title}” moved to ${label(stage)}`,
+							action: { label: 'Undo', run: () => move(saved, from, true) },
+						},
+			);
 		} catch (e) {
 			setStage(deal.id, from);
 			toast({ kind: 'error', message: `Could not move “${deal.title}” to ${label(stage)}: ${errorText(e)}` });

@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { onMail } from '../live.js';
 import {
-	archiveThread,
+	archivedToast,
+	archiveWithUndo,
 	buildQuery,
 	openCompose,
 	queryError,
@@ -17,6 +18,7 @@ import {
 import { Link, navigate, useLocation } from '../router.js';
 import { Badge, Empty, ErrorBox, Loading } from '../ui.jsx';
 import { errorText, formatDate, formatDateTime, toast } from '../util.js';
+import { AttachIcon } from '../icons.jsx';
 import { ComposeHost } from './compose.jsx';
 import { BulkBar, CompanyFilter, QuickChips, SinceFilter } from './mail_find.jsx';
 
@@ -185,8 +187,12 @@ export function Inbox() {
 		replyFromThread(current.id, mode).catch((e) => toast({ kind: 'error', message: `Could not open the conversation: ${errorText(e)}` }));
 	const archive = async (t) => {
 		try {
-			const n = await archiveThread(t.id);
-			toast(n ? `Moved “${t.subject || '(no subject)'}” to Archive.` : 'Nothing to archive: the conversation is already filed.');
+			const at = (items || []).findIndex((x) => x.id === t.id);
+			const r = await archiveWithUndo(t.id);
+			const n = r.moved;
+			archivedToast(r, n ? `Moved “${t.subject || '(no subject)'}” to Archive.` : 'Nothing to archive: the conversation is already filed.', () =>
+				setItems((list) => (!list || list.some((x) => x.id === t.id) ? list : [...list.slice(0, Math.max(at, 0)), t, ...list.slice(Math.max(at, 0))])),
+			);
 			if (n && filters.folder && filters.folder !== 'archive') setItems((list) => list.filter((x) => x.id !== t.id));
 		} catch (e) {
 			toast({ kind: 'error', message: `Could not archive: ${errorText(e)}` });
@@ -376,7 +382,8 @@ function ThreadRow({ t, selected, onFocus, checked, onCheck }) {
 						(t.message_count > 1 ? <Badge kind="new">{t.unread} unread</Badge> : <span class="sr-only">unread</span>)}
 					{t.has_attachments && (
 						<span class="clip" title="Has attachments">
-							📎<span class="sr-only">has attachments</span>
+							<AttachIcon />
+							<span class="sr-only">has attachments</span>
 						</span>
 					)}
 					{t.shared && <Badge>Shared</Badge>}

@@ -6,7 +6,8 @@ import { api, get, patch, post } from '../api.js';
 import {
 	addrList,
 	allowRemote,
-	archiveThread,
+	archivedToast,
+	archiveWithUndo,
 	openCompose,
 	remoteAllowed,
 	useMailKeys,
@@ -15,6 +16,7 @@ import {
 import { Link, navigate } from '../router.js';
 import { Badge, Empty, ErrorBox, FormError, Loading, Modal, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, recordTitle, toast, useRecordTitle } from '../util.js';
+import { AttachIcon } from '../icons.jsx';
 import { ComposeHost } from './compose.jsx';
 import { ThreadPanel } from '../thread_panel.jsx';
 import { ThreadComments } from '../thread_comments.jsx';
@@ -66,8 +68,8 @@ export function MailThread({ id, session }) {
 		openCompose({ mode, parent: m || latest, thread: t, onSent: () => setWaiting(t.messages.length + 1) });
 	const archive = async () => {
 		try {
-			const n = await archiveThread(t.id);
-			toast(n ? 'Moved to Archive (the mail server follows within a minute).' : 'Nothing to archive.');
+			const r = await archiveWithUndo(t.id);
+			archivedToast(r, r.moved ? 'Moved to Archive (the mail server follows within a minute).' : 'Nothing to archive.');
 		} catch (e) {
 			toast({ kind: 'error', message: `Could not archive: ${errorText(e)}` });
 		}
@@ -291,7 +293,7 @@ function Message({ m, open, onToggle, onRespond, onRelink, onRead }) {
 				<span class="message-from">{who(m.from)}</span>
 				{!open && <span class="message-snippet muted">{m.snippet}</span>}
 				<span class="message-date">
-					{m.has_attachments && <span aria-label="has attachments">📎 </span>}
+					{m.has_attachments && <span class="clip" aria-label="has attachments"><AttachIcon /> </span>}
 					<time datetime={m.date}>{formatDateTime(m.date)}</time>
 				</span>
 			</button>
@@ -361,7 +363,8 @@ function MessageBody({ m, onRespond, onRelink, onRead }) {
 					{files.map((a) => (
 						<li>
 							<a href={`/api/v1/mail/messages/${m.id}/attachments/${a.id}`} download={a.filename || ''}>
-								📎 {a.filename || 'attachment'}
+								<AttachIcon />
+								{a.filename || 'attachment'}
 							</a>{' '}
 							<span class="muted">{Math.max(1, Math.round(a.size / 1024))} KB</span>
 						</li>
