@@ -59,6 +59,7 @@ check sales_login_refused wait_for 30 bash -c "curl -s -H '$AUTH' $URL/api/v1/ma
 unset AUTH
 
 export SEED="{\"sales\":$ID_sales,\"paused\":$ID_paused,\"deal\":$ID_deal,\"imap_port\":$IMAP_PORT,\"smtp_port\":$SUBMISSION_PORT}"
+export ADMIN_TOKEN=$TOKEN
 export STEP_TIMEOUT=${STEP_TIMEOUT:-20000}
 run_e2e ui_rules.mjs "$OUT"
 

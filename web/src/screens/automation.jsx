@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Modal, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, label, toast } from '../util.js';
-import { RuleBuilder } from './rule_builder.jsx';
+import { describeRule, RuleBuilder } from './rule_builder.jsx';
 
 export function Automation({ session }) {
 	const admin = session.user.role === 'admin';
@@ -85,6 +85,7 @@ function Scenarios({ admin, onChange }) {
 }
 
 function Rules({ admin, s }) {
+	const catalog = useLoad(() => get('/rules/catalog'), []);
 	const [log, setLog] = useState(null);
 	const [editing, setEditing] = useState(null); /* null, 'new' or a rule */
 	const [pending, setPending] = useState({});
@@ -137,10 +138,7 @@ function Rules({ admin, s }) {
 							<Switch id={`rule-${r.id}`} checked={r.enabled} disabled={!admin || pending[r.id]} onChange={() => toggle(r)}>
 								<strong>{r.name}</strong>
 								<span class="muted block">
-									When {r.trigger}
-									{Object.keys(r.params || {}).length > 0 && ` (${Object.entries(r.params).map(([k, v]) => `${k}: ${v}`).join(', ')})`}
-									{' → '}
-									{r.actions.map((a) => label(a.type)).join(', ')}
+									{describeRule(catalog.data, r)}
 									{r.scenario && ' · scenario'}
 								</span>
 							</Switch>

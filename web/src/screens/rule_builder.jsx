@@ -69,16 +69,28 @@ export function RuleBuilder({ catalog, value, onChange, errors }) {
 	return (
 		<div class="rule-builder">
 			<fieldset class="rb-part">
-				<legend>When</legend>
+				<legend id="rule-trigger-legend">When</legend>
 				<div class="rb-row">
-					<Field id="rule-trigger" label="When" error={errors.trigger} className="rb-grow">
-						<select value={value.trigger} onChange={(e) => set('trigger', e.currentTarget.value)}>
+					<div class={`field rb-grow${errors.trigger ? ' field-invalid' : ''}`}>
+						<select
+							id="rule-trigger"
+							aria-labelledby="rule-trigger-legend"
+							aria-invalid={errors.trigger ? 'true' : undefined}
+							aria-describedby={errors.trigger ? 'rule-trigger-error' : undefined}
+							value={value.trigger}
+							onChange={(e) => set('trigger', e.currentTarget.value)}
+						>
 							<option value="">Choose what starts the rule…</option>
 							{catalog.triggers.map((t) => (
 								<option value={t.name}>{t.label || t.summary}</option>
 							))}
 						</select>
-					</Field>
+						{errors.trigger && (
+							<p class="field-error" id="rule-trigger-error">
+								{errors.trigger}
+							</p>
+						)}
+					</div>
 					{trig && trig.param && (
 						<Field id="rule-params" label={trig.param_label ? `${cap(trig.param)} (${trig.param_label})` : cap(trig.param)} error={errors.params}>
 							<input type="number" min="0" step="1" value={value.param} onInput={(e) => set('param', e.currentTarget.value)} />
@@ -235,7 +247,11 @@ function Action({ n, a, catalog, env, onChange, onRemove }) {
 			{def && (
 				<div class="rb-fields">
 					{(def.fields || []).map((f) => (
-						<Field id={`${p}-${f.name}`} label={`${f.label}${f.required ? '' : ' (optional)'}`} hint={f.type === 'secret' && a.secret_set ? 'A secret is set: leave empty to keep it.' : f.hint}>
+						<Field
+							id={`${p}-${f.name}`}
+							className={f.type === 'mustache' || f.type === 'url' ? 'rb-wide' : undefined}
+							label={`${f.label}${f.required ? '' : ' (optional)'}`}
+							hint={f.type === 'secret' && a.secret_set ? 'A secret is set: leave empty to keep it.' : f.hint}>
 							<ActionInput f={f} v={a[f.name]} env={env} onChange={(v) => setField(f.name, v)} />
 						</Field>
 					))}
@@ -290,4 +306,24 @@ function ActionInput({ f, v, env, onChange, ...aria }) {
 		);
 	if (f.type === 'mustache' && f.name === 'body') return <textarea {...aria} rows={3} value={v ?? ''} onInput={text} />;
 	return <input {...aria} type={f.type === 'url' ? 'url' : f.type === 'secret' ? 'password' : 'text'} autoComplete="off" value={v ?? ''} onInput={text} />;
+}
+
+// A rule in one line of plain words, for the list of rules.
+export function describeRule(catalog, r) {
+	const t = catalog && catalog.triggers.find((x) => x.name === r.trigger);
+	const param = t && t.param && r.params && r.params[t.param] !== undefined ? `, ${r.params[t.param]} ${t.param_label || t.param}` : '';
+	const field = (path) => {
+		const f = catalog && catalog.condition_fields.find((x) => x.path === path);
+		return f ? f.label : path;
+	};
+	const op = (name) => {
+		const o = catalog && catalog.operators.find((x) => x.name === name);
+		return o ? o.label : name;
+	};
+	const cond = (r.conditions || []).map((c) => (c.op === 'exists' ? `${field(c.field)} ${c.value === false ? 'is not set' : 'is set'}` : `${field(c.field)} ${op(c.op)} ${condText(c.op, c.value)}`));
+	const act = (r.actions || []).map((a) => {
+		const x = catalog && catalog.actions.find((y) => y.name === a.type);
+		return x ? x.label : a.type;
+	});
+	return `When ${t ? t.label : r.trigger}${param}${cond.length ? `, only if ${cond.join(' and ')}` : ''} → ${act.join(', then ')}`;
 }
