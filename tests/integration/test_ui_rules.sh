@@ -56,6 +56,30 @@ seed acme /api/v1/companies '{"name":"Acme Robotics"}'
 seed deal /api/v1/deals "{\"title\":\"Acme robots\",\"company_id\":$ID_acme,\"stage\":\"new\"}"
 if [ $SEED_OK = 1 ]; then ok seed; else not_ok seed "see the lines above"; fi
 check sales_login_refused wait_for 30 bash -c "curl -s -H '$AUTH' $URL/api/v1/mail/accounts/$ID_sales | jq -e '.health.status == \"auth_failed\" and (.health.last_error | length > 0)'"
+
+# ---- POST /api/v1/mail/accounts/test, over the API ----
+# The saved (wrong) password, then the form's right one; nothing is saved.
+req POST /api/v1/mail/accounts/test "{\"id\":$ID_sales}"
+expect test_saved_password_refused 200 '.imap.ok == false and .imap.error == "the password was refused" and .smtp.ok == false'
+req POST /api/v1/mail/accounts/test "{\"id\":$ID_sales,\"password\":\"secret\"}"
+expect test_form_password_ok 200 '.imap.ok == true and .smtp.ok == true and .imap.error == null'
+req GET "/api/v1/mail/accounts/$ID_sales"
+expect test_saves_nothing 200 '.health.status == "auth_failed"'
+# A new mailbox's values, no id; a closed port is "cannot connect", quickly.
+CLOSED=$(free_port)
+req POST /api/v1/mail/accounts/test "{\"email\":\"bob@localhost\",\"username\":\"bob\",\"password\":\"secret\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$CLOSED\"}"
+expect test_new_values 200 '.imap.ok == true and .smtp.ok == false and .smtp.error == "cannot connect to the server"'
+req POST /api/v1/mail/accounts/test "{\"id\":$ID_sales,\"imap\":\"ftp://x\"}"
+expect test_bad_url 400 '.error.field == "imap"'
+# A manager: not someone else's mailbox (404), and not a private host (400), as on create.
+req POST /api/v1/users '{"email":"max@example.com","name":"Max Manager","role":"manager","password":"correct horse battery"}'
+[ "$STATUS" = 201 ] || echo "# manager: $STATUS $BODY"
+MAX_TOKEN=$("$PARLEY" --data "$WORK/data" token create max@example.com 2>>"$WORK/init.log")
+AUTH="Authorization: Bearer $MAX_TOKEN"
+req POST /api/v1/mail/accounts/test "{\"id\":$ID_sales,\"password\":\"secret\"}"
+expect test_others_mailbox_404 404
+req POST /api/v1/mail/accounts/test "{\"email\":\"max@localhost\",\"password\":\"secret\",\"imap\":\"imap://127.0.0.1:$IMAP_PORT\",\"smtp\":\"smtp://127.0.0.1:$SUBMISSION_PORT\"}"
+expect test_manager_private_host_refused 400 '.error.field == "imap"'
 unset AUTH
 
 export SEED="{\"sales\":$ID_sales,\"paused\":$ID_paused,\"deal\":$ID_deal,\"imap_port\":$IMAP_PORT,\"smtp_port\":$SUBMISSION_PORT}"
