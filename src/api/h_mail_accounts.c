@@ -219,8 +219,8 @@ static void *probe_smtp(void *arg)
 {
 	struct probe *p = arg;
 	if (smtp_login_check(&p->smtp, &p->out, &p->smtp_err) == 0 && p->out.result != SMTP_SENT)
-		err_set(&p->smtp_err, p->out.stage[0] == 'a' && p->out.code / 100 == 5 ? ERR_AUTH
-											: ERR_TEMP,
+		err_set(&p->smtp_err,
+			p->out.stage[0] == 'a' && p->out.code / 100 == 5 ? ERR_AUTH : ERR_TEMP,
 			"%s", p->out.reply[0] ? p->out.reply : "the server did not answer");
 	return NULL;
 }
@@ -241,9 +241,9 @@ static json_t *probe_result(const struct err *e)
    would; then the body's username, password, imap and smtp over it. */
 static int probe_account(struct req *rq, struct mail_account **m_r, const char **pw_r)
 {
-	static const char *const keys[] = {"id",       "name",	"email",    "imap",  "smtp",
-					   "username", "password", "preset", "shared", "owner_id",
-					   "enabled",  NULL};
+	static const char *const keys[] = {"id",     "name",	 "email",    "imap",
+					   "smtp",   "username", "password", "preset",
+					   "shared", "owner_id", "enabled",  NULL};
 	json_t *id = json_object_get(rq->json, "id");
 	*pw_r = json_string_value(json_object_get(rq->json, "password"));
 	if (req_only_keys(rq, keys) < 0)
@@ -262,8 +262,9 @@ static int probe_account(struct req *rq, struct mail_account **m_r, const char *
 	}
 	int64_t n = json_integer_value(id);
 	struct mail_account *m;
-	int r = json_is_integer(id) && n > 0 ? store_account_get(rq->store, n, rq->arena, &m, &rq->err)
-					     : 0;
+	int r = json_is_integer(id) && n > 0
+		    ? store_account_get(rq->store, n, rq->arena, &m, &rq->err)
+		    : 0;
 	if (r < 0)
 		return -1;
 	if (r == 0 || !mail_account_visible(m, rq->user))
@@ -296,7 +297,8 @@ static int probe_secret(struct req *rq, struct mail_account *m, const char *pw, 
 	if (m->id && app_load_key(rq->app, &rq->err) < 0)
 		return -1;
 	if (m->id && strcmp(m->auth, "xoauth2") == 0) {
-		if (oauth2_access_token(rq->store, &rq->app->key, m, rq->arena, &token, &rq->err) < 0)
+		if (oauth2_access_token(rq->store, &rq->app->key, m, rq->arena, &token, &rq->err) <
+		    0)
 			return -1;
 		p->imap.oauth_token = p->smtp.oauth_token = token;
 		return 0;

@@ -23,8 +23,9 @@ struct trigger {
 	const char *event; /* the event type that starts it */
 	const char *param; /* "hours" or "minutes" (a wait before it fires), or NULL */
 	const char *summary;
-	const char *label;	 /* plain words for a rule builder: "a deal moves to another stage" */
-	const char *param_label; /* the words after the parameter's number: "hours later", or NULL */
+	const char *label; /* plain words for a rule builder: "a deal moves to another stage" */
+	const char
+	    *param_label; /* the words after the parameter's number: "hours later", or NULL */
 };
 
 /* Every trigger; NULL-terminated by name. */
@@ -35,8 +36,8 @@ struct automation_ctx; /* what an action runs with: see actions.c */
 
 /* One field of an action as a rule builder shows it (GET /rules/catalog). */
 struct action_field {
-	const char *name;  /* the key in the action's JSON; NULL ends a list */
-	const char *type;  /* text, mustache, number, user, stage, template, url, secret */
+	const char *name; /* the key in the action's JSON; NULL ends a list */
+	const char *type; /* text, mustache, number, user, stage, template, url, secret */
 	bool required;
 	const char *label; /* plain words: "Title" */
 	const char *hint;  /* or NULL */

@@ -10,16 +10,9 @@
 #include "base/banned.h"
 
 const struct rule_op rule_ops[] = {
-    {"eq", "is"},
-    {"ne", "is not"},
-    {"gt", "is more than"},
-    {"gte", "is at least"},
-    {"lt", "is less than"},
-    {"lte", "is at most"},
-    {"contains", "contains"},
-    {"in", "is one of"},
-    {"exists", "is set"},
-    {NULL, NULL},
+    {"eq", "is"},	    {"ne", "is not"},	   {"gt", "is more than"},   {"gte", "is at least"},
+    {"lt", "is less than"}, {"lte", "is at most"}, {"contains", "contains"}, {"in", "is one of"},
+    {"exists", "is set"},   {NULL, NULL},
 };
 
 const struct rule_field rule_fields[] = {

@@ -100,11 +100,11 @@ static int notify_health(struct store *st, const json_t *ev, struct arena *a, st
 	if (store_account_get(st, json_integer_value(json_object_get(p, "id")), a, &m, err) != 1 ||
 	    !m->owner_id)
 		return 0;
-	return store_notify(st, m->owner_id, "mailbox",
-			    arena_printf(a, "Mailbox '%s' %s", m->name,
-					 health_says(json_get_str(p, "to"), a)),
-			    json_get_str(p, "error") ? json_get_str(p, "error") : "",
-			    arena_printf(a, "/settings/mail/%" PRId64, m->id), err);
+	return store_notify(
+	    st, m->owner_id, "mailbox",
+	    arena_printf(a, "Mailbox '%s' %s", m->name, health_says(json_get_str(p, "to"), a)),
+	    json_get_str(p, "error") ? json_get_str(p, "error") : "",
+	    arena_printf(a, "/settings/mail/%" PRId64, m->id), err);
 }
 
 static int notify_task(struct store *st, const json_t *ev, struct arena *a, struct err *err)

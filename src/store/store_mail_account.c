@@ -12,7 +12,8 @@
 
 #define ACCOUNT_COLS                                                                               \
 	"id, name, email, imap_url, smtp_url, username, auth, preset, secret, owner_id, "          \
-	"shared, enabled, health, last_error, last_error_at, progress, created_at, private_hosts, "       \
+	"shared, enabled, health, last_error, last_error_at, progress, created_at, "               \
+	"private_hosts, "                                                                          \
 	"sync_requested_at"
 
 static char *col(struct stmt *s, int i, struct arena *a)
