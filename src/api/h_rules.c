@@ -14,17 +14,38 @@
 #include "store/store.h"
 #include "base/banned.h"
 
+static json_t *action_fields(const struct action_field *f)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; f && f[i].name; i++)
+		json_array_append_new(out, json_pack("{s:ss:ss:bs:ss:s?}", "name", f[i].name,
+						     "type", f[i].type, "required", f[i].required,
+						     "label", f[i].label, "hint", f[i].hint));
+	return out;
+}
+
 int h_rules_catalog(struct req *rq)
 {
-	json_t *t = json_array(), *a = json_array();
+	json_t *t = json_array(), *a = json_array(), *o = json_array(), *f = json_array();
 	for (size_t i = 0; triggers[i].name; i++)
-		json_array_append_new(t,
-				      json_pack("{s:ss:s?s:s}", "name", triggers[i].name, "param",
-						triggers[i].param, "summary", triggers[i].summary));
+		json_array_append_new(t, json_pack("{s:ss:s?s:ss:ss:s?}", "name", triggers[i].name,
+						   "param", triggers[i].param, "summary",
+						   triggers[i].summary, "label", triggers[i].label,
+						   "param_label", triggers[i].param_label));
 	for (size_t i = 0; actions[i].name; i++)
+		json_array_append_new(a, json_pack("{ssssssso}", "name", actions[i].name, "summary",
+						   actions[i].summary, "label", actions[i].label,
+						   "fields", action_fields(actions[i].fields)));
+	for (size_t i = 0; rule_ops[i].name; i++)
 		json_array_append_new(
-		    a, json_pack("{ssss}", "name", actions[i].name, "summary", actions[i].summary));
-	return req_json(rq, 200, json_pack("{soso}", "triggers", t, "actions", a));
+		    o, json_pack("{ssss}", "name", rule_ops[i].name, "label", rule_ops[i].label));
+	for (size_t i = 0; rule_fields[i].path; i++)
+		json_array_append_new(f,
+				      json_pack("{ssssss}", "path", rule_fields[i].path, "label",
+						rule_fields[i].label, "type", rule_fields[i].type));
+	return req_json(rq, 200,
+			json_pack("{sosososo}", "triggers", t, "actions", a, "operators", o,
+				  "condition_fields", f));
 }
 
 int h_rules_list(struct req *rq)

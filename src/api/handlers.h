@@ -21,7 +21,7 @@ route_fn h_me, h_users_list, h_users_create, h_users_get, h_users_update, h_toke
 route_fn h_settings_get, h_settings_update, h_events_list;
 /* h_mail_accounts.c */
 route_fn h_mail_accounts_list, h_mail_accounts_create, h_mail_accounts_get, h_mail_accounts_update,
-    h_mail_accounts_delete;
+    h_mail_accounts_delete, h_mail_accounts_test;
 /* h_mail.c */
 route_fn h_mail_threads_list, h_mail_threads_get, h_mail_threads_update, h_mail_threads_split,
     h_mail_threads_join, h_mail_messages_get, h_mail_messages_update, h_mail_messages_links,

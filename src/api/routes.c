@@ -56,6 +56,8 @@ const struct route routes[] = {
 	  "list the mail accounts you can see" },
 	{ "POST", "/api/v1/mail/accounts", h_mail_accounts_create, W, NULL,
 	  "connect a mailbox" },
+	{ "POST", "/api/v1/mail/accounts/test", h_mail_accounts_test, W, NULL,
+	  "log in to IMAP and SMTP with a mailbox's settings, before saving them" },
 	{ "GET", "/api/v1/mail/accounts/{id}", h_mail_accounts_get, A, NULL,
 	  "read a mail account and its health" },
 	{ "PATCH", "/api/v1/mail/accounts/{id}", h_mail_accounts_update, W, NULL,

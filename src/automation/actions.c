@@ -445,15 +445,50 @@ static int webhook_run(struct automation_ctx *c, const json_t *ac, json_t *detai
 	return 0;
 }
 
+static const struct action_field send_template_fields[] = {
+    {"template", "template", true, "Template", "sent to the contact"},
+    {NULL, NULL, false, NULL, NULL},
+};
+static const struct action_field create_task_fields[] = {
+    {"title", "mustache", true, "Task", "such as Call {{contact.first_name}}"},
+    {"due_in_hours", "number", false, "Due in hours", "0 to 8760; empty: 24"},
+    {"assignee", "user", false, "For", NULL},
+    {NULL, NULL, false, NULL, NULL},
+};
+static const struct action_field notify_fields[] = {
+    {"title", "mustache", true, "Title", NULL},
+    {"body", "mustache", false, "Text", NULL},
+    {"user", "user", false, "Who", NULL},
+    {NULL, NULL, false, NULL, NULL},
+};
+static const struct action_field set_deal_stage_fields[] = {
+    {"stage", "stage", true, "Stage", NULL},
+    {NULL, NULL, false, NULL, NULL},
+};
+static const struct action_field add_tag_fields[] = {
+    {"tag", "text", true, "Tag", NULL},
+    {NULL, NULL, false, NULL, NULL},
+};
+static const struct action_field webhook_fields[] = {
+    {"url", "url", true, "URL", "http or https"},
+    {"secret", "secret", false, "Secret", "signs each call (HMAC-SHA256); never shown again"},
+    {NULL, NULL, false, NULL, NULL},
+};
+
 const struct action actions[] = {
     {"send_template", "send a template to the contact from the owner's mailbox",
-     send_template_validate, send_template_run},
-    {"create_task", "create a task for the owner", create_task_validate, create_task_run},
-    {"notify", "notify a user", notify_validate, notify_run},
-    {"set_deal_stage", "move the deal to a stage", set_deal_stage_validate, set_deal_stage_run},
-    {"add_tag", "add a tag to the contact", add_tag_validate, add_tag_run},
-    {"webhook", "POST the event, signed with HMAC-SHA256", webhook_validate, webhook_run},
-    {NULL, NULL, NULL, NULL},
+     send_template_validate, send_template_run, "Send a template to the contact",
+     send_template_fields},
+    {"create_task", "create a task for the owner", create_task_validate, create_task_run,
+     "Create a task", create_task_fields},
+    {"notify", "notify a user", notify_validate, notify_run, "Notify someone", notify_fields},
+    {"set_deal_stage", "move the deal to a stage", set_deal_stage_validate, set_deal_stage_run,
+     "Move the deal to a stage", set_deal_stage_fields},
+    {"add_tag", "add a tag to the contact", add_tag_validate, add_tag_run, "Tag the contact",
+     add_tag_fields},
+    {"webhook", "POST the event, signed with HMAC-SHA256", webhook_validate, webhook_run,
+     "Call a webhook", webhook_fields},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 const struct action *action_find(const char *name)

@@ -9,13 +9,30 @@
 #include "base/str.h"
 #include "base/banned.h"
 
-static const char *const ops[] = {"eq",	 "ne",	     "gt", "gte",    "lt",
-				  "lte", "contains", "in", "exists", NULL};
+const struct rule_op rule_ops[] = {
+    {"eq", "is"},	    {"ne", "is not"},	   {"gt", "is more than"},   {"gte", "is at least"},
+    {"lt", "is less than"}, {"lte", "is at most"}, {"contains", "contains"}, {"in", "is one of"},
+    {"exists", "is set"},   {NULL, NULL},
+};
+
+const struct rule_field rule_fields[] = {
+    {"deal.stage", "the deal's stage", "stage"},
+    {"deal.amount", "the deal's amount (in cents)", "number"},
+    {"deal.title", "the deal's title", "text"},
+    {"contact.stage", "the contact's stage", "text"},
+    {"contact.tags", "the contact's tags", "tags"},
+    {"company.name", "the company's name", "text"},
+    {"order.total", "the purchase's total (in cents)", "number"},
+    {"orders.count", "the client's number of purchases", "number"},
+    {"orders.total_spent", "what the client spent in all (in cents)", "number"},
+    {"event.payload.subject", "the mail's subject", "text"},
+    {NULL, NULL, NULL},
+};
 
 static bool known_op(const char *op)
 {
-	for (size_t i = 0; op && ops[i]; i++)
-		if (strcmp(ops[i], op) == 0)
+	for (size_t i = 0; op && rule_ops[i].name; i++)
+		if (strcmp(rule_ops[i].name, op) == 0)
 			return true;
 	return false;
 }

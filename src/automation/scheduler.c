@@ -72,6 +72,28 @@ static int fire_rules(struct store *st, const json_t *rules, const json_t *ev, i
 
 /* ---- built-in notifications: one table of event type -> whom to tell ---- */
 
+/* What a mailbox's health means, in the words of a notification's title. */
+static const struct {
+	const char *health;
+	const char *says;
+} health_words[] = {
+    {"ok", "is connected"},
+    {"auth_failed", "cannot log in: the password was refused"},
+    {"unreachable", "cannot reach its server"},
+    {"needs_reauth", "needs to be authorised again"},
+    {"new", "is waiting for its first sync"},
+};
+
+static const char *health_says(const char *health, struct arena *a)
+{
+	if (!health)
+		return "changed its state";
+	for (size_t i = 0; i < sizeof(health_words) / sizeof(health_words[0]); i++)
+		if (strcmp(health_words[i].health, health) == 0)
+			return health_words[i].says;
+	return arena_printf(a, "changed its state to %s", health);
+}
+
 static int notify_health(struct store *st, const json_t *ev, struct arena *a, struct err *err)
 {
 	const json_t *p = json_object_get(ev, "payload");
@@ -79,10 +101,11 @@ static int notify_health(struct store *st, const json_t *ev, struct arena *a, st
 	if (store_account_get(st, json_integer_value(json_object_get(p, "id")), a, &m, err) != 1 ||
 	    !m->owner_id)
 		return 0;
-	return store_notify(st, m->owner_id, "mailbox",
-			    arena_printf(a, "Mailbox '%s' is %s", m->name, json_get_str(p, "to")),
-			    json_get_str(p, "error") ? json_get_str(p, "error") : "",
-			    arena_printf(a, "/settings/mail/%" PRId64, m->id), err);
+	return store_notify(
+	    st, m->owner_id, "mailbox",
+	    arena_printf(a, "Mailbox '%s' %s", m->name, health_says(json_get_str(p, "to"), a)),
+	    json_get_str(p, "error") ? json_get_str(p, "error") : "",
+	    arena_printf(a, "/settings/mail/%" PRId64, m->id), err);
 }
 
 static int notify_task(struct store *st, const json_t *ev, struct arena *a, struct err *err)

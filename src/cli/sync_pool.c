@@ -10,7 +10,9 @@
  *     account that may run is waiting for one;
  *   - a failed turn (a host that does not answer within mail.sync_timeout_seconds, a
  *     refused login) waits SYNC_RETRY_FIRST_SECONDS, doubling up to
- *     SYNC_BACKOFF_MAX, before its next turn, holding no slot meanwhile.
+ *     SYNC_BACKOFF_MAX, before its next turn, holding no slot meanwhile,
+ *     unless someone asks for a sync (store_account_request_sync(), or a
+ *     changed login): the next reconcile makes it due at once.
  * One mutex guards the account list and the counters; each thread opens its
  * store connection when it first serves an account. */
 #include <inttypes.h>
@@ -268,8 +270,17 @@ int sync_pool_reconcile(struct sync_pool *p, struct store *st, struct err *err)
 	p->slots = slots;
 	p->per_user = per_user;
 	drop_unwanted(p, list, n);
+	int64_t now = time_now();
 	for (size_t j = 0; j < n; j++) {
-		if (!wanted(p, list[j]) || find(p, list[j]->id))
+		struct acct *known = wanted(p, list[j]) ? find(p, list[j]->id) : NULL;
+		/* Someone asked for a sync since the last turn began (a new password
+		   saved, "Sync now"): a waiting account goes now, backoff or not. */
+		if (known && !known->running && known->due > now &&
+		    list[j]->sync_requested_at >= known->last_start) {
+			known->due = now;
+			known->backoff = 0;
+		}
+		if (!wanted(p, list[j]) || known)
 			continue;
 		if (p->n == p->cap) {
 			p->cap = p->cap ? p->cap * 2 : 16;

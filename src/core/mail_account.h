@@ -42,6 +42,7 @@ struct mail_account {
 	int64_t last_error_at;
 	char *progress; /* JSON text: sync progress per folder */
 	int64_t created_at;
+	int64_t sync_requested_at; /* when someone last asked for a sync (0: never) */
 };
 
 /* The preset called name, or NULL. */

@@ -452,6 +452,9 @@ int store_mail_op_done(struct store *st, int64_t op_id, const char *error, struc
 
 /* Asks the sync worker to sync the account now. */
 int store_account_request_sync(struct store *st, int64_t id, struct err *err);
+/* Its login or servers changed: forgets the health and the last error (the
+   account is "new" again until the next try) and asks for a sync now. */
+int store_account_retry(struct store *st, int64_t id, struct err *err);
 
 /* Shares the messages of thread id that are in viewer's own personal
    mailboxes (shares are per message: the thread's other messages, and any

@@ -12,7 +12,9 @@
 
 #define ACCOUNT_COLS                                                                               \
 	"id, name, email, imap_url, smtp_url, username, auth, preset, secret, owner_id, "          \
-	"shared, enabled, health, last_error, last_error_at, progress, created_at, private_hosts"
+	"shared, enabled, health, last_error, last_error_at, progress, created_at, "               \
+	"private_hosts, "                                                                          \
+	"sync_requested_at"
 
 static char *col(struct stmt *s, int i, struct arena *a)
 {
@@ -40,6 +42,7 @@ static struct mail_account *account_from_row(struct stmt *s, struct arena *a)
 	m->progress = col(s, 15, a);
 	m->created_at = stmt_int(s, 16);
 	m->private_hosts = stmt_int(s, 17) != 0;
+	m->sync_requested_at = stmt_is_null(s, 18) ? 0 : stmt_int(s, 18);
 	return m;
 }
 

@@ -196,6 +196,14 @@ int store_account_request_sync(struct store *st, int64_t id, struct err *err)
 			       err, 2, time_now(), id);
 }
 
+int store_account_retry(struct store *st, int64_t id, struct err *err)
+{
+	return store_exec_ints(st,
+			       "UPDATE mail_accounts SET health = 'new', last_error = NULL, "
+			       "last_error_at = NULL, sync_requested_at = ? WHERE id = ?",
+			       err, 2, time_now(), id);
+}
+
 /* The messages of thread ? in a personal mailbox of user ?: the only ones that
    user may share. */
 #define OWN_MSGS                                                                                   \

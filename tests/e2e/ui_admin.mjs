@@ -171,7 +171,8 @@ await step('automation_run_log', async () => {
 await step('automation_rule_form_server_error', async () => {
 	await page.getByRole('button', { name: 'New rule' }).click();
 	await page.getByLabel('Name', { exact: true }).fill('Webhook on orders');
-	await page.getByLabel('Trigger').selectOption('order.created');
+	await page.getByLabel('When', { exact: true }).selectOption('order.created');
+	await page.getByRole('button', { name: 'Advanced: JSON' }).click();
 	await page.getByLabel('Actions (JSON)').fill('[{"type": "webhook", "url": "ftp://nope"}]');
 	await page.getByRole('button', { name: 'Create rule' }).click();
 	await page.locator('#rule-actions-error').getByText(/http/).waitFor();

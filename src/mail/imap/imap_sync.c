@@ -411,11 +411,14 @@ static int sync_open(struct store *st, const struct imap_sync_env *env, int64_t 
 		return -1;
 	if (!s->acct->enabled)
 		return err_set(err, ERR_CONFLICT, "mail account '%s' is disabled", s->acct->name);
+	struct err e2;
 	if (open_session(s, err) < 0) {
-		struct err e2;
 		store_account_set_health(st, account_id, health_of(err), err->msg, &e2);
 		return -1;
 	}
+	/* Logged in: say so now, not only after a first sync that may take long. */
+	if (strcmp(s->acct->health, "new") == 0)
+		store_account_set_health(st, account_id, "ok", NULL, &e2);
 	return 0;
 }
 

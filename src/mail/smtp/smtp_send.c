@@ -136,6 +136,23 @@ static int check_secret(const char *s, bool no_controls, const char *what, struc
 	return 0;
 }
 
+/* The user, the secret and the CA file of o, as a session needs them. */
+static int check_login(const struct smtp_send_opts *o, struct err *err)
+{
+	if (o->user) {
+		if (!o->password && !o->oauth_token)
+			return err_set(err, ERR_INVALID, "a user name needs a password or a token");
+		if (check_secret(o->user, true, "the user name", err) < 0 ||
+		    (o->password && check_secret(o->password, false, "the password", err) < 0) ||
+		    (o->oauth_token && check_secret(o->oauth_token, true, "the token", err) < 0))
+			return -1;
+	}
+	if (o->ca_file && access(o->ca_file, R_OK) < 0)
+		return err_set(err, ERR_INVALID, "cannot read CA file '%s': %s", o->ca_file,
+			       strerror(errno));
+	return 0;
+}
+
 static int check_args(const struct smtp_send_opts *o, const char *env_from,
 		      const char *const *rcpts, size_t nrcpts, size_t len, struct err *err)
 {
@@ -156,18 +173,7 @@ static int check_args(const struct smtp_send_opts *o, const char *env_from,
 			return -1;
 	if (o->helo_name && check_helo(o->helo_name, err) < 0)
 		return -1;
-	if (o->user) {
-		if (!o->password && !o->oauth_token)
-			return err_set(err, ERR_INVALID, "a user name needs a password or a token");
-		if (check_secret(o->user, true, "the user name", err) < 0 ||
-		    (o->password && check_secret(o->password, false, "the password", err) < 0) ||
-		    (o->oauth_token && check_secret(o->oauth_token, true, "the token", err) < 0))
-			return -1;
-	}
-	if (o->ca_file && access(o->ca_file, R_OK) < 0)
-		return err_set(err, ERR_INVALID, "cannot read CA file '%s': %s", o->ca_file,
-			       strerror(errno));
-	return 0;
+	return check_login(o, err);
 }
 
 /* The EHLO name: the host name if it looks like a FQDN, else our address as
@@ -430,6 +436,42 @@ int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *
 	    envelope(&c, env_from, rcpts, nrcpts, len, out, &rejected) > 0 &&
 	    send_data(&c, raw, len, out) == 0)
 		sent(&c, &rejected, out);
+	smtp_conn_close(&c);
+	sigpipe_restore(&guard);
+	arena_free(&a);
+	return 0;
+}
+
+int smtp_login_check(const struct smtp_send_opts *o, struct smtp_outcome *out, struct err *err)
+{
+	struct mail_url url;
+	struct sigpipe_guard guard;
+	struct arena *a;
+
+	memset(out, 0, sizeof(*out));
+	if (!o->user)
+		return err_set(err, ERR_INVALID, "a login check needs a user name");
+	if ((o->helo_name && check_helo(o->helo_name, err) < 0) || check_login(o, err) < 0)
+		return -1;
+	a = arena_new();
+	if (mail_url_parse(o->url, MAIL_SMTP, "url", a, &url, err) < 0) {
+		arena_free(&a);
+		return -1;
+	}
+	struct smtp_conn c = {
+	    .host = url.host,
+	    .port = url.port,
+	    .timeout = o->timeout_s > 0 ? o->timeout_s : SMTP_DEFAULT_TIMEOUT,
+	    .ca_file = o->ca_file,
+	    .public_only = o->public_only,
+	};
+	c.s = mailsmtp_new(0, NULL);
+	if (!c.s)
+		abort();
+	mailsmtp_set_timeout(c.s, c.timeout);
+	sigpipe_block(&guard);
+	if (session_open(&c, o, url.implicit_tls, a, out) == 0)
+		out->result = SMTP_SENT;
 	smtp_conn_close(&c);
 	sigpipe_restore(&guard);
 	arena_free(&a);

@@ -70,6 +70,14 @@ int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *
 	      size_t nrcpts, const char *raw, size_t len, struct smtp_outcome *out,
 	      struct err *err);
 
+/* Logs in and out again, sending nothing: connect, EHLO, TLS, AUTH with
+   o->user (required) and its password or token, QUIT. Returns 0 once a
+   connection was tried: out->result is SMTP_SENT when the login was accepted,
+   else out says where it stopped (stage "auth" with the server's reply for
+   refused credentials). -1 with err set, before connecting, for arguments
+   refused as smtp_send() refuses them. Synchronous, as smtp_send(). */
+int smtp_login_check(const struct smtp_send_opts *o, struct smtp_outcome *out, struct err *err);
+
 enum smtp_tls_policy {
 	SMTP_TLS_IMPLICIT, /* smtps://: the connection is TLS already */
 	SMTP_TLS_STARTTLS, /* the server offers STARTTLS: use it */

@@ -1,10 +1,11 @@
 // Automation: the ready scenarios as switches, the rules (enable, disable,
-// create, edit as a simple form with JSON for conditions and actions) and
-// each rule's run log.
+// create and edit in plain words with the rule builder, or as JSON under
+// "Advanced: JSON") and each rule's run log.
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Modal, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, label, toast } from '../util.js';
+import { describeRule, RuleBuilder } from './rule_builder.jsx';
 
 export function Automation({ session }) {
 	const admin = session.user.role === 'admin';
@@ -84,6 +85,7 @@ function Scenarios({ admin, onChange }) {
 }
 
 function Rules({ admin, s }) {
+	const catalog = useLoad(() => get('/rules/catalog'), []);
 	const [log, setLog] = useState(null);
 	const [editing, setEditing] = useState(null); /* null, 'new' or a rule */
 	const [pending, setPending] = useState({});
@@ -136,10 +138,7 @@ function Rules({ admin, s }) {
 							<Switch id={`rule-${r.id}`} checked={r.enabled} disabled={!admin || pending[r.id]} onChange={() => toggle(r)}>
 								<strong>{r.name}</strong>
 								<span class="muted block">
-									When {r.trigger}
-									{Object.keys(r.params || {}).length > 0 && ` (${Object.entries(r.params).map(([k, v]) => `${k}: ${v}`).join(', ')})`}
-									{' → '}
-									{r.actions.map((a) => label(a.type)).join(', ')}
+									{describeRule(catalog.data, r)}
 									{r.scenario && ' · scenario'}
 								</span>
 							</Switch>
@@ -224,42 +223,84 @@ function RunLog({ rule, onClose }) {
 
 const json = (v) => JSON.stringify(v, null, 2);
 
-function RuleForm({ rule, onSaved, onCancel }) {
-	const catalog = useLoad(() => get('/rules/catalog'), []);
-	const [d, setD] = useState(() => ({
+// The rule as the builder edits it, from a stored rule (or a new one).
+function fromRule(rule) {
+	return {
 		name: rule ? rule.name : '',
 		trigger: rule ? rule.trigger : '',
-		param: rule ? Object.values(rule.params || {})[0] ?? '' : '',
-		conditions: rule ? json(rule.conditions) : '[]',
-		actions: rule ? json(rule.actions) : '[\n  {"type": "notify", "user": "owner", "title": "…"}\n]',
-	}));
+		param: rule ? (Object.values(rule.params || {})[0] ?? '') : '',
+		conditions: rule ? rule.conditions || [] : [],
+		actions: rule ? rule.actions || [] : [{ type: 'create_task' }],
+	};
+}
+
+// Where a server error belongs: "action 0 (webhook): ..." and "condition 1 ..." to their part.
+function errorField(err) {
+	if (!err.field) return err.field;
+	if (/^actions?/.test(err.field)) return 'actions';
+	if (/^conditions?/.test(err.field)) return 'conditions';
+	return err.field;
+}
+
+function RuleForm({ rule, onSaved, onCancel }) {
+	const catalog = useLoad(() => get('/rules/catalog'), []);
+	const [d, setD] = useState(() => fromRule(rule));
+	const [advanced, setAdvanced] = useState(false);
+	const [text, setText] = useState({ conditions: '', actions: '' });
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const set = (k) => (e) => setD({ ...d, [k]: e.currentTarget.value });
 	const triggers = (catalog.data && catalog.data.triggers) || [];
 	const trig = triggers.find((t) => t.name === d.trigger);
 	const fe = (k) => (error && error.field === k ? error.message : null);
+
+	// The JSON boxes, parsed: the parts, or null with the error set.
+	const parsed = () => {
+		const out = {};
+		for (const k of ['conditions', 'actions']) {
+			try {
+				out[k] = JSON.parse(text[k]);
+			} catch (err) {
+				setError({ field: k, message: `'${k}' is not valid JSON: ${err.message}` });
+				return null;
+			}
+		}
+		return out;
+	};
+	const toggleAdvanced = () => {
+		setError(null);
+		if (!advanced) {
+			setText({ conditions: json(d.conditions), actions: json(d.actions) });
+			setAdvanced(true);
+			return;
+		}
+		const p = parsed();
+		if (!p) return;
+		if (!Array.isArray(p.conditions) || !Array.isArray(p.actions) || ![...p.conditions, ...p.actions].every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
+			setError({ field: 'actions', message: 'The builder takes a list of conditions and a list of actions (objects); fix the JSON or keep editing it here.' });
+			return;
+		}
+		setD({ ...d, ...p });
+		setAdvanced(false);
+	};
+	const body = (parts) => {
+		const b = { name: d.name.trim(), trigger: d.trigger, params: {}, conditions: parts.conditions, actions: parts.actions };
+		if (trig && trig.param) b.params[trig.param] = Number(d.param);
+		return b;
+	};
+
 	const submit = async (e) => {
 		e.preventDefault();
 		setError(null);
-		const body = { name: d.name.trim(), trigger: d.trigger, params: {} };
-		if (trig && trig.param) body.params[trig.param] = Number(d.param);
-		for (const k of ['conditions', 'actions']) {
-			try {
-				body[k] = JSON.parse(d[k]);
-			} catch (err) {
-				setError({ field: k, message: `'${k}' is not valid JSON: ${err.message}` });
-				return;
-			}
-		}
+		const parts = advanced ? parsed() : d;
+		if (!parts) return;
 		setBusy(true);
 		try {
-			const r = rule ? await patch(`/rules/${rule.id}`, body) : await post('/rules', body);
+			const b = body(parts);
+			const r = rule ? await patch(`/rules/${rule.id}`, b) : await post('/rules', b);
 			toast(rule ? `Saved “${r.name}”` : `Created “${r.name}”`);
 			onSaved(r);
 		} catch (err) {
-			/* "action 0 (webhook): ..." and "condition 1 ..." belong to their box */
-			const f = err.field && /^actions?/.test(err.field) ? 'actions' : err.field && /^conditions?/.test(err.field) ? 'conditions' : err.field;
+			const f = errorField(err);
 			setError(f === err.field ? err : { field: f, message: err.message, status: err.status });
 			setBusy(false);
 		}
@@ -268,44 +309,51 @@ function RuleForm({ rule, onSaved, onCancel }) {
 	return (
 		<form class="record-form rule-form" onSubmit={submit} noValidate aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>
 			<FormError error={error && !known.includes(error.field) ? error : null} />
-			<div class="form-grid">
-				<Field id="rule-name" label="Name" error={fe('name')}>
-					<input type="text" autoComplete="off" value={d.name} onInput={set('name')} />
-				</Field>
-				<Field id="rule-trigger" label="Trigger" error={fe('trigger')} hint={trig ? trig.summary : 'What starts the rule.'}>
-					<select value={d.trigger} onChange={set('trigger')}>
-						<option value="">Choose…</option>
-						{triggers.map((t) => (
-							<option value={t.name}>{t.name}</option>
-						))}
-					</select>
-				</Field>
-				{trig && trig.param && (
-					<Field id="rule-params" label={label(trig.param)} error={fe('params')}>
-						<input type="number" min="0" step="1" value={d.param} onInput={set('param')} />
+			<Field id="rule-name" label="Name" error={fe('name')}>
+				<input type="text" autoComplete="off" value={d.name} onInput={(e) => setD({ ...d, name: e.currentTarget.value })} />
+			</Field>
+			{catalog.error && <ErrorBox error={catalog.error} retry={catalog.reload} />}
+			{!catalog.data && !catalog.error && <Loading what="the triggers and actions" />}
+			{catalog.data && !advanced && (
+				<RuleBuilder
+					catalog={catalog.data}
+					value={d}
+					onChange={setD}
+					errors={{ trigger: fe('trigger'), params: fe('params'), conditions: fe('conditions'), actions: fe('actions') }}
+				/>
+			)}
+			{catalog.data && advanced && (
+				<div class="rule-json">
+					<div class="form-grid">
+						<Field id="rule-trigger" label="When" error={fe('trigger')} hint={trig ? trig.summary : 'What starts the rule.'}>
+							<select value={d.trigger} onChange={(e) => setD({ ...d, trigger: e.currentTarget.value })}>
+								<option value="">Choose…</option>
+								{triggers.map((t) => (
+									<option value={t.name}>{t.name}</option>
+								))}
+							</select>
+						</Field>
+						{trig && trig.param && (
+							<Field id="rule-params" label={label(trig.param)} error={fe('params')}>
+								<input type="number" min="0" step="1" value={d.param} onInput={(e) => setD({ ...d, param: e.currentTarget.value })} />
+							</Field>
+						)}
+					</div>
+					<Field id="rule-conditions" label="Conditions (JSON)" error={fe('conditions')} hint='All must hold, e.g. [{"field": "order.total", "op": "gte", "value": 100000}].'>
+						<textarea rows={4} class="code" spellcheck={false} value={text.conditions} onInput={(e) => setText({ ...text, conditions: e.currentTarget.value })} />
 					</Field>
-				)}
-			</div>
-			<Field
-				id="rule-conditions"
-				label="Conditions (JSON)"
-				error={fe('conditions')}
-				hint='All must hold, e.g. [{"field": "order.total", "op": "gte", "value": 100000}].'
-			>
-				<textarea rows={4} class="code" spellcheck={false} value={d.conditions} onInput={set('conditions')} />
-			</Field>
-			<Field
-				id="rule-actions"
-				label="Actions (JSON)"
-				error={fe('actions')}
-				hint={`1 to 10 actions: ${((catalog.data && catalog.data.actions) || []).map((a) => a.name).join(', ')}.`}
-			>
-				<textarea rows={8} class="code" spellcheck={false} value={d.actions} onInput={set('actions')} />
-			</Field>
+					<Field id="rule-actions" label="Actions (JSON)" error={fe('actions')} hint={`1 to 10 actions: ${catalog.data.actions.map((a) => a.name).join(', ')}.`}>
+						<textarea rows={8} class="code" spellcheck={false} value={text.actions} onInput={(e) => setText({ ...text, actions: e.currentTarget.value })} />
+					</Field>
+				</div>
+			)}
 			<div class="form-actions">
 				<Submit busy={busy}>{rule ? 'Save rule' : 'Create rule'}</Submit>
 				<button type="button" onClick={onCancel} disabled={busy}>
 					Cancel
+				</button>
+				<button type="button" class="rb-advanced" aria-pressed={advanced ? 'true' : 'false'} onClick={toggleAdvanced} disabled={busy || !catalog.data}>
+					Advanced: JSON
 				</button>
 			</div>
 		</form>

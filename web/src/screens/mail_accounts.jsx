@@ -5,9 +5,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post } from '../api.js';
 import { Badge, Empty, ErrorBox, Field, FormError, Loading, Submit, useLoad } from '../ui.jsx';
 import { errorText, formatDateTime, relativeTime, toast } from '../util.js';
+import { ConnectionTest } from './mail_test.jsx';
 
+// One state per mailbox: a disabled one says only that; the others their health.
 const HEALTH = {
-	new: { kind: 'new', text: 'Waiting for the first sync' },
+	disabled: { kind: 'lost', text: 'Disabled: not synced' },
+	new: { kind: 'new', text: 'Connecting…' },
 	ok: { kind: 'done', text: 'OK' },
 	auth_failed: { kind: 'lost', text: 'Login failed' },
 	unreachable: { kind: 'lost', text: 'Server unreachable' },
@@ -21,7 +24,7 @@ export function MailAccounts({ me, focus }) {
 	const [adding, setAdding] = useState(false);
 	const items = (s.data && s.data.items) || [];
 	// Poll while a mailbox waits for its first sync or syncs; slowly otherwise.
-	const busy = items.some((a) => a.health.status === 'new' || syncing(a));
+	const busy = items.some((a) => a.enabled && (a.health.status === 'new' || syncing(a)));
 	useEffect(() => {
 		const t = setInterval(s.reload, busy ? 2000 : 15000);
 		return () => clearInterval(t);
@@ -98,7 +101,10 @@ function Account({ a, me, onChange, onDeleted }) {
 	const [confirm, setConfirm] = useState(false);
 	const [busy, setBusy] = useState(null);
 	const [error, setError] = useState(null);
-	const h = HEALTH[a.health.status] || { kind: 'plain', text: a.health.status };
+	const state = a.enabled ? a.health.status : 'disabled';
+	const h = HEALTH[state] || { kind: 'plain', text: state };
+	// The error explains a failing state only: not beside "OK", nor after a fix.
+	const failing = a.enabled && !['ok', 'new'].includes(a.health.status);
 	const mayChange = me.role === 'admin' || a.owner_id === me.id;
 	const run = async (what, fn) => {
 		setBusy(what);
@@ -147,13 +153,12 @@ function Account({ a, me, onChange, onDeleted }) {
 				<div>
 					<strong>{a.name}</strong> <span class="muted">{a.email}</span>
 					{a.shared && <Badge>shared</Badge>}
-					{!a.enabled && <Badge kind="lost">disabled</Badge>}
 				</div>
-				<span class="health" data-health={a.health.status}>
+				<span class="health" data-health={state}>
 					<Badge kind={h.kind}>{h.text}</Badge>
 				</span>
 			</div>
-			{a.health.last_error && (
+			{failing && a.health.last_error && (
 				<p class="field-error">
 					{a.health.last_error}
 					{a.health.last_error_at && <span class="muted"> ({relativeTime(a.health.last_error_at)})</span>}
@@ -271,6 +276,19 @@ function AccountForm({ me, account, onSaved, onCancel }) {
 		return b;
 	};
 
+	// What "Test connection" tries: the form's values, over the saved mailbox when editing.
+	const probe = () => {
+		const b = body();
+		if (!edit) {
+			delete b.name;
+			delete b.shared;
+			return b;
+		}
+		const t = { id: account.id };
+		for (const k of ['username', 'password', 'imap', 'smtp']) if (k in b) t[k] = b[k];
+		return t;
+	};
+
 	const submit = async (e) => {
 		e.preventDefault();
 		setBusy(true);
@@ -346,6 +364,7 @@ function AccountForm({ me, account, onSaved, onCancel }) {
 					<input type="checkbox" checked={d.enabled} onChange={set('enabled')} /> Sync this mailbox
 				</label>
 			)}
+			<ConnectionTest body={probe} disabled={busy} />
 			<div class="form-actions">
 				<Submit busy={busy} busyText={edit ? 'Saving…' : 'Adding…'}>
 					{edit ? 'Save mailbox' : 'Add mailbox'}
