@@ -354,14 +354,10 @@ static const struct store_migration migrations[] = {
     {8, "auth", m8_auth},
     {9, "html_safe", m9_html_safe},
     {10, "sent_by", m10_sent_by},
-
     {11, "mail_drafts", m11_mail_drafts},
-
     {12, "saved_searches", m12_saved_searches},
-
-    {14, "today_snoozes", m14_today_snoozes},
-
     {13, "thread_panel", m13_thread_panel},
+    {14, "today_snoozes", m14_today_snoozes},
 };
 
 int sqlite_migrate(struct store *st, struct err *err)
