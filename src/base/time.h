@@ -17,6 +17,9 @@
 int64_t time_now(void);
 /* Monotonic nanoseconds, for measuring durations. */
 int64_t time_mono_ns(void);
+/* CPU nanoseconds the calling thread has used: for budgets of work that a
+   loaded machine must not shrink (a parse that waits for a core used none). */
+int64_t time_cpu_ns(void);
 
 /* True if TIME_MIN <= t <= TIME_MAX. */
 static inline int time_in_range(int64_t t)

@@ -26,7 +26,8 @@
  * quadratic in the input). Three guards:
  *
  *  - Every gumbo allocation comes from a pool with a byte budget
- *    (MIME_HTML_PARSE_MEM_*) and a deadline (MIME_HTML_PARSE_MAX_MS, checked
+ *    (MIME_HTML_PARSE_MEM_*) and a deadline in the thread's CPU time, so a
+ *    loaded machine fails no mail (MIME_HTML_PARSE_MAX_MS, checked
  *    every few allocations: gumbo allocates for every element). When either
  *    runs out, the allocator longjmp()s back to mime_html_tree_parse(), which
  *    frees the whole pool and fails with ERR_TOOBIG. Gumbo holds no other
@@ -56,7 +57,7 @@ struct mime_html_pool {
 	union pool_block head; /* sentinel of the circular list */
 	size_t used, max;
 	unsigned long allocs;
-	int64_t deadline_ns; /* time_mono_ns() past which the parse is abandoned */
+	int64_t deadline_ns; /* time_cpu_ns() past which the parse is abandoned */
 	jmp_buf escape;
 };
 
@@ -66,7 +67,7 @@ static void *pool_alloc(void *userdata, size_t size)
 	size_t total = sizeof(union pool_block) + size;
 	if (size > pool->max || total > pool->max - pool->used)
 		longjmp(pool->escape, 1);
-	if (++pool->allocs % 64 == 0 && time_mono_ns() > pool->deadline_ns)
+	if (++pool->allocs % 64 == 0 && time_cpu_ns() > pool->deadline_ns)
 		longjmp(pool->escape, 1);
 	union pool_block *b = xmalloc(total);
 	struct pool_hdr *head = &pool->head.h;
@@ -96,7 +97,7 @@ static struct mime_html_pool *pool_new(size_t max)
 	struct mime_html_pool *pool = xcalloc(1, sizeof(*pool));
 	pool->head.h.prev = pool->head.h.next = &pool->head.h;
 	pool->max = max;
-	pool->deadline_ns = time_mono_ns() + (int64_t)MIME_HTML_PARSE_MAX_MS * 1000000;
+	pool->deadline_ns = time_cpu_ns() + (int64_t)MIME_HTML_PARSE_MAX_MS * 1000000;
 	return pool;
 }
 

@@ -31,7 +31,7 @@ struct err;
    builder clone formatting elements quadratically. */
 #define MIME_HTML_PARSE_MEM_FACTOR 64
 #define MIME_HTML_PARSE_MEM_MIN	   (64 * 1024 * 1024)
-/* A parse taking longer than this is abandoned with ERR_TOOBIG. */
+/* A parse using more CPU time than this is abandoned with ERR_TOOBIG. */
 #define MIME_HTML_PARSE_MAX_MS 5000
 
 /* How mime_html_sanitize() treats what the message loads. */
