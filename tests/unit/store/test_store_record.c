@@ -311,6 +311,36 @@ static void test_store__named_locks(void)
 	fx_close(&fx);
 }
 
+/* Drafts: one per user and key, replaced in place, listed newest first, and
+   never another user's (read, list, delete). */
+static void test_store__drafts_per_user(void)
+{
+	struct fixture fx;
+	CHECK_MSG(fx_open(&fx), "%s", fx.err.msg);
+	int64_t other;
+	json_t *d, *items;
+	CHECK(store_user_create(fx.st, "o@example.com", "O", USER_MANAGER, "h", &other, &fx.err) ==
+	      0);
+	json_t *f1 = json_in_arena(fx.a, json_pack("{ss}", "body", "first"));
+	json_t *f2 = json_in_arena(fx.a, json_pack("{ss}", "body", "second"));
+	CHECK(store_draft_put(fx.st, 1, "thread-3", f1, &fx.err) == 0);
+	CHECK(store_draft_put(fx.st, 1, "thread-3", f2, &fx.err) == 0);
+	CHECK(store_draft_put(fx.st, 1, "new", f1, &fx.err) == 0);
+	CHECK_INT(store_draft_get(fx.st, 1, "thread-3", fx.a, &d, &fx.err), 1);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(d, "fields"), "body")),
+		  "second");
+	CHECK_INT(store_draft_get(fx.st, other, "thread-3", fx.a, &d, &fx.err), 0);
+	CHECK(store_drafts(fx.st, other, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 0);
+	CHECK(store_drafts(fx.st, 1, 10, fx.a, &items, &fx.err) == 0);
+	CHECK_INT(json_array_size(items), 2);
+	CHECK_INT(store_draft_delete(fx.st, other, "thread-3", &fx.err), 0);
+	CHECK_INT(store_draft_delete(fx.st, 1, "thread-3", &fx.err), 1);
+	CHECK_INT(store_draft_delete(fx.st, 1, "thread-3", &fx.err), 0);
+	CHECK_INT(store_draft_get(fx.st, 1, "new", fx.a, &d, &fx.err), 1);
+	fx_close(&fx);
+}
+
 void test_store_record(void)
 {
 	TEST_STORE_RUN(test_store__migrations_idempotent);
@@ -321,4 +351,5 @@ void test_store_record(void)
 	TEST_STORE_RUN(test_store__users_sessions_tokens);
 	TEST_STORE_RUN(test_store__placeholders_and_quotes);
 	TEST_STORE_RUN(test_store__named_locks);
+	TEST_STORE_RUN(test_store__drafts_per_user);
 }
