@@ -95,6 +95,16 @@ await step('panel_follow_up_on_a_date', async () => {
 	expect(r.items[0].contact_id === c.items[0].id, `contact ${r.items[0].contact_id}`);
 });
 
+await step('follow_up_task_opens_the_conversation', async () => {
+	await page.goto(`${URL_}/tasks`);
+	const row = page.locator('.task').filter({ hasText: 'Follow up: Robot arm quote' });
+	await row.getByRole('link', { name: 'Open the conversation' }).click();
+	await page.getByRole('heading', { level: 1, name: 'Robot arm quote' }).waitFor();
+	expect(new URL(page.url()).pathname === `/mail/threads/${SEED.ada_thread}`, page.url());
+	await page.goto(`${URL_}/mail/threads/${SEED.carl_thread}`);
+	await panel().getByRole('heading', { name: 'Follow up' }).waitFor();
+});
+
 await step('panel_phone_width', async () => {
 	await page.setViewportSize({ width: 390, height: 844 });
 	await panel().getByRole('heading', { name: 'Follow up' }).waitFor();

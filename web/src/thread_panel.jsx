@@ -305,7 +305,7 @@ function Recent({ contact, version }) {
 				<ol class="panel-list panel-recent" aria-label="Recent activity">
 					{items.map((a) => (
 						<li>
-							<span class="panel-kind">{a.kind}</span> {a.summary || '(no summary)'}{' '}
+							<span class="panel-kind">{a.payload && a.payload.comment_id ? 'comment' : a.kind}</span> {a.summary || '(no summary)'}{' '}
 							<time class="muted" datetime={a.occurred_at}>
 								{relativeTime(a.occurred_at)}
 							</time>

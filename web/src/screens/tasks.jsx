@@ -124,6 +124,7 @@ function TaskRow({ t, late, onToggle }) {
 					)}
 					{done && t.completed_at && <span>Done {relativeTime(t.completed_at)}</span>}
 					{table && about && <Link href={`/${table}/${ref}`}>{about}</Link>}
+					{t.thread_id && <Link href={`/mail/threads/${t.thread_id}`}>Open the conversation</Link>}
 				</p>
 			</div>
 			{done && (
