@@ -2,7 +2,8 @@
 // it): at 390x844 with touch and a mobile viewport, no main screen scrolls
 // sideways (a mobile browser widens the layout to fit what overflows, so the
 // width is compared with the phone's 390 px, not with innerWidth alone), the
-// deals board scrolls inside itself, a menu button opens the sections, the
+// deals board scrolls inside itself, a menu button opens the sections (below
+// 1024 px; no width scrolls the page sideways), the
 // calendar shows an agenda (also a view on wide screens); dark mode follows the
 // system, the System / Light / Dark switch in Settings overrides it and is
 // remembered, and its text colours keep a readable contrast; Settings is split
@@ -164,6 +165,32 @@ await step('agenda_is_a_view_on_wide_screens', async () => {
 	await page.getByRole('button', { name: 'Next week' }).click();
 	await agenda.getByRole('button', { name: /Kick-off with Ada/ }).waitFor({ state: 'detached' });
 	await page.getByText('No meetings this week.').waitFor();
+});
+
+await step('top_bar_fits_every_width', async () => {
+	// Tablets and small laptops too: the sections are either all in view or behind Menu.
+	await page.goto(URL_ + '/contacts');
+	await heading(page, 'Contacts').waitFor();
+	const bad = [];
+	for (const w of [320, 600, 800, 1000, 1024, 1100, 1280]) {
+		await page.setViewportSize({ width: w, height: 800 });
+		await page.waitForTimeout(100);
+		const r = await page.evaluate(() => {
+			const links = [...document.querySelectorAll('#main-nav a')].map((a) => a.getBoundingClientRect());
+			const menu = document.querySelector('.menu-toggle').getBoundingClientRect();
+			return {
+				scroll: document.scrollingElement.scrollWidth,
+				menu: menu.width > 0,
+				shown: links.filter((l) => l.width > 0 && l.left >= 0 && l.right <= innerWidth).length,
+				all: links.length,
+			};
+		});
+		if (r.scroll > w) bad.push(`${w}: the page is ${r.scroll} px wide`);
+		if (!r.menu && r.shown < r.all) bad.push(`${w}: ${r.all - r.shown} sections out of view and no Menu button`);
+		if (r.menu && r.shown) bad.push(`${w}: a Menu button beside sections in view`);
+	}
+	await page.setViewportSize({ width: 1280, height: 800 });
+	expect(!bad.length, bad.join('; '));
 });
 
 // ---- dark mode ----

@@ -1,6 +1,6 @@
-// The sections menu of narrow screens: below 760 px the main navigation is
-// folded behind a "Menu" button (styles/phone.css hides it), which opens it as
-// a list under the top bar. Choosing a section, Escape or a click elsewhere
+// The sections menu of narrow screens: below 1024 px (where the sections no
+// longer fit in one row) the main navigation is folded behind a "Menu" button
+// (styles/phone.css), which opens it as a list under the top bar. Choosing a section, Escape or a click elsewhere
 // closes it; Escape puts the focus back on the button.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import './styles/phone.css';
