@@ -148,8 +148,31 @@ export async function archiveWithUndo(threadId) {
 	for (const m of move) await patch(`/mail/messages/${m.id}`, { folder: 'Archive' });
 	const undo = async () => {
 		for (const [id, folder] of back) await patch(`/mail/messages/${id}`, { folder });
+		settleUndo(back);
 	};
 	return { moved: move.length, undo: back.length ? undo : null };
+}
+
+// An archive the mail server carried out just before the undo is seen only
+// at the next sync (until then the message still looks to be where it was,
+// so the undo had nothing to cancel): for a minute, a message that turns up
+// in Archive is moved back once more.
+function settleUndo(back) {
+	const moved = new Set();
+	let ticks = 0;
+	const tick = async () => {
+		for (const [id, folder] of back) {
+			if (moved.has(id)) continue;
+			try {
+				const m = await get(`/mail/messages/${id}`);
+				if (m.folder === 'Archive') (moved.add(id), await patch(`/mail/messages/${id}`, { folder }));
+			} catch {
+				/* gone or not visible any more: nothing to put back */
+			}
+		}
+		if (++ticks < 30 && moved.size < back.length) setTimeout(tick, 2000);
+	};
+	setTimeout(tick, 2000);
 }
 
 // The toast after archiveWithUndo(): message, and Undo when something moved;

@@ -46,10 +46,15 @@ export function RecordPicker({ table, value, onChange, name, creatable, placehol
 	useEffect(() => {
 		if (text === null) return;
 		const n = ++seq.current;
+		// The API matches one substring of one field, so "Ada Lovelace" asks for
+		// "ada" and keeps the records that have every word somewhere.
+		const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
 		const t = setTimeout(async () => {
 			try {
-				const page = await get(`/${table}`, { q: text.trim(), limit: LIMIT });
-				if (n === seq.current) (setItems(page.items), setActive(0), setError(null));
+				const page = await get(`/${table}`, { q: words[0] || '', limit: words.length > 1 ? 100 : LIMIT });
+				const hay = (r) => `${recordTitle(table, r)} ${(r.emails || []).join(' ')} ${(r.domains || []).join(' ')}`.toLowerCase();
+				const found = page.items.filter((r) => words.every((w) => hay(r).includes(w))).slice(0, LIMIT);
+				if (n === seq.current) (setItems(found), setActive(0), setError(null));
 			} catch (e) {
 				if (n === seq.current) (setItems([]), setError(e));
 			}
