@@ -119,6 +119,23 @@ static int respond_record(struct req *rq, int status, const struct entity_def *d
 	return req_json(rq, status, json_incref(rec));
 }
 
+/* A record may point at a mail thread (a task's thread_id) only if the caller
+   sees one of its messages: a hidden thread answers as a missing one, as the
+   store's reference check words it, so the id tells nothing. */
+static int thread_ref_visible(struct req *rq, const json_t *rec)
+{
+	const json_t *v = json_object_get(rec, "thread_id");
+	if (!json_is_integer(v))
+		return 0;
+	struct mail_viewer viewer = {rq->user->id, rq->user->role == USER_ADMIN};
+	int r = store_thread_visible(rq->store, json_integer_value(v), &viewer, &rq->err);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	return err_set_field(&rq->err, ERR_INVALID, "thread_id",
+			     "'thread_id' refers to thread %lld, which does not exist",
+			     (long long)json_integer_value(v));
+}
+
 int h_records_create(struct req *rq)
 {
 	const struct entity_def *def = def_of(rq);
@@ -128,7 +145,8 @@ int h_records_create(struct req *rq)
 	    entity_validate(def, rq->json, NULL, &env, rq->arena, &rec, &rq->err) < 0)
 		return -1;
 	default_people(def, rec, rq->user->id);
-	if (store_record_create(rq->store, def, rec, rq->user->id, rq->arena, &out, &rq->err) < 0)
+	if (thread_ref_visible(rq, rec) < 0 ||
+	    store_record_create(rq->store, def, rec, rq->user->id, rq->arena, &out, &rq->err) < 0)
 		return -1;
 	req_add_header(rq, "Location",
 		       arena_printf(rq->arena, "/api/v1/%s/%lld", def->table,
@@ -184,7 +202,8 @@ int h_records_update(struct req *rq)
 	json_t *old, *changes, *out;
 	if (load(rq, &id, &old) < 0 || may_change(rq, old) < 0 ||
 	    store_entity_env(rq->store, rq->arena, &env, &rq->err) < 0 ||
-	    entity_validate(def, rq->json, old, &env, rq->arena, &changes, &rq->err) < 0)
+	    entity_validate(def, rq->json, old, &env, rq->arena, &changes, &rq->err) < 0 ||
+	    thread_ref_visible(rq, changes) < 0)
 		return -1;
 	int r = store_record_update(rq->store, def, id, changes, rq->user->id, rq->arena, &out,
 				    &rq->err);

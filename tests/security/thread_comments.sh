@@ -57,6 +57,15 @@ req POST "/api/v1/mail/threads/$TP/comments" '{"body":"I was here"}'
 expect ann_cannot_comment 404 '.error.code == "not_found"'
 req POST "/api/v1/mail/threads/$MISSING/comments" '{"body":"I was here"}'
 expect ann_comment_on_missing 404 '.error.code == "not_found"'
+# A follow-up task may not point at her colleague's private thread: the
+# answer is the one for a thread that does not exist, word for word.
+req POST /api/v1/tasks "{\"title\":\"Follow up\",\"thread_id\":$TP}"
+HIDDEN_TASK="$STATUS $(echo "$BODY" | jq -c .error | sed "s/thread $TP,/thread N,/")"
+req POST /api/v1/tasks "{\"title\":\"Follow up\",\"thread_id\":$MISSING}"
+MISSING_TASK="$STATUS $(echo "$BODY" | jq -c .error | sed "s/thread $MISSING,/thread N,/")"
+check ann_task_on_hidden_thread_refused [ "${HIDDEN_TASK%% *}" = 400 ]
+check ann_task_on_hidden_thread_as_missing [ "$HIDDEN_TASK" = "$MISSING_TASK" ]
+check ann_task_not_stored db_eq "SELECT COUNT(*) FROM tasks WHERE thread_id = $TP" 0
 check ann_comment_not_stored db_eq "SELECT COUNT(*) FROM thread_comments WHERE body = 'I was here'" 0
 req GET "/api/v1/contacts/$DAN/timeline"
 expect ann_timeline_hides_it 200 '[.items[] | select(.summary | test("Zanzibar"))] | length == 0'
