@@ -403,6 +403,23 @@ static void sent(const struct smtp_conn *c, const struct buf *rejected, struct s
 	}
 }
 
+/* A connection to url's server with o's timeout and TLS settings, not opened yet. */
+static struct smtp_conn conn_new(const struct smtp_send_opts *o, const struct mail_url *url)
+{
+	struct smtp_conn c = {
+	    .host = url->host,
+	    .port = url->port,
+	    .timeout = o->timeout_s > 0 ? o->timeout_s : SMTP_DEFAULT_TIMEOUT,
+	    .ca_file = o->ca_file,
+	    .public_only = o->public_only,
+	};
+	c.s = mailsmtp_new(0, NULL);
+	if (!c.s)
+		abort();
+	mailsmtp_set_timeout(c.s, c.timeout);
+	return c;
+}
+
 int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *const *rcpts,
 	      size_t nrcpts, const char *raw, size_t len, struct smtp_outcome *out, struct err *err)
 {
@@ -419,17 +436,7 @@ int smtp_send(const struct smtp_send_opts *o, const char *env_from, const char *
 		arena_free(&a);
 		return -1;
 	}
-	struct smtp_conn c = {
-	    .host = url.host,
-	    .port = url.port,
-	    .timeout = o->timeout_s > 0 ? o->timeout_s : SMTP_DEFAULT_TIMEOUT,
-	    .ca_file = o->ca_file,
-	    .public_only = o->public_only,
-	};
-	c.s = mailsmtp_new(0, NULL);
-	if (!c.s)
-		abort();
-	mailsmtp_set_timeout(c.s, c.timeout);
+	struct smtp_conn c = conn_new(o, &url);
 	buf_init(&rejected, a, 64 * 1024);
 	sigpipe_block(&guard);
 	if (session_open(&c, o, url.implicit_tls, a, out) == 0 &&
@@ -458,17 +465,7 @@ int smtp_login_check(const struct smtp_send_opts *o, struct smtp_outcome *out, s
 		arena_free(&a);
 		return -1;
 	}
-	struct smtp_conn c = {
-	    .host = url.host,
-	    .port = url.port,
-	    .timeout = o->timeout_s > 0 ? o->timeout_s : SMTP_DEFAULT_TIMEOUT,
-	    .ca_file = o->ca_file,
-	    .public_only = o->public_only,
-	};
-	c.s = mailsmtp_new(0, NULL);
-	if (!c.s)
-		abort();
-	mailsmtp_set_timeout(c.s, c.timeout);
+	struct smtp_conn c = conn_new(o, &url);
 	sigpipe_block(&guard);
 	if (session_open(&c, o, url.implicit_tls, a, out) == 0)
 		out->result = SMTP_SENT;
