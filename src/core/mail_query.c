@@ -180,11 +180,15 @@ static int check_value(struct parser *ps, struct mq_node *n, enum mq_value kind,
 				    "expected a date YYYY-MM-DD, or days or weeks ago (-30d, -2w)");
 		return 0;
 	case MQV_RECORD:
-		/* an id, or a name: "Casa Verde" */
-		if (str_to_id(n->value, &n->number) < 0)
-			n->number = 0;
+		/* an id, or a name: "Casa Verde". A value of digits only is an id and
+		   must be one as written ("007" is refused, not taken for a name). */
 		if (!*n->value)
 			return fail(ps, at, "expected an id or a name");
+		if (str_to_id(n->value, &n->number) == 0)
+			return 0;
+		n->number = 0;
+		if (n->value[strspn(n->value, "0123456789")] == '\0')
+			return fail(ps, at, "expected an id (digits, no leading zero) or a name");
 		return 0;
 	case MQV_WORD:
 		break;

@@ -46,14 +46,8 @@ export function followUpChoices(now = new Date()) {
 }
 
 // Adds record `key: id` to the links of every message of the thread the user
-// sees (a conversation is linked as a whole).
-async function linkThread(thread, key, id) {
-	for (const m of thread.messages) {
-		const full = await get(`/mail/messages/${m.id}`);
-		const links = full.links || { contact_ids: [], company_ids: [], deal_ids: [] };
-		if (!links[key].includes(id)) await api('PUT', `/mail/messages/${m.id}/links`, { ...links, [key]: [...links[key], id] });
-	}
-}
+// sees, in one request (a conversation is linked as a whole).
+const linkThread = (thread, key, id) => api('PUT', `/mail/threads/${thread.id}/links`, { [key]: [id], add: true });
 
 export function ThreadPanel({ thread, me, onChanged }) {
 	const who = correspondent(thread);

@@ -128,6 +128,12 @@ static void test_mail_query__record_names(void)
 	      root->number == 0 && root->phrase && strcmp(root->value, "Casa Verde") == 0);
 	CHECK(mail_query_parse_at("contact:\"Ada Lovelace\"", 0, a, &root, &err) == 0 &&
 	      root->field == MQ_CONTACT && root->number == 0);
+	/* digits only are an id, as written: never taken for a name */
+	CHECK(mail_query_parse_at("contact:007", 0, a, &root, &err) < 0);
+	CHECK(mail_query_parse_at("deal:0", 0, a, &root, &err) < 0);
+	CHECK(mail_query_parse_at("company:99999999999999999999", 0, a, &root, &err) < 0);
+	CHECK(mail_query_parse_at("company:\"007 Agency\"", 0, a, &root, &err) == 0 &&
+	      root->number == 0);
 	arena_free(&a);
 }
 
