@@ -4,7 +4,7 @@
 // per conversation (a quick Esc, a navigation or a reload loses nothing; a
 // send deletes it), and a Markdown template whose preview shows what is sent
 // (the shell script checks the delivered parts).
-import { done, expect, heading, login, openBrowser, SEED, shot, state, step, URL_, watch, EMAIL, PASSWORD } from './harness.mjs';
+import { done, expect, heading, login, openBrowser, SEED, shot, state, step, URL_, watch } from './harness.mjs';
 
 const page = await openBrowser();
 const list = () => page.getByRole('list', { name: 'Conversations' });
@@ -185,11 +185,7 @@ await step('drafts_live_on_the_server', async () => {
 	const p = await ctx.newPage();
 	watch(p);
 	p.setDefaultTimeout(8000);
-	await p.goto(URL_ + '/');
-	await p.getByLabel('Email').fill(EMAIL);
-	await p.getByLabel('Password').fill(PASSWORD);
-	await p.getByRole('button', { name: 'Log in' }).click();
-	await heading(p, 'Inbox').waitFor();
+	await login(p);
 	await openThread(p, 'Proposal for Q3');
 	const d = await reply(p);
 	const v = await body(d).inputValue();

@@ -1,4 +1,4 @@
-// The sections menu of narrow screens: below 1024 px (where the sections no
+// The sections menu of narrow screens: below 1152 px (where the sections no
 // longer fit in one row) the main navigation is folded behind a "Menu" button
 // (styles/phone.css), which opens it as a list under the top bar. Choosing a section, Escape or a click elsewhere
 // closes it; Escape puts the focus back on the button.

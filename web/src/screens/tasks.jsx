@@ -123,8 +123,9 @@ function TaskRow({ t, late, onToggle }) {
 						</span>
 					)}
 					{done && t.completed_at && <span>Done {relativeTime(t.completed_at)}</span>}
-					{table && about && <Link href={`/${table}/${ref}`}>{about}</Link>}
+					{/* before the record's name, which loads later and would shift it */}
 					{t.thread_id && <Link href={`/mail/threads/${t.thread_id}`}>Open the conversation</Link>}
+					{table && about && <Link href={`/${table}/${ref}`}>{about}</Link>}
 				</p>
 			</div>
 			{done && (
